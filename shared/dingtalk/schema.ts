@@ -1,0 +1,55 @@
+import * as v from 'valibot';
+
+/**
+ * The DingTalk robot callback body (HTTP mode), as far as the bot reads it. Unknown fields are dropped, so the worker
+ * only ever sees what was checked here. Types are inferred from the schema; there is no parallel hand-written type.
+ * Field facts: ../shared/brief/dingtalk.md §1.
+ */
+const id = v.pipe(v.string(), v.minLength(1), v.maxLength(512));
+const optionalId = v.optional(v.pipe(v.string(), v.maxLength(512)));
+const epochMs = v.pipe(
+  v.union([v.number(), v.pipe(v.string(), v.regex(/^\d{1,16}$/))]),
+  v.transform(Number),
+  v.integer(),
+  v.minValue(0),
+);
+
+export const DingTalkCallbackSchema = v.object({
+  msgId: id,
+  msgtype: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+  conversationId: id,
+  conversationType: v.picklist(['1', '2']),
+  conversationTitle: v.optional(v.pipe(v.string(), v.maxLength(512))),
+  senderId: id,
+  senderStaffId: optionalId,
+  senderNick: v.optional(v.pipe(v.string(), v.maxLength(256))),
+  robotCode: optionalId,
+  chatbotUserId: optionalId,
+  isInAtList: v.optional(v.boolean()),
+  createAt: v.optional(epochMs),
+  sessionWebhook: v.pipe(v.string(), v.url(), v.maxLength(2048), v.regex(/^https?:\/\//)),
+  sessionWebhookExpiredTime: v.optional(epochMs),
+  text: v.optional(v.object({ content: v.pipe(v.string(), v.maxLength(20_000)) })),
+  /** Payload of non-text messages (picture, audio, richText, file, …); read by the worker per msgtype. */
+  content: v.optional(v.record(v.string(), v.unknown())),
+});
+
+export type DingTalkMessage = v.InferOutput<typeof DingTalkCallbackSchema>;
+
+/** What the callback hands the worker: the checked message plus an id that FC retries replay unchanged. */
+export const WorkerEventSchema = v.object({
+  /** A fresh id per callback delivery: an FC retry carries the same one, a DingTalk redelivery a new one. */
+  deliveryId: v.pipe(v.string(), v.minLength(8), v.maxLength(64)),
+  receivedAt: v.pipe(v.number(), v.integer()),
+  message: DingTalkCallbackSchema,
+});
+
+export type WorkerEvent = v.InferOutput<typeof WorkerEventSchema>;
+export type WorkerEventInput = v.InferInput<typeof WorkerEventSchema>;
+
+export const isGroup = (message: DingTalkMessage): boolean => message.conversationType === '2';
+
+/** Text the user typed: trimmed (groups carry a leading space where the @mention was), or '' for none. */
+export function messageText(message: DingTalkMessage): string {
+  return (message.text?.content ?? '').trim();
+}

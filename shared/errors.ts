@@ -1,0 +1,121 @@
+/**
+ * Every failure the bot knows about is a BotError with a stable `code`. The callback maps them to HTTP responses in
+ * shared/fc/http-response.ts; the worker maps them to the user's Chinese message in shared/worker/user-messages.ts.
+ * Nothing else decides how an error looks to the outside.
+ */
+export type ErrorCode =
+  | 'CONFIG_INVALID'
+  | 'METHOD_NOT_ALLOWED'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'PAYLOAD_INVALID'
+  | 'SIGNATURE_INVALID'
+  | 'INVOKE_FAILED'
+  | 'MODEL_NOT_CONFIGURED'
+  | 'MODEL_AUTH'
+  | 'MODEL_RATE_LIMIT'
+  | 'MODEL_TIMEOUT'
+  | 'MODEL_UNREACHABLE'
+  | 'MODEL_REJECTED'
+  | 'MODEL_SERVER'
+  | 'STORAGE_FAILED'
+  | 'APPEND_CONFLICT'
+  | 'DINGTALK_API'
+  | 'DELIVERY_FAILED'
+  | 'UNEXPECTED';
+
+export class BotError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** A setting is missing or malformed; the message names the environment variable. */
+export class ConfigError extends BotError {
+  constructor(readonly variable: string, problem: string) {
+    super('CONFIG_INVALID', `Environment variable ${variable} ${problem}`);
+  }
+}
+
+export class MethodNotAllowedError extends BotError {
+  constructor(method: string) {
+    super('METHOD_NOT_ALLOWED', `method ${method} is not allowed`);
+  }
+}
+
+export class PayloadTooLargeError extends BotError {
+  constructor(limitBytes: number) {
+    super('PAYLOAD_TOO_LARGE', `body is larger than ${limitBytes} bytes`);
+  }
+}
+
+/** The request or payload did not match its schema; `issues` says where, never echoing secret values. */
+export class PayloadParseError extends BotError {
+  constructor(readonly issues: string[], options?: { cause?: unknown }) {
+    super('PAYLOAD_INVALID', `invalid payload: ${issues.join('; ')}`, options);
+  }
+}
+
+export class SignatureVerificationError extends BotError {
+  constructor(reason: 'missing' | 'stale' | 'mismatch') {
+    super('SIGNATURE_INVALID', `signature ${reason}`);
+  }
+}
+
+export class InvokeError extends BotError {
+  constructor(message: string, readonly status?: number, options?: { cause?: unknown }) {
+    super('INVOKE_FAILED', message, options);
+  }
+}
+
+export type ModelErrorCode =
+  | 'MODEL_NOT_CONFIGURED'
+  | 'MODEL_AUTH'
+  | 'MODEL_RATE_LIMIT'
+  | 'MODEL_TIMEOUT'
+  | 'MODEL_UNREACHABLE'
+  | 'MODEL_REJECTED'
+  | 'MODEL_SERVER';
+
+/** The model call failed; `status` is the HTTP status when there was one. */
+export class ModelError extends BotError {
+  constructor(code: ModelErrorCode, message: string, readonly status?: number, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
+}
+
+export class StorageError extends BotError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('STORAGE_FAILED', message, options);
+  }
+}
+
+/** AppendObject at a stale position (OSS 409 PositionNotEqualToLength): someone appended first. */
+export class AppendConflictError extends BotError {
+  constructor(key: string, options?: { cause?: unknown }) {
+    super('APPEND_CONFLICT', `append position is stale for ${key}`, options);
+  }
+}
+
+/** A DingTalk OpenAPI or webhook call failed; `status`/`apiCode` are DingTalk's. */
+export class DingTalkApiError extends BotError {
+  constructor(message: string, readonly status?: number, readonly apiCode?: string, options?: { cause?: unknown }) {
+    super('DINGTALK_API', message, options);
+  }
+}
+
+/** No path (session webhook nor OpenAPI) could deliver the reply; FC should retry the invocation. */
+export class DeliveryError extends BotError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('DELIVERY_FAILED', message, options);
+  }
+}
+
+export function asBotError(error: unknown): BotError {
+  if (error instanceof BotError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new BotError('UNEXPECTED', message, { cause: error });
+}

@@ -1,0 +1,27 @@
+/**
+ * The storage port under conversation history: one appendable object per conversation, written only by appending
+ * at the position the writer last saw (OSS AppendObject semantics), so two concurrent writers can never overwrite
+ * each other: the second one gets AppendConflictError and must look again.
+ */
+export interface TailRead {
+  /** The last whole lines of the object, at most `maxBytes` bytes of it, decoded as UTF-8; '' when absent. */
+  text: string;
+  /** The object's full length in bytes, which is the position the next append must use; 0 when absent. */
+  length: number;
+  /** True when the object is longer than what was read (older lines were left out). */
+  truncated: boolean;
+}
+
+export interface AppendLog {
+  /** Reads the tail of `key` with one bounded request, however long the object has grown. */
+  readTail(key: string, maxBytes: number): Promise<TailRead>;
+  /**
+   * Appends `data` at `position` and returns the new length. Throws AppendConflictError when `position` is not the
+   * current length (someone else appended, or the object was deleted), StorageError on any other failure.
+   */
+  append(key: string, position: number, data: string): Promise<number>;
+  /** The current length of `key` (0 when absent), for retrying an append after a conflict. */
+  length(key: string): Promise<number>;
+  /** Deletes `key`; deleting an absent key succeeds. */
+  remove(key: string): Promise<void>;
+}

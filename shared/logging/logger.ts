@@ -1,0 +1,80 @@
+/**
+ * One JSON line per event, to stdout, which FC ships to SLS. Every line carries the function name and, once known,
+ * the request id and msgId. Secrets never reach a line: fields with secret-bearing names are masked, and every string
+ * is scrubbed of the configured secret values and of DingTalk session-webhook tokens.
+ */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type LogFields = Record<string, unknown>;
+
+export interface Logger {
+  debug(message: string, fields?: LogFields): void;
+  info(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
+  error(message: string, fields?: LogFields): void;
+  /** A logger whose lines all carry `fields` too (request id, msgId, …). */
+  child(fields: LogFields): Logger;
+}
+
+export interface LoggerOptions {
+  service: string;
+  level?: LogLevel;
+  /** Values that must never appear in a log line: app secret, API keys, STS secrets. */
+  secrets?: readonly string[];
+  write?: (line: string) => void;
+  now?: () => Date;
+}
+
+const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+const SECRET_KEY =
+  /secret|password|^token$|accesstoken|access_token|securitytoken|ststoken|^sign$|signature|authorization|apikeys?$|api_key|sessionwebhook$|credentials/i;
+const SESSION_TOKEN = /([?&](?:session|access_token|sign)=)[^&\s"']+/gi;
+const MASK = '[REDACTED]';
+
+export function createLogger(options: LoggerOptions, bound: LogFields = {}): Logger {
+  const minimum = ORDER[options.level ?? 'info'];
+  const secrets = (options.secrets ?? []).filter((value) => value.length >= 6);
+  const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const now = options.now ?? (() => new Date());
+  const scrub = (value: string): string =>
+    secrets.reduce((text, secret) => text.split(secret).join(MASK), value).replace(SESSION_TOKEN, `$1${MASK}`);
+
+  const emit = (level: LogLevel, message: string, fields?: LogFields): void => {
+    if (ORDER[level] < minimum) return;
+    const entry = { level, timestamp: now().toISOString(), service: options.service, message, ...bound, ...fields };
+    write(scrub(JSON.stringify(entry, (key, value: unknown) => redactField(key, value))));
+  };
+
+  return {
+    debug: (message, fields) => emit('debug', message, fields),
+    info: (message, fields) => emit('info', message, fields),
+    warn: (message, fields) => emit('warn', message, fields),
+    error: (message, fields) => emit('error', message, fields),
+    child: (fields) => createLogger(options, { ...bound, ...fields }),
+  };
+}
+
+function redactField(key: string, value: unknown): unknown {
+  if (key !== '' && SECRET_KEY.test(key) && value !== undefined && value !== null && value !== '') return MASK;
+  if (value instanceof Error) return describeError(value);
+  return value;
+}
+
+/** Errors become plain objects (name, code, status, message, cause) so they survive JSON.stringify. */
+export function describeError(error: Error): LogFields {
+  const described: LogFields = { name: error.name, message: error.message };
+  const extra = error as unknown as Record<string, unknown>;
+  for (const key of ['code', 'status', 'apiCode', 'requestId']) {
+    if (extra[key] !== undefined) described[key] = extra[key];
+  }
+  if (error.cause instanceof Error) described['cause'] = describeError(error.cause);
+  return described;
+}
+
+/** A logger that drops everything: for tests that do not look at logs. */
+export const silentLogger: Logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  child: () => silentLogger,
+};
