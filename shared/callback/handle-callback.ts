@@ -1,0 +1,71 @@
+import { verifyDingTalkSignature } from '../dingtalk/verify-signature';
+import { DingTalkCallbackSchema, type WorkerEventInput } from '../dingtalk/schema';
+import { InvokeError, asBotError } from '../errors';
+import type { FcContext } from '../fc/context';
+import { jsonResponse, requireMethod, toHttpRequest, type HttpResponse } from '../fc/http-event';
+import { errorToHttpResponse, isClientError } from '../fc/http-response';
+import type { Logger } from '../logging/logger';
+import { parseJson, parseWith } from '../validation/parse';
+
+export interface AsyncInvoker {
+  invokeAsync(payload: string): Promise<{ requestId: string }>;
+}
+
+export interface CallbackDependencies {
+  appSecret: string;
+  maxBodyBytes: number;
+  /** Built per invocation: the FC role's credentials arrive in each invocation's context. */
+  createInvoker: (context: FcContext) => AsyncInvoker;
+  logger: Logger;
+  now: () => number;
+  newDeliveryId: () => string;
+}
+
+/**
+ * The HTTP trigger's whole job: check the DingTalk callback (size, method, signature, schema), hand it to the worker
+ * with an asynchronous invocation, answer 200 {}. A request that fails any check never reaches the worker.
+ */
+export function createCallbackHandler(deps: CallbackDependencies) {
+  return async (event: Buffer, context: FcContext): Promise<HttpResponse> => {
+    const log = deps.logger.child({ request_id: context.requestId });
+    try {
+      const request = toHttpRequest(event, deps.maxBodyBytes);
+      if (request.method === 'GET' || request.method === 'HEAD') return jsonResponse(200, { status: 'ok' });
+      requireMethod(request, 'POST');
+      verifyDingTalkSignature({
+        appSecret: deps.appSecret,
+        timestamp: request.headers['timestamp'],
+        sign: request.headers['sign'],
+        nowMs: deps.now(),
+      });
+      const message = parseWith(DingTalkCallbackSchema, parseJson(request.body.toString('utf8')));
+      const payload: WorkerEventInput = { deliveryId: deps.newDeliveryId(), receivedAt: deps.now(), message };
+      const invocation = await invokeWithOneRetry(deps.createInvoker(context), JSON.stringify(payload));
+      log.info('callback accepted', {
+        msgId: message.msgId,
+        msgtype: message.msgtype,
+        conversationType: message.conversationType,
+        deliveryId: payload.deliveryId,
+        worker_request_id: invocation.requestId,
+      });
+      return jsonResponse(200, {});
+    } catch (error) {
+      const botError = asBotError(error);
+      if (isClientError(botError)) log.warn('callback refused', { error: botError });
+      else log.error('callback failed', { error: botError });
+      return errorToHttpResponse(botError);
+    }
+  };
+}
+
+/** One quick retry: a lost invoke loses the user's message, and DingTalk's HTTP-mode redelivery is unconfirmed. */
+async function invokeWithOneRetry(invoker: AsyncInvoker, payload: string): Promise<{ requestId: string }> {
+  try {
+    return await invoker.invokeAsync(payload);
+  } catch (error) {
+    if (error instanceof InvokeError && error.status !== undefined && error.status < 500 && error.status !== 429) {
+      throw error;
+    }
+    return invoker.invokeAsync(payload);
+  }
+}

@@ -1,0 +1,70 @@
+import { boolean, integer, list, logLevel, optionalNumber, optionalString, optionalUrl, requiredString } from './env';
+import type { Env, LogLevelSetting } from './env';
+
+export const DEFAULT_SYSTEM_PROMPT =
+  '你是钉钉里的智能助手。请用简体中文回答（除非用户使用其他语言），回答准确、简洁，必要时使用 Markdown。';
+
+export interface WorkerConfig {
+  dingtalk: { appKey: string; appSecret: string; apiBase: string };
+  /** Undefined when no key is set: the robot then answers with a setup hint instead of failing. */
+  model:
+    | { apiKeys: string[]; baseURL: string; model: string; temperature?: number; maxTokens?: number; timeoutMs: number }
+    | undefined;
+  systemPrompt: string;
+  oss: { bucket: string; region: string; endpoint: string | undefined; internal: boolean; timeoutMs: number };
+  history: { prefix: string; tailBytes: number; tokenBudget: number; sessionTimeoutMs: number; groupShared: boolean };
+  commands: { reset: string[]; help: string[] };
+  reply: { maxChars: number };
+  /** Used when FC's context does not say the function's timeout. */
+  defaultTimeoutSeconds: number;
+  logLevel: LogLevelSetting;
+}
+
+/** Read once at cold start; a bad value throws ConfigError naming the variable. */
+export function loadWorkerConfig(env: Env): Readonly<WorkerConfig> {
+  const apiKeys = list(env, 'OPENAI_API_KEY', []);
+  const temperature = optionalNumber(env, 'OPENAI_TEMPERATURE', { min: 0, max: 2 });
+  const maxTokens = optionalNumber(env, 'OPENAI_MAX_TOKENS', { min: 1, max: 1_000_000 });
+  return Object.freeze({
+    dingtalk: {
+      appKey: requiredString(env, 'DINGTALK_APP_KEY'),
+      appSecret: requiredString(env, 'DINGTALK_APP_SECRET'),
+      apiBase: optionalUrl(env, 'DINGTALK_API_BASE', 'https://api.dingtalk.com') as string,
+    },
+    model:
+      apiKeys.length === 0
+        ? undefined
+        : {
+            apiKeys,
+            baseURL: optionalUrl(env, 'OPENAI_BASE_URL', 'https://api.openai.com/v1') as string,
+            model: optionalString(env, 'OPENAI_MODEL', 'gpt-4o-mini'),
+            ...(temperature === undefined ? {} : { temperature }),
+            ...(maxTokens === undefined ? {} : { maxTokens: Math.round(maxTokens) }),
+            timeoutMs: integer(env, 'OPENAI_TIMEOUT_MS', 60_000, { min: 1000, max: 600_000 }),
+          },
+    systemPrompt: optionalString(env, 'SYSTEM_PROMPT', DEFAULT_SYSTEM_PROMPT),
+    oss: {
+      bucket: requiredString(env, 'OSS_BUCKET'),
+      region: requiredString(env, 'OSS_REGION'),
+      endpoint: optionalUrl(env, 'OSS_ENDPOINT'),
+      internal: boolean(env, 'OSS_INTERNAL', true),
+      timeoutMs: integer(env, 'OSS_TIMEOUT_MS', 10_000, { min: 500, max: 60_000 }),
+    },
+    history: {
+      prefix: normalizePrefix(optionalString(env, 'HISTORY_PREFIX', 'dingtalk-llm/history/')),
+      tailBytes: integer(env, 'HISTORY_TAIL_BYTES', 64 * 1024, { min: 4096, max: 4 * 1024 * 1024 }),
+      tokenBudget: integer(env, 'HISTORY_MAX_TOKENS', 4000, { min: 0, max: 1_000_000 }),
+      sessionTimeoutMs: integer(env, 'SESSION_TIMEOUT_MINUTES', 60, { min: 1, max: 525_600 }) * 60_000,
+      groupShared: boolean(env, 'GROUP_SHARED_HISTORY', false),
+    },
+    commands: {
+      reset: list(env, 'RESET_COMMANDS', ['新对话', '清空会话', '重置', 'new', '/new']),
+      help: list(env, 'HELP_COMMANDS', ['帮助', 'help', '/help']),
+    },
+    reply: { maxChars: integer(env, 'REPLY_MAX_CHARS', 3000, { min: 200, max: 5000 }) },
+    defaultTimeoutSeconds: integer(env, 'WORKER_TIMEOUT_SECONDS', 120, { min: 10, max: 86_400 }),
+    logLevel: logLevel(env),
+  });
+}
+
+const normalizePrefix = (prefix: string): string => (prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`).replace(/^\/+/, '');

@@ -1,0 +1,29 @@
+import { BotError } from '../errors';
+import { jsonResponse, type HttpResponse } from './http-event';
+
+/**
+ * The one place where an error becomes an HTTP response. Client mistakes get their status and a short reason;
+ * everything else is a generic 500 (the details go to the log, never to the caller).
+ */
+const CLIENT_ERRORS: Partial<Record<BotError['code'], number>> = {
+  METHOD_NOT_ALLOWED: 405,
+  PAYLOAD_TOO_LARGE: 413,
+  PAYLOAD_INVALID: 400,
+  SIGNATURE_INVALID: 401,
+};
+
+export function errorToHttpResponse(error: unknown): HttpResponse {
+  if (error instanceof BotError) {
+    const status = CLIENT_ERRORS[error.code];
+    if (status !== undefined) {
+      const response = jsonResponse(status, { error: error.code, message: error.message });
+      if (status === 405) response.headers['allow'] = 'POST, GET';
+      return response;
+    }
+    if (error.code === 'INVOKE_FAILED') return jsonResponse(503, { error: error.code, message: 'worker unavailable' });
+  }
+  return jsonResponse(500, { error: 'INTERNAL', message: 'internal error' });
+}
+
+export const isClientError = (error: unknown): boolean =>
+  error instanceof BotError && CLIENT_ERRORS[error.code] !== undefined;
