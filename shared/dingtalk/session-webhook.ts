@@ -1,0 +1,63 @@
+import type { AxiosInstance } from 'axios';
+import { DingTalkApiError } from '../errors';
+import { asRecord, networkReason } from './access-token';
+import type { MarkdownContent } from './openapi-client';
+
+/**
+ * The callback's `sessionWebhook`: a temporary reply URL that needs no access token and is the only way to @-mention
+ * in markdown. It expires (`sessionWebhookExpiredTime`, ~90 min after the message), and DingTalk reports most failures
+ * as HTTP 200 with a non-zero `errcode`, so both are checked. The URL carries a session token: it never goes into an
+ * error message or a log field. Facts: ../shared/brief/dingtalk.md §4a.
+ */
+export interface SessionWebhook {
+  url: string;
+  /** `sessionWebhookExpiredTime` (epoch ms), when the callback carried it. */
+  expiresAt?: number | undefined;
+}
+
+export interface SessionWebhookSender {
+  /** True when the webhook will have expired before a send could reach DingTalk. */
+  isExpired(webhook: SessionWebhook): boolean;
+  /** Posts one markdown message; throws DingTalkApiError (with `apiCode` = errcode) unless DingTalk says errcode 0. */
+  send(webhook: SessionWebhook, content: MarkdownContent, atUserIds?: readonly string[]): Promise<void>;
+}
+
+export interface SessionWebhookSenderOptions {
+  http: AxiosInstance;
+  now?: () => number;
+  /** Treat the webhook as expired this long before its expiry time, to cover the request's own duration. */
+  expiryMarginMs?: number;
+}
+
+const DEFAULT_EXPIRY_MARGIN_MS = 30_000;
+
+export function createSessionWebhookSender(options: SessionWebhookSenderOptions): SessionWebhookSender {
+  const now = options.now ?? Date.now;
+  const margin = options.expiryMarginMs ?? DEFAULT_EXPIRY_MARGIN_MS;
+  const isExpired = (webhook: SessionWebhook): boolean =>
+    webhook.expiresAt !== undefined && webhook.expiresAt - margin <= now();
+
+  return {
+    isExpired,
+    async send(webhook, content, atUserIds = []) {
+      if (isExpired(webhook)) throw new DingTalkApiError('session webhook has expired');
+      const body = {
+        msgtype: 'markdown',
+        markdown: { title: content.title, text: content.text },
+        ...(atUserIds.length > 0 ? { at: { atUserIds: [...atUserIds], isAtAll: false } } : {}),
+      };
+      const response = await options.http
+        .post(webhook.url, body, { validateStatus: () => true })
+        .catch((error: unknown) => {
+          throw new DingTalkApiError(`session webhook failed: ${networkReason(error)}`);
+        });
+      const data = asRecord(response.data);
+      const errcode = data['errcode'];
+      if (response.status === 200 && (errcode === undefined || errcode === 0 || errcode === '0')) return;
+      const apiCode = errcode === undefined ? undefined : String(errcode);
+      const errmsg = typeof data['errmsg'] === 'string' ? `: ${data['errmsg'].slice(0, 200)}` : '';
+      const reason = apiCode === undefined ? `HTTP ${response.status}` : `HTTP ${response.status}, errcode ${apiCode}`;
+      throw new DingTalkApiError(`session webhook rejected (${reason})${errmsg}`, response.status, apiCode);
+    },
+  };
+}
