@@ -1,0 +1,215 @@
+import OpenAI from 'openai';
+import { ModelError } from '../errors';
+import type { Logger } from '../logging/logger';
+import type { ChatCompletion, ChatModel, ChatRequest, ChatUsage } from './chat-model';
+import { toModelError } from './to-model-error';
+
+export { toModelError } from './to-model-error';
+
+/**
+ * ChatModel over any OpenAI-compatible chat-completions endpoint (OpenAI, Azure OpenAI v1, DeepSeek, DashScope
+ * compatible-mode, vLLM, Ollama).
+ *
+ * Retries are ours, not the SDK's (maxRetries 0), because only we know the FC time budget:
+ * - 401/402/403/429 move on to the next key, each key at most once per call; the key that last worked is tried first
+ *   by later calls in this warm instance.
+ * - A connection failure or 5xx is retried once on the same key after RETRY_DELAY_MS, but only if no text was
+ *   streamed yet (onText must only ever see growing text) and the budget left is longer than the failed attempt
+ *   took. It is not a key problem, so other keys are not tried.
+ * - Everything else (400/404/422, timeouts, empty completions) fails at once.
+ */
+export interface OpenAiChatModelOptions {
+  baseURL: string;
+  /** At least one; several let the bot ride over a revoked or rate-limited key. */
+  apiKeys: readonly string[];
+  model: string;
+  temperature?: number;
+  /** Sent as `max_tokens`, which every compatible provider accepts (unlike `max_completion_tokens`). */
+  maxTokens?: number;
+  fetch?: typeof fetch;
+  logger: Logger;
+}
+
+const RETRY_DELAY_MS = 250;
+const SDK_TIMEOUT_MARGIN_MS = 1000;
+type Deadline = ReturnType<typeof startDeadline>;
+
+export function createOpenAiChatModel(options: OpenAiChatModelOptions): ChatModel {
+  const { apiKeys, logger } = options;
+  if (apiKeys.length === 0 || apiKeys.some((key) => key.trim() === '')) {
+    throw new ModelError('MODEL_NOT_CONFIGURED', 'at least one non-empty model API key is required');
+  }
+  const secrets = { secrets: apiKeys };
+  const sdkLogger = {
+    error: (message: string, ...details: unknown[]) => logger.error(`openai sdk: ${message}`, { details }),
+    warn: (message: string, ...details: unknown[]) => logger.warn(`openai sdk: ${message}`, { details }),
+    info: () => undefined,
+    debug: () => undefined,
+  };
+  const clients: OpenAI[] = apiKeys.map(
+    (apiKey) =>
+      new OpenAI({
+        apiKey,
+        baseURL: options.baseURL,
+        maxRetries: 0,
+        // null, not undefined: never pick up OPENAI_ORG_ID / OPENAI_PROJECT_ID from the FC environment.
+        organization: null,
+        project: null,
+        fetch: options.fetch,
+        logger: sdkLogger,
+        logLevel: 'warn',
+      }),
+  );
+  let preferred = 0;
+
+  async function attempt(client: OpenAI, request: ChatRequest, deadline: Deadline, progress: { streamed: boolean }) {
+    const body = {
+      model: options.model,
+      messages: request.messages.map(({ role, content }) => ({ role, content })),
+      ...(options.temperature !== undefined && { temperature: options.temperature }),
+      ...(options.maxTokens !== undefined && { max_tokens: options.maxTokens }),
+    };
+    // The deadline signal is the bound (it also covers a streamed body, which the SDK's timeout does not). The SDK's
+    // timeout is only a backstop, set later so it never wins the race and turns a timeout into "Connection error".
+    const timeout = Math.max(1, deadline.remaining()) + SDK_TIMEOUT_MARGIN_MS;
+    const requestOptions = { signal: deadline.signal, timeout };
+    const { onText } = request;
+    if (onText === undefined) {
+      const completion = await client.chat.completions.create({ ...body, stream: false }, requestOptions);
+      const choice = completion?.choices?.[0];
+      return finish(choice?.message?.content, completion?.model, toUsage(completion?.usage), choice?.finish_reason);
+    }
+    const stream = await client.chat.completions.create(
+      { ...body, stream: true, stream_options: { include_usage: true } },
+      requestOptions,
+    );
+    let text = '';
+    let model: string | undefined;
+    let usage: ChatUsage | undefined;
+    let finishReason: string | null | undefined;
+    for await (const chunk of stream) {
+      model ||= chunk.model;
+      usage = toUsage(chunk.usage) ?? usage;
+      const choice = chunk.choices?.[0];
+      finishReason = choice?.finish_reason ?? finishReason;
+      const delta = choice?.delta?.content;
+      if (typeof delta !== 'string' || delta === '') continue;
+      text += delta;
+      progress.streamed = true;
+      try {
+        onText(text);
+      } catch (error) {
+        // A failed card update must not cost the user the answer; the final text is still returned.
+        logger.warn('onText callback threw; streaming continues', { error });
+      }
+    }
+    // The SDK ends an aborted stream quietly instead of throwing.
+    if (deadline.signal.aborted) throw deadline.signal.reason;
+    return finish(text, model, usage, finishReason);
+  }
+
+  function finish(text: unknown, model: unknown, usage: ChatUsage | undefined, finishReason: unknown): ChatCompletion {
+    if (typeof text !== 'string' || text.trim() === '') {
+      const reason = String(finishReason);
+      throw new ModelError('MODEL_SERVER', `model returned an empty completion (finish_reason ${reason})`);
+    }
+    const answeredBy = typeof model === 'string' && model !== '' ? model : options.model;
+    return { text, model: answeredBy, ...(usage !== undefined && { usage }) };
+  }
+
+  async function attemptWithOneRetry(keyIndex: number, request: ChatRequest, deadline: Deadline) {
+    const client = clients[keyIndex] as OpenAI;
+    for (let retried = false; ; retried = true) {
+      const progress = { streamed: false };
+      const startedAt = Date.now();
+      try {
+        return await attempt(client, request, deadline, progress);
+      } catch (thrown) {
+        const error = toModelError(deadline.signal.aborted ? deadline.signal.reason : thrown, secrets);
+        const transient =
+          error.code === 'MODEL_UNREACHABLE' || (error.code === 'MODEL_SERVER' && (error.status ?? 0) >= 500);
+        const affordable = deadline.remaining() > Date.now() - startedAt + RETRY_DELAY_MS;
+        if (retried || progress.streamed || !transient || !affordable) throw error;
+        const fields = { keyIndex, code: error.code, status: error.status };
+        logger.warn('model call failed; retrying once on the same key', fields);
+        await sleep(RETRY_DELAY_MS, deadline.signal);
+      }
+    }
+  }
+
+  return {
+    async complete(request) {
+      const deadline = startDeadline(request.timeoutMs, request.signal);
+      const startedAt = Date.now();
+      try {
+        for (let offset = 0; offset < clients.length; offset++) {
+          const keyIndex = (preferred + offset) % clients.length;
+          try {
+            const completion = await attemptWithOneRetry(keyIndex, request, deadline);
+            preferred = keyIndex;
+            logger.info('model call completed', {
+              model: completion.model, keyIndex, streamed: request.onText !== undefined,
+              durationMs: Date.now() - startedAt, usage: completion.usage,
+            });
+            return completion;
+          } catch (thrown) {
+            const error = toModelError(thrown, secrets);
+            const keyProblem = error.code === 'MODEL_AUTH' || error.code === 'MODEL_RATE_LIMIT';
+            if (!keyProblem || offset === clients.length - 1) throw error;
+            const fields = { keyIndex, code: error.code, status: error.status };
+            logger.warn('model key refused; trying the next key', fields);
+          }
+        }
+        throw new ModelError('MODEL_NOT_CONFIGURED', 'no model API key to try'); // unreachable: apiKeys is non-empty
+      } finally {
+        deadline.dispose();
+      }
+    },
+  };
+}
+
+/** One AbortSignal for the whole call: the budget running out or the caller aborting, whichever comes first. */
+function startDeadline(timeoutMs: number, callerSignal: AbortSignal | undefined) {
+  const controller = new AbortController();
+  const endsAt = Date.now() + timeoutMs;
+  // The abort reason is already the ModelError to throw, so whatever the SDK throws on abort is replaced by it.
+  const expire = () =>
+    controller.abort(new ModelError('MODEL_TIMEOUT', `model call exceeded its ${timeoutMs} ms budget`));
+  const cancel = () => controller.abort(new ModelError('MODEL_TIMEOUT', 'model call was aborted by the caller'));
+  const timer = setTimeout(expire, Math.max(0, timeoutMs));
+  if (callerSignal?.aborted) cancel();
+  else callerSignal?.addEventListener('abort', cancel, { once: true });
+  if (!(timeoutMs > 0)) expire();
+  return {
+    signal: controller.signal,
+    remaining: () => endsAt - Date.now(),
+    dispose: () => {
+      clearTimeout(timer);
+      callerSignal?.removeEventListener('abort', cancel);
+    },
+  };
+}
+
+function toUsage(usage: unknown): ChatUsage | undefined {
+  if (typeof usage !== 'object' || usage === null) return undefined;
+  const { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: totalTokens } =
+    usage as Record<string, unknown>;
+  if (typeof promptTokens !== 'number' || typeof completionTokens !== 'number') return undefined;
+  const total = typeof totalTokens === 'number' ? totalTokens : promptTokens + completionTokens;
+  return { promptTokens, completionTokens, totalTokens: total };
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

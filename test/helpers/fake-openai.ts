@@ -1,0 +1,272 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A real HTTP server on 127.0.0.1 speaking the OpenAI chat-completions wire protocol (JSON and SSE, as observed from
+ * openai-node 6 in the brief's local-testing.md §4), so the real SDK is exercised without reaching the internet.
+ * Unit tests script it with `enqueue`; end-to-end tests rely on the default answer, which echoes the request so they
+ * can assert that history was sent: `回答：<last user message>（共 <n> 条消息）`.
+ */
+export type FakeReply =
+  | {
+      text: string;
+      /** How many SSE content deltas the text is cut into (streamed requests only); default up to 3. */
+      chunks?: number;
+      /** Wait before the response headers. */
+      delayMs?: number;
+      /** Wait between SSE events. */
+      chunkDelayMs?: number;
+      /** Sent before the text as `reasoning_content`, as DeepSeek-R1 and Qwen3 do. */
+      reasoning?: string;
+      /** Streamed requests only: destroy the socket after this many content deltas. */
+      dropAfterChunks?: number;
+      model?: string;
+      finishReason?: string;
+    }
+  | { status: number; error?: FakeErrorBody; headers?: Record<string, string> }
+  /** Accepts the request and stays silent this long, then answers with the default responder. */
+  | { hangMs: number }
+  | { dropConnection: true }
+  /** Anything else on the wire, for malformed responses. */
+  | { raw: string; status?: number; contentType?: string };
+
+export interface FakeErrorBody {
+  message: string;
+  type?: string;
+  code?: string | null;
+}
+
+export interface FakeRequest {
+  apiKey: string;
+  body: any;
+}
+
+export interface FakeOpenAiOptions {
+  respond?: (request: FakeRequest) => FakeReply | Promise<FakeReply>;
+  /** When given, other bearer keys get OpenAI's 401 `invalid_api_key` error (and do not consume the queue). */
+  apiKeys?: readonly string[];
+  /** When given, other models get OpenAI's 404 `model_not_found` error; also what GET /v1/models lists. */
+  models?: readonly string[];
+}
+
+export interface FakeOpenAi {
+  /** `http://127.0.0.1:<port>/v1`, ready for the SDK's `baseURL`. */
+  baseURL: string;
+  /** Every chat-completions request, in arrival order. */
+  requests: FakeRequest[];
+  /** Replies used, first in first out, before the default responder. */
+  enqueue(...replies: FakeReply[]): void;
+  close(): Promise<void>;
+}
+
+export function defaultAnswer(body: any): string {
+  const messages: any[] = Array.isArray(body?.messages) ? body.messages : [];
+  const lastUser = [...messages].reverse().find((message) => message?.role === 'user');
+  return `回答：${String(lastUser?.content ?? '')}（共 ${messages.length} 条消息）`;
+}
+
+export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<FakeOpenAi> {
+  const requests: FakeRequest[] = [];
+  const queue: FakeReply[] = [];
+  const timers = new Set<NodeJS.Timeout>();
+  const wait: Wait = (ms, res) =>
+    new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        resolve(!res.destroyed);
+      }, ms);
+      timers.add(timer);
+      res.once('close', () => {
+        clearTimeout(timer);
+        timers.delete(timer);
+        resolve(false);
+      });
+    });
+  const fallback = (request: FakeRequest): FakeReply | Promise<FakeReply> =>
+    options.respond ? options.respond(request) : { text: defaultAnswer(request.body) };
+
+  const server = createServer((req, res) => {
+    void handle(req, res).catch((error: unknown) => {
+      if (res.headersSent) res.destroy();
+      else sendError(res, 500, { message: `fake-openai crashed: ${String(error)}`, type: 'server_error' });
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const apiKey = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
+    const text = await readBody(req);
+    if (req.method === 'GET' && url.pathname === '/v1/models') {
+      if (!authorised(apiKey)) return sendError(res, 401, invalidKey(apiKey));
+      const ids = options.models ?? ['fake-model'];
+      const data = ids.map((id) => ({ id, object: 'model', created: 0, owned_by: 'fake' }));
+      return sendJson(res, 200, { object: 'list', data });
+    }
+    if (req.method !== 'POST' || url.pathname !== '/v1/chat/completions') {
+      const message = `Unknown request URL: ${req.method} ${url.pathname}`;
+      return sendError(res, 404, { message, type: 'invalid_request_error', code: 'unknown_url' });
+    }
+    let body: any;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      const message = 'We could not parse the JSON body of your request.';
+      return sendError(res, 400, { message, type: 'invalid_request_error' });
+    }
+    const request = { apiKey, body };
+    requests.push(request);
+    if (!authorised(apiKey)) return sendError(res, 401, invalidKey(apiKey));
+    if (options.models && !options.models.includes(body?.model)) {
+      const message = `The model \`${String(body?.model)}\` does not exist or you do not have access to it.`;
+      return sendError(res, 404, { message, type: 'invalid_request_error', code: 'model_not_found' });
+    }
+    const reply = queue.shift() ?? (await fallback(request));
+    await play(reply, request, res);
+  }
+
+  async function play(reply: FakeReply, request: FakeRequest, res: ServerResponse): Promise<void> {
+    if ('hangMs' in reply) {
+      if (await wait(reply.hangMs, res)) await play(await fallback(request), request, res);
+      return;
+    }
+    if ('dropConnection' in reply) {
+      res.socket?.destroy();
+      return;
+    }
+    if ('raw' in reply) {
+      res.writeHead(reply.status ?? 200, { 'content-type': reply.contentType ?? 'application/json' });
+      res.end(reply.raw);
+      return;
+    }
+    if ('status' in reply) {
+      return sendError(res, reply.status, reply.error ?? defaultError(reply.status), reply.headers);
+    }
+    if (reply.delayMs !== undefined && !(await wait(reply.delayMs, res))) return;
+    if (request.body?.stream === true) await stream(reply, request.body, res, wait);
+    else sendJson(res, 200, completion(reply, request.body));
+  }
+
+  function authorised(apiKey: string): boolean {
+    return options.apiKeys === undefined || options.apiKeys.includes(apiKey);
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseURL: `http://127.0.0.1:${port}/v1`,
+    requests,
+    enqueue: (...replies) => void queue.push(...replies),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const timer of timers) clearTimeout(timer);
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+type TextReply = Extract<FakeReply, { text: string }>;
+type Wait = (ms: number, res: ServerResponse) => Promise<boolean>;
+type HeaderMap = Record<string, string>;
+
+function completion(reply: TextReply, body: any) {
+  const message = {
+    role: 'assistant',
+    content: reply.text,
+    refusal: null,
+    ...(reply.reasoning !== undefined && { reasoning_content: reply.reasoning }),
+  };
+  return {
+    ...envelope('chat.completion', reply, body),
+    choices: [{ index: 0, message, logprobs: null, finish_reason: reply.finishReason ?? 'stop' }],
+    usage: usage(reply, body),
+  };
+}
+
+async function stream(reply: TextReply, body: any, res: ServerResponse, wait: Wait): Promise<void> {
+  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
+  const head = envelope('chat.completion.chunk', reply, body);
+  const chunk = (delta: object, finishReason: string | null = null) => ({
+    ...head,
+    choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
+  });
+  const deltas: object[] = split(reply.text, reply.chunks ?? 3).map((piece) => chunk({ content: piece }));
+  const events: object[] = [
+    chunk({ role: 'assistant', content: '' }),
+    ...(reply.reasoning !== undefined ? [chunk({ content: null, reasoning_content: reply.reasoning })] : []),
+    ...deltas,
+    chunk({}, reply.finishReason ?? 'stop'),
+    ...(body?.stream_options?.include_usage === true ? [{ ...head, choices: [], usage: usage(reply, body) }] : []),
+  ];
+  for (const event of events) {
+    if (reply.chunkDelayMs !== undefined && !(await wait(reply.chunkDelayMs, res))) return;
+    const data = `data: ${JSON.stringify(event)}\n\n`;
+    if (reply.dropAfterChunks !== undefined && deltas.indexOf(event) === reply.dropAfterChunks - 1) {
+      // Flush what was written first, as a real mid-stream crash would have, then cut the socket without [DONE].
+      res.write(data, () => res.socket?.destroy());
+      return;
+    }
+    res.write(data);
+  }
+  res.end('data: [DONE]\n\n');
+}
+
+function envelope(object: string, reply: TextReply, body: any) {
+  const model = reply.model ?? String(body?.model ?? 'fake-model');
+  return { id: 'chatcmpl-fake', object, created: 1_700_000_000, model, system_fingerprint: null };
+}
+
+/** Deterministic "tokens": one per character, so tests can predict the numbers. */
+function usage(reply: TextReply, body: any) {
+  const messages: any[] = Array.isArray(body?.messages) ? body.messages : [];
+  const count = (text: unknown): number => Array.from(String(text ?? '')).length;
+  const promptTokens = messages.reduce((sum: number, message) => sum + count(message?.content), 0);
+  const completionTokens = count(reply.text);
+  const total = promptTokens + completionTokens;
+  return { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: total };
+}
+
+/** Cuts by code point so a CJK character or an emoji is never split across deltas. */
+function split(text: string, count: number): string[] {
+  const chars = Array.from(text);
+  const size = Math.max(1, Math.ceil(chars.length / Math.max(1, count)));
+  const pieces: string[] = [];
+  for (let index = 0; index < chars.length; index += size) pieces.push(chars.slice(index, index + size).join(''));
+  return pieces;
+}
+
+function defaultError(status: number): FakeErrorBody {
+  if (status === 429) {
+    return { message: 'Rate limit reached for requests', type: 'requests', code: 'rate_limit_exceeded' };
+  }
+  if (status >= 500) {
+    return { message: 'The server had an error while processing your request.', type: 'server_error', code: null };
+  }
+  return { message: `fake error ${status}`, type: 'invalid_request_error', code: null };
+}
+
+function invalidKey(apiKey: string): FakeErrorBody {
+  // Like OpenAI: only a masked hint of the key, never the key itself.
+  const hint = apiKey.length > 8 ? `${apiKey.slice(0, 3)}***${apiKey.slice(-2)}` : '***';
+  return { message: `Incorrect API key provided: ${hint}.`, type: 'invalid_request_error', code: 'invalid_api_key' };
+}
+
+function sendError(res: ServerResponse, status: number, error: FakeErrorBody, headers: HeaderMap = {}): void {
+  const body = { message: error.message, type: error.type ?? null, param: null, code: error.code ?? null };
+  sendJson(res, status, { error: body }, headers);
+}
+
+function sendJson(res: ServerResponse, status: number, payload: unknown, headers: HeaderMap = {}): void {
+  const text = JSON.stringify(payload);
+  res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    req.on('data', (part: Buffer) => parts.push(part));
+    req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
+    req.on('error', reject);
+  });
+}

@@ -1,0 +1,401 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ModelError } from '../../../../shared/errors';
+import { createLogger, describeError, type Logger } from '../../../../shared/logging/logger';
+import type { ChatMessage, ChatModel } from '../../../../shared/model/chat-model';
+import { createOpenAiChatModel, type OpenAiChatModelOptions } from '../../../../shared/model/openai-chat-model';
+import { startFakeOpenAi, type FakeOpenAi } from '../../../helpers/fake-openai';
+
+const KEY_A = 'sk-test-alpha-0000000001';
+const KEY_B = 'sk-test-bravo-0000000002';
+const KEY_C = 'sk-test-charlie-000000003';
+const MESSAGES: ChatMessage[] = [
+  { role: 'system', content: '你是助手' },
+  { role: 'user', content: '你好' },
+];
+const EXPECTED = '回答：你好（共 2 条消息）';
+
+/** A real JSON logger (without `secrets`, so it cannot mask what the adapter leaks) that keeps its lines. */
+function capturingLogger(): { logger: Logger; lines: string[] } {
+  const lines: string[] = [];
+  return { logger: createLogger({ service: 'test', level: 'debug', write: (line) => lines.push(line) }), lines };
+}
+
+async function failureOf(promise: Promise<unknown>): Promise<ModelError> {
+  const error: unknown = await promise.then(
+    () => new Error('expected the call to fail'),
+    (thrown: unknown) => thrown,
+  );
+  if (!(error instanceof ModelError)) throw error;
+  return error;
+}
+
+async function unusedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('createOpenAiChatModel', () => {
+  let fake: FakeOpenAi;
+  let lines: string[];
+  let make: (overrides?: Partial<OpenAiChatModelOptions>) => ChatModel;
+
+  beforeEach(async () => {
+    fake = await startFakeOpenAi();
+    const captured = capturingLogger();
+    lines = captured.lines;
+    make = (overrides = {}) =>
+      createOpenAiChatModel({ baseURL: fake.baseURL, apiKeys: [KEY_A], model: 'qwen-plus', logger: captured.logger, ...overrides });
+  });
+
+  afterEach(async () => {
+    await fake.close();
+  });
+
+  describe('completions', () => {
+    it('gives the same text, model and usage whether streamed or not', async () => {
+      // Prepare
+      const model = make();
+
+      // Act
+      const plain = await model.complete({ messages: MESSAGES, timeoutMs: 5000 });
+      const streamed = await model.complete({ messages: MESSAGES, timeoutMs: 5000, onText: () => undefined });
+
+      // Assess
+      const usage = { promptTokens: 6, completionTokens: 14, totalTokens: 20 };
+      expect(plain).toEqual({ text: EXPECTED, model: 'qwen-plus', usage });
+      expect(streamed).toEqual(plain);
+      expect(fake.requests.map(({ body }) => [body.stream ?? false, body.stream_options])).toEqual([
+        [false, undefined],
+        [true, { include_usage: true }],
+      ]);
+    });
+
+    it('calls onText with the accumulated text as it grows', async () => {
+      // Prepare
+      fake.enqueue({ text: '一二三四五六七八', chunks: 4, chunkDelayMs: 5 });
+      const seen: string[] = [];
+
+      // Act
+      const result = await make().complete({ messages: MESSAGES, timeoutMs: 5000, onText: (text) => seen.push(text) });
+
+      // Assess
+      expect(seen).toEqual(['一二', '一二三四', '一二三四五六', '一二三四五六七八']);
+      expect(result.text).toBe('一二三四五六七八');
+    });
+
+    it('sends the configured model, messages, temperature and max_tokens', async () => {
+      // Prepare
+      const model = make({ model: 'deepseek-chat', temperature: 0.3, maxTokens: 256 });
+
+      // Act
+      await model.complete({ messages: MESSAGES, timeoutMs: 5000 });
+
+      // Assess
+      const sent = { model: 'deepseek-chat', messages: MESSAGES, temperature: 0.3, max_tokens: 256 };
+      expect(fake.requests[0]?.body).toMatchObject(sent);
+      expect(fake.requests[0]?.apiKey).toBe(KEY_A);
+    });
+
+    it('ignores reasoning_content and answers with content only', async () => {
+      // Prepare
+      fake.enqueue({ reasoning: '先想一想', text: '答案' }, { reasoning: '先想一想', text: '答案' });
+      const seen: string[] = [];
+      const model = make();
+
+      // Act
+      const plain = await model.complete({ messages: MESSAGES, timeoutMs: 5000 });
+      const streamed = await model.complete({ messages: MESSAGES, timeoutMs: 5000, onText: (text) => seen.push(text) });
+
+      // Assess
+      expect([plain.text, streamed.text]).toEqual(['答案', '答案']);
+      expect(seen.every((text) => !text.includes('先想'))).toBe(true);
+    });
+
+    it('still returns the answer when onText throws', async () => {
+      // Prepare
+      const onText = (): void => {
+        throw new Error('card update failed');
+      };
+
+      // Act
+      const result = await make().complete({ messages: MESSAGES, timeoutMs: 5000, onText });
+
+      // Assess
+      expect(result.text).toBe(EXPECTED);
+      expect(lines.some((line) => line.includes('onText callback threw'))).toBe(true);
+    });
+
+    it('refuses to be built without an API key', () => {
+      // Act & Assess
+      expect(() => make({ apiKeys: [] })).toThrow(expect.objectContaining({ code: 'MODEL_NOT_CONFIGURED' }));
+    });
+  });
+
+  describe('key rotation', () => {
+    it('moves past a refused key and keeps using the one that worked', async () => {
+      // Prepare
+      await fake.close();
+      fake = await startFakeOpenAi({ apiKeys: [KEY_B] });
+      const model = make({ apiKeys: [KEY_A, KEY_B] });
+
+      // Act
+      const first = await model.complete({ messages: MESSAGES, timeoutMs: 5000 });
+      const second = await model.complete({ messages: MESSAGES, timeoutMs: 5000, onText: () => undefined });
+
+      // Assess
+      expect([first.text, second.text]).toEqual([EXPECTED, EXPECTED]);
+      expect(fake.requests.map((request) => request.apiKey)).toEqual([KEY_A, KEY_B, KEY_B]);
+    });
+
+    it.each([403, 429])('also moves to the next key on %i', async (status) => {
+      // Prepare
+      fake.enqueue({ status });
+
+      // Act
+      const result = await make({ apiKeys: [KEY_A, KEY_B] }).complete({ messages: MESSAGES, timeoutMs: 5000 });
+
+      // Assess
+      expect(result.text).toBe(EXPECTED);
+      expect(fake.requests.map((request) => request.apiKey)).toEqual([KEY_A, KEY_B]);
+    });
+
+    it('throws MODEL_RATE_LIMIT after trying every key exactly once', async () => {
+      // Prepare
+      fake.enqueue(...[1, 2, 3, 4].map(() => ({ status: 429, headers: { 'retry-after-ms': '10', 'retry-after': '1' } })));
+
+      // Act
+      const error = await failureOf(make({ apiKeys: [KEY_A, KEY_B, KEY_C] }).complete({ messages: MESSAGES, timeoutMs: 5000 }));
+
+      // Assess
+      expect(error).toMatchObject({ code: 'MODEL_RATE_LIMIT', status: 429 });
+      expect(error.message).toContain('Rate limit reached');
+      expect(fake.requests.map((request) => request.apiKey)).toEqual([KEY_A, KEY_B, KEY_C]);
+    });
+
+    it('does not try other keys when the request itself is rejected', async () => {
+      // Prepare
+      await fake.close();
+      fake = await startFakeOpenAi({ models: ['qwen-plus'] });
+
+      // Act
+      const error = await failureOf(
+        make({ apiKeys: [KEY_A, KEY_B], model: 'no-such-model' }).complete({ messages: MESSAGES, timeoutMs: 5000 }),
+      );
+
+      // Assess
+      expect(error).toMatchObject({ code: 'MODEL_REJECTED', status: 404 });
+      expect(error.message).toContain('HTTP 404');
+      expect(error.message).toContain('`no-such-model` does not exist');
+      expect(fake.requests).toHaveLength(1);
+    });
+  });
+
+  describe('time budget', () => {
+    it.each([
+      ['plain', undefined],
+      ['streamed', () => undefined],
+    ])('throws MODEL_TIMEOUT well before a silent server would answer (%s)', async (_mode, onText) => {
+      // Prepare
+      fake.enqueue({ hangMs: 5000 });
+      const startedAt = Date.now();
+
+      // Act
+      const error = await failureOf(make().complete({ messages: MESSAGES, timeoutMs: 300, ...(onText && { onText }) }));
+
+      // Assess
+      const elapsed = Date.now() - startedAt;
+      expect(error.code).toBe('MODEL_TIMEOUT');
+      expect(error.message).toContain('300 ms');
+      expect(elapsed).toBeGreaterThanOrEqual(250);
+      expect(elapsed).toBeLessThan(1500);
+    });
+
+    it('bounds a stream that stalls after its headers', async () => {
+      // Prepare
+      fake.enqueue({ text: '一二三四', chunks: 4, chunkDelayMs: 150 });
+      const seen: string[] = [];
+      const startedAt = Date.now();
+
+      // Act
+      const error = await failureOf(make().complete({ messages: MESSAGES, timeoutMs: 400, onText: (text) => seen.push(text) }));
+
+      // Assess
+      expect(error.code).toBe('MODEL_TIMEOUT');
+      expect(Date.now() - startedAt).toBeLessThan(1500);
+      expect(seen.length).toBeLessThan(4);
+    });
+
+    it('counts key rotation against the same budget', async () => {
+      // Prepare
+      fake.enqueue({ status: 429 }, { hangMs: 5000 });
+      const startedAt = Date.now();
+
+      // Act
+      const error = await failureOf(make({ apiKeys: [KEY_A, KEY_B] }).complete({ messages: MESSAGES, timeoutMs: 400 }));
+
+      // Assess
+      expect(error.code).toBe('MODEL_TIMEOUT');
+      expect(Date.now() - startedAt).toBeLessThan(1500);
+      expect(fake.requests.map((request) => request.apiKey)).toEqual([KEY_A, KEY_B]);
+    });
+
+    it("throws MODEL_TIMEOUT when the caller's signal aborts", async () => {
+      // Prepare
+      fake.enqueue({ hangMs: 5000 });
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 100);
+
+      // Act
+      const error = await failureOf(make().complete({ messages: MESSAGES, timeoutMs: 5000, signal: controller.signal }));
+
+      // Assess
+      expect(error).toMatchObject({ code: 'MODEL_TIMEOUT', message: 'model call was aborted by the caller' });
+    });
+  });
+
+  describe('failures', () => {
+    it('throws MODEL_UNREACHABLE when nothing listens, after one retry', async () => {
+      // Prepare
+      let calls = 0;
+      const countingFetch: typeof fetch = (input, init) => {
+        calls++;
+        return fetch(input, init);
+      };
+      const model = make({ baseURL: `http://127.0.0.1:${await unusedPort()}/v1`, fetch: countingFetch });
+
+      // Act
+      const error = await failureOf(model.complete({ messages: MESSAGES, timeoutMs: 5000 }));
+
+      // Assess
+      expect(error.code).toBe('MODEL_UNREACHABLE');
+      expect(error.message).toContain('ECONNREFUSED');
+      expect(calls).toBe(2);
+    });
+
+    it('throws MODEL_UNREACHABLE when the connection drops, after one retry', async () => {
+      // Prepare
+      fake.enqueue({ dropConnection: true }, { dropConnection: true });
+
+      // Act
+      const error = await failureOf(make().complete({ messages: MESSAGES, timeoutMs: 5000 }));
+
+      // Assess
+      expect(error.code).toBe('MODEL_UNREACHABLE');
+      expect(fake.requests).toHaveLength(2);
+    });
+
+    it('does not retry a stream that already delivered text', async () => {
+      // Prepare
+      fake.enqueue({ text: '一二三四', chunks: 4, dropAfterChunks: 2 });
+      const seen: string[] = [];
+
+      // Act
+      const error = await failureOf(make().complete({ messages: MESSAGES, timeoutMs: 5000, onText: (text) => seen.push(text) }));
+
+      // Assess
+      expect(error.code).toBe('MODEL_UNREACHABLE');
+      expect(seen).toEqual(['一', '一二']);
+      expect(fake.requests).toHaveLength(1);
+    });
+
+    it('throws MODEL_SERVER on a 500 that persists through the one retry', async () => {
+      // Prepare
+      fake.enqueue({ status: 500 }, { status: 500 });
+
+      // Act
+      const error = await failureOf(make({ apiKeys: [KEY_A, KEY_B] }).complete({ messages: MESSAGES, timeoutMs: 5000 }));
+
+      // Assess
+      expect(error).toMatchObject({ code: 'MODEL_SERVER', status: 500 });
+      expect(error.message).toContain('HTTP 500: The server had an error');
+      expect(fake.requests.map((request) => request.apiKey)).toEqual([KEY_A, KEY_A]);
+    });
+
+    it('recovers when the retry after a 503 succeeds', async () => {
+      // Prepare
+      fake.enqueue({ status: 503 });
+
+      // Act
+      const result = await make().complete({ messages: MESSAGES, timeoutMs: 5000, onText: () => undefined });
+
+      // Assess
+      expect(result.text).toBe(EXPECTED);
+      expect(fake.requests).toHaveLength(2);
+    });
+
+    it('does not retry when the budget left is shorter than the failed attempt took', async () => {
+      // Prepare
+      fake.enqueue({ status: 502 }, { status: 502 });
+      const slow: typeof fetch = async (input, init) => {
+        await new Promise((resolve) => setTimeout(resolve, 600));
+        return fetch(input, init);
+      };
+
+      // Act
+      const error = await failureOf(make({ fetch: slow }).complete({ messages: MESSAGES, timeoutMs: 1000 }));
+
+      // Assess
+      expect(error).toMatchObject({ code: 'MODEL_SERVER', status: 502 });
+      expect(fake.requests).toHaveLength(1);
+    });
+
+    it.each([
+      ['plain', undefined],
+      ['streamed', () => undefined],
+    ])('throws MODEL_SERVER on an empty completion (%s)', async (_mode, onText) => {
+      // Prepare
+      fake.enqueue({ text: '', reasoning: '想了很久', finishReason: 'length' });
+
+      // Act
+      const error = await failureOf(make().complete({ messages: MESSAGES, timeoutMs: 5000, ...(onText && { onText }) }));
+
+      // Assess
+      expect(error.code).toBe('MODEL_SERVER');
+      expect(error.message).toContain('empty completion (finish_reason length)');
+      expect(fake.requests).toHaveLength(1);
+    });
+
+    it.each([
+      ['no choices', '{"id":"x","object":"chat.completion","choices":[]}', 'application/json'],
+      ['broken JSON', '{"choices":[', 'application/json'],
+      ['an HTML page', '<html>gateway</html>', 'text/html'],
+    ])('throws MODEL_SERVER on a malformed completion: %s', async (_name, raw, contentType) => {
+      // Prepare
+      fake.enqueue({ raw, contentType });
+
+      // Act
+      const error = await failureOf(make().complete({ messages: MESSAGES, timeoutMs: 5000 }));
+
+      // Assess
+      expect(error.code).toBe('MODEL_SERVER');
+    });
+  });
+
+  describe('secrecy', () => {
+    it('keeps every key out of error messages, causes and log lines', async () => {
+      // Prepare: a careless gateway that echoes the whole key it refused.
+      await fake.close();
+      fake = await startFakeOpenAi({
+        respond: ({ apiKey }) => ({ status: 401, error: { message: `key ${apiKey} is revoked (Bearer ${apiKey})` } }),
+      });
+      const model = make({ apiKeys: [KEY_A, KEY_B] });
+
+      // Act
+      const error = await failureOf(model.complete({ messages: MESSAGES, timeoutMs: 5000 }));
+      const nowhere = make({ apiKeys: [KEY_A], baseURL: `http://127.0.0.1:${await unusedPort()}/v1` });
+      const unreachable = await failureOf(nowhere.complete({ messages: MESSAGES, timeoutMs: 5000 }));
+
+      // Assess
+      expect(error).toMatchObject({ code: 'MODEL_AUTH', status: 401 });
+      expect(error.message).toContain('is revoked');
+      const described = [error, unreachable].map((thrown) => JSON.stringify(describeError(thrown)));
+      const everything = [error.message, ...described, ...lines].join('\n');
+      expect(lines.length).toBeGreaterThan(0);
+      for (const key of [KEY_A, KEY_B]) expect(everything).not.toContain(key);
+    });
+  });
+});
