@@ -1,0 +1,64 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import axios from 'axios';
+import { loadWorkerConfig } from '../../shared/config/worker-config';
+import { createAccessTokenProvider } from '../../shared/dingtalk/access-token';
+import { createReplier } from '../../shared/dingtalk/replier';
+import { createConversationHistory } from '../../shared/history/conversation-history';
+import { createOssAppendLog } from '../../shared/history/oss-append-log';
+import { createOssClient } from '../../shared/history/oss-client';
+import { createLogger } from '../../shared/logging/logger';
+import { createOpenAiChatModel } from '../../shared/model/openai-chat-model';
+import { createWorkerHandler } from '../../shared/worker/create-worker-handler';
+
+// Wiring only: config once per instance; clients that may live across warm invocations (the DingTalk token cache,
+// keep-alive sockets, the model key that last worked) are built here, the OSS client per invocation from its
+// STS credentials.
+const config = loadWorkerConfig(process.env);
+const logger = createLogger({
+  service: 'dingtalk-worker',
+  level: config.logLevel,
+  secrets: [config.dingtalk.appSecret, ...(config.model?.apiKeys ?? [])],
+}).child({ function_name: process.env['FC_FUNCTION_NAME'] ?? 'dingtalk-llm-worker' });
+
+const http = axios.create({
+  timeout: 10_000,
+  httpAgent: new HttpAgent({ keepAlive: true }),
+  httpsAgent: new HttpsAgent({ keepAlive: true }),
+});
+const tokens = createAccessTokenProvider({ http, ...config.dingtalk });
+
+export const handler = createWorkerHandler({
+  settings: {
+    systemPrompt: config.systemPrompt,
+    commands: config.commands,
+    history: config.history,
+    modelTimeoutMs: config.model?.timeoutMs ?? 60_000,
+  },
+  createHistory: (context) =>
+    createConversationHistory({
+      log: createOssAppendLog(
+        createOssClient({
+          bucket: config.oss.bucket,
+          region: config.oss.region,
+          ...(config.oss.endpoint ? { endpoint: config.oss.endpoint } : {}),
+          internal: config.oss.internal,
+          credentials: context.credentials,
+          timeoutMs: config.oss.timeoutMs,
+        }),
+      ),
+      tailBytes: config.history.tailBytes,
+    }),
+  model: config.model && createOpenAiChatModel({ ...config.model, logger }),
+  replier: createReplier({
+    http,
+    apiBase: config.dingtalk.apiBase,
+    appKey: config.dingtalk.appKey,
+    tokens,
+    logger,
+    split: { maxChars: config.reply.maxChars },
+  }),
+  logger,
+  now: Date.now,
+  defaultTimeoutSeconds: config.defaultTimeoutSeconds,
+});
