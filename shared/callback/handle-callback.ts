@@ -4,7 +4,7 @@ import { InvokeError, asBotError } from '../errors';
 import type { FcContext } from '../fc/context';
 import { jsonResponse, requireMethod, toHttpRequest, type HttpResponse } from '../fc/http-event';
 import { errorToHttpResponse, isClientError } from '../fc/http-response';
-import type { Logger } from '../logging/logger';
+import { withLogFields, type Logger } from '../logging/logger';
 import { parseJson, parseWith } from '../validation/parse';
 
 export interface AsyncInvoker {
@@ -26,8 +26,11 @@ export interface CallbackDependencies {
  * with an asynchronous invocation, answer 200 {}. A request that fails any check never reaches the worker.
  */
 export function createCallbackHandler(deps: CallbackDependencies) {
-  return async (event: Buffer, context: FcContext): Promise<HttpResponse> => {
-    const log = deps.logger.child({ request_id: context.requestId });
+  return (event: Buffer, context: FcContext): Promise<HttpResponse> =>
+    withLogFields({ request_id: context.requestId }, () => handle(event, context));
+
+  async function handle(event: Buffer, context: FcContext): Promise<HttpResponse> {
+    const log = deps.logger;
     try {
       const request = toHttpRequest(event, deps.maxBodyBytes);
       if (request.method === 'GET' || request.method === 'HEAD') return jsonResponse(200, { status: 'ok' });
@@ -55,7 +58,7 @@ export function createCallbackHandler(deps: CallbackDependencies) {
       else log.error('callback failed', { error: botError });
       return errorToHttpResponse(botError);
     }
-  };
+  }
 }
 
 /** One quick retry: a lost invoke loses the user's message, and DingTalk's HTTP-mode redelivery is unconfirmed. */

@@ -3,6 +3,8 @@
  * the request id and msgId. Secrets never reach a line: fields with secret-bearing names are masked, and every string
  * is scrubbed of the configured secret values and of DingTalk session-webhook tokens.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFields = Record<string, unknown>;
 
@@ -24,6 +26,16 @@ export interface LoggerOptions {
   now?: () => Date;
 }
 
+/**
+ * Request-scoped keys (request id, msgId) for every logger used inside one invocation, including clients built
+ * once per warm instance; they vanish when the invocation ends, so a warm instance never mixes requests.
+ */
+const invocationFields = new AsyncLocalStorage<LogFields>();
+
+export function withLogFields<T>(fields: LogFields, run: () => T): T {
+  return invocationFields.run({ ...invocationFields.getStore(), ...fields }, run);
+}
+
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 const SECRET_KEY =
   /secret|password|^token$|access[-_]?token|security[-_]?token|sts[-_]?token|^sign$|signature|authorization|api[-_]?keys?$|sessionwebhook$|credentials/i;
@@ -40,7 +52,15 @@ export function createLogger(options: LoggerOptions, bound: LogFields = {}): Log
 
   const emit = (level: LogLevel, message: string, fields?: LogFields): void => {
     if (ORDER[level] < minimum) return;
-    const entry = { level, timestamp: now().toISOString(), service: options.service, message, ...bound, ...fields };
+    const entry = {
+      level,
+      timestamp: now().toISOString(),
+      service: options.service,
+      message,
+      ...invocationFields.getStore(),
+      ...bound,
+      ...fields,
+    };
     write(scrub(JSON.stringify(entry, (key, value: unknown) => redactField(key, value))));
   };
 

@@ -1,8 +1,8 @@
-import { WorkerEventSchema } from '../dingtalk/schema';
-import { asBotError, PayloadParseError } from '../errors';
+import { WorkerEventSchema, type WorkerEvent } from '../dingtalk/schema';
+import { asBotError } from '../errors';
 import type { FcContext } from '../fc/context';
 import type { ConversationHistory } from '../history/conversation-history';
-import type { Logger } from '../logging/logger';
+import { withLogFields, type Logger } from '../logging/logger';
 import type { ChatModel } from '../model/chat-model';
 import { parseJson, parseWith } from '../validation/parse';
 import { defaultReplyReserveMs, handleMessage, type Replier, type WorkerSettings } from './handle-message';
@@ -21,33 +21,35 @@ export interface WorkerDependencies {
 
 /** The event function: FC's asynchronous invocation carries the callback's WorkerEvent as its body. */
 export function createWorkerHandler(deps: WorkerDependencies) {
-  return async (event: Buffer, context: FcContext): Promise<string> => {
+  return (event: Buffer, context: FcContext): Promise<string> => {
     const startedAt = deps.now();
     const timeoutMs = (context.function?.timeout ?? deps.defaultTimeoutSeconds) * 1000;
-    let log = deps.logger.child({ request_id: context.requestId });
-    let parsed;
-    try {
-      parsed = parseWith(WorkerEventSchema, parseJson(event.toString('utf8')));
-    } catch (error) {
-      // A retry cannot fix a malformed event, so it is logged and dropped instead of thrown.
-      log.error('worker event refused', { error: error instanceof PayloadParseError ? error : asBotError(error) });
-      return 'refused';
-    }
-    log = log.child({ msgId: parsed.message.msgId, deliveryId: parsed.deliveryId });
-    try {
-      return await handleMessage(parsed, {
-        settings: deps.settings,
-        history: deps.createHistory(context),
-        model: deps.model,
-        replier: deps.replier,
-        logger: log,
-        now: deps.now,
-        deadlineMs: startedAt + timeoutMs,
-        replyReserveMs: defaultReplyReserveMs(timeoutMs),
+    return withLogFields({ request_id: context.requestId }, async () => {
+      let turn: WorkerEvent;
+      try {
+        turn = parseWith(WorkerEventSchema, parseJson(event.toString('utf8')));
+      } catch (error) {
+        // A retry cannot fix a malformed event, so it is logged and dropped instead of thrown.
+        deps.logger.error('worker event refused', { error: asBotError(error) });
+        return 'refused';
+      }
+      return withLogFields({ msgId: turn.message.msgId, deliveryId: turn.deliveryId }, async () => {
+        try {
+          return await handleMessage(turn, {
+            settings: deps.settings,
+            history: deps.createHistory(context),
+            model: deps.model,
+            replier: deps.replier,
+            logger: deps.logger,
+            now: deps.now,
+            deadlineMs: startedAt + timeoutMs,
+            replyReserveMs: defaultReplyReserveMs(timeoutMs),
+          });
+        } catch (error) {
+          deps.logger.error('worker failed; FC will retry', { error: asBotError(error), elapsed_ms: deps.now() - startedAt });
+          throw error;
+        }
       });
-    } catch (error) {
-      log.error('worker failed; FC will retry', { error: asBotError(error), elapsed_ms: deps.now() - startedAt });
-      throw error;
-    }
+    });
   };
 }
