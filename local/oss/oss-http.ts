@@ -1,0 +1,42 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { errorXml, type OssResponse } from './oss-response';
+
+/** Objects are held in memory while a request is handled; histories are KBs, this only guards against mistakes. */
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+/** The request body, or undefined when it is larger than an emulator should hold. */
+export function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size <= MAX_BODY_BYTES ? Buffer.concat(chunks) : undefined));
+    req.on('error', reject);
+  });
+}
+
+/** Sends an operation's answer with the headers every OSS response carries. */
+export function send(req: IncomingMessage, res: ServerResponse, response: OssResponse, requestId: string): void {
+  const headers: Record<string, string> = {
+    server: 'AliyunOSS',
+    date: new Date().toUTCString(),
+    'x-oss-request-id': requestId,
+    ...response.headers,
+  };
+  let body = response.body;
+  if (response.error) {
+    const xml = Buffer.from(errorXml(response.error, requestId, req.headers.host ?? ''));
+    // A HEAD response has no body, so OSS carries the error document in x-oss-err, where ali-oss looks for it.
+    if (req.method === 'HEAD') headers['x-oss-err'] = xml.toString('base64');
+    else body = xml;
+    headers['content-type'] = 'application/xml';
+    headers['content-length'] = String(req.method === 'HEAD' ? 0 : xml.length);
+  } else if (req.method !== 'HEAD' && response.status !== 204) {
+    headers['content-length'] = String(body?.length ?? 0);
+  }
+  res.writeHead(response.status, headers);
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
