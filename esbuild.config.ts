@@ -1,0 +1,54 @@
+import { build, type BuildOptions } from 'esbuild';
+import { rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * One minified CommonJS bundle per deployed function, with its source map, into the folder s.yaml deploys
+ * (dist/<function>/index.js exporting `handler`), plus the local server and chat tool under dist/local.
+ * Run with `npm run build`.
+ */
+const FUNCTIONS = ['callback', 'worker'] as const;
+const LOCAL_TOOLS = ['server', 'chat', 'instance'] as const;
+const root = __dirname.endsWith('dist') ? join(__dirname, '..') : __dirname;
+
+const common: BuildOptions = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  logLevel: 'warning',
+  absWorkingDir: root,
+};
+
+async function main(): Promise<void> {
+  for (const name of FUNCTIONS) rmSync(join(root, 'dist', name), { recursive: true, force: true });
+  const sizes: Record<string, number> = {};
+  for (const name of FUNCTIONS) {
+    const outfile = join(root, 'dist', name, 'index.js');
+    await build({
+      ...common,
+      entryPoints: [join(root, 'functions', name, 'index.ts')],
+      outfile,
+      minify: true,
+      keepNames: true,
+      // urllib (under ali-oss) requires proxy-agent only when a proxy is configured; it is not a dependency.
+      external: ['proxy-agent'],
+      legalComments: 'none',
+    });
+    sizes[name] = statSync(outfile).size;
+  }
+  await build({
+    ...common,
+    entryPoints: LOCAL_TOOLS.map((name) => join(root, 'local', `${name}.ts`)),
+    outdir: join(root, 'dist', 'local'),
+    packages: 'external',
+  });
+  writeFileSync(join(root, 'dist', 'sizes.json'), `${JSON.stringify(sizes, null, 2)}\n`);
+  for (const [name, bytes] of Object.entries(sizes)) console.log(`dist/${name}/index.js  ${(bytes / 1024).toFixed(1)} KiB`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import type { FunctionHost, InvocationResult } from './function-host';
+
+export interface AsyncQueueOptions {
+  host: FunctionHost;
+  /** FC's maxAsyncRetryAttempts: how often a failed invocation is run again (s.yaml sets the cloud's). */
+  maxRetries: number;
+  /** Delay before the first retry; doubled for each further one. */
+  retryDelayMs: number;
+  onResult?: (entry: { requestId: string; attempt: number; result: InvocationResult; willRetry: boolean }) => void;
+}
+
+/**
+ * FC's asynchronous invocation, locally: accept at once (202), run later, and run a failed invocation again with
+ * the same payload and request id, up to maxRetries times. At-least-once, like FC: a worker must be idempotent.
+ */
+export function createAsyncQueue(options: AsyncQueueOptions) {
+  const pending = new Set<Promise<void>>();
+
+  async function run(body: Buffer, requestId: string): Promise<void> {
+    for (let attempt = 0; attempt <= options.maxRetries; attempt += 1) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, options.retryDelayMs * 2 ** (attempt - 1)));
+      const result = await options.host.invoke(body, requestId);
+      const willRetry = !result.ok && attempt < options.maxRetries;
+      options.onResult?.({ requestId, attempt, result, willRetry });
+      if (result.ok) return;
+    }
+  }
+
+  function submit(body: Buffer, requestId: string = randomUUID()): string {
+    const task = run(body, requestId).finally(() => pending.delete(task));
+    pending.add(task);
+    return requestId;
+  }
+
+  /** Resolves once every submitted invocation, retries included, has finished. */
+  async function drain(): Promise<void> {
+    while (pending.size > 0) await Promise.all([...pending]);
+  }
+
+  return { submit, drain };
+}
+
+export type AsyncQueue = ReturnType<typeof createAsyncQueue>;

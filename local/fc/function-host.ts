@@ -1,0 +1,137 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+
+export interface FunctionHostOptions {
+  name: string;
+  /** Absolute path of the built bundle (dist/<name>/index.js). */
+  bundle: string;
+  env: Record<string, string>;
+  timeoutSeconds: number;
+  memoryMb: number;
+  credentials: { accessKeyId: string; accessKeySecret: string; securityToken: string };
+  region: string;
+  accountId: string;
+  maxInstances?: number;
+  /** The built instance runtime (dist/local/instance.js); defaults to the one beside this bundle. */
+  instanceScript?: string;
+  /** Receives the instances' stdout and stderr (the function's log); inherited from this process when absent. */
+  onOutput?: (text: string) => void;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; kind: 'error' | 'timeout' | 'crash'; error: string };
+export type InvocationResult = Outcome & { durationMs: number };
+
+interface Instance {
+  child: ChildProcess;
+  ready: Promise<void>;
+  busy: boolean;
+}
+
+/**
+ * Runs a function bundle the way FC 3.0 does: each invocation on an instance of its own (a child process), warm
+ * instances reused, an instance killed when the invocation passes the function's timeout, a crash failing only the
+ * invocation it was running.
+ */
+export function createFunctionHost(options: FunctionHostOptions) {
+  const instances = new Set<Instance>();
+  const waiting: Array<() => void> = [];
+  const maxInstances = options.maxInstances ?? 10;
+
+  function spawnInstance(): Instance {
+    const child = fork(options.instanceScript ?? join(__dirname, 'instance.js'), [options.bundle], {
+      env: { ...options.env, FC_FUNCTION_NAME: options.name, FC_REGION: options.region, FC_ACCOUNT_ID: options.accountId },
+      stdio: ['ignore', options.onOutput ? 'pipe' : 'inherit', options.onOutput ? 'pipe' : 'inherit', 'ipc'],
+      execArgv: ['--enable-source-maps'],
+    });
+    if (options.onOutput) {
+      child.stdout?.on('data', (chunk: Buffer) => options.onOutput?.(chunk.toString('utf8')));
+      child.stderr?.on('data', (chunk: Buffer) => options.onOutput?.(chunk.toString('utf8')));
+    }
+    const ready = new Promise<void>((resolve, reject) => {
+      child.once('message', () => resolve());
+      child.once('exit', (code) => reject(new Error(`instance exited with ${code} while starting`)));
+    });
+    ready.catch(() => undefined);
+    const instance: Instance = { child, ready, busy: false };
+    child.once('exit', () => instances.delete(instance));
+    instances.add(instance);
+    return instance;
+  }
+
+  async function acquire(): Promise<Instance> {
+    for (;;) {
+      const idle = [...instances].find((instance) => !instance.busy);
+      if (idle) return Object.assign(idle, { busy: true });
+      if (instances.size < maxInstances) return Object.assign(spawnInstance(), { busy: true });
+      await new Promise<void>((resolve) => waiting.push(resolve));
+    }
+  }
+
+  function release(instance: Instance): void {
+    instance.busy = false;
+    waiting.shift()?.();
+  }
+
+  async function invoke(event: Buffer, requestId: string = randomUUID()): Promise<InvocationResult> {
+    const started = Date.now();
+    const instance = await acquire();
+    const context = {
+      requestId,
+      credentials: options.credentials,
+      function: { name: options.name, handler: 'index.handler', memory: options.memoryMb, timeout: options.timeoutSeconds },
+      region: options.region,
+      accountId: options.accountId,
+    };
+    const outcome = await new Promise<InvocationResult>((resolve) => {
+      const done = (result: Outcome): void => {
+        clearTimeout(timer);
+        instance.child.off('message', onMessage);
+        instance.child.off('exit', onExit);
+        resolve({ ...result, durationMs: Date.now() - started });
+      };
+      const onMessage = (raw: unknown): void => {
+        const message = raw as { type: string; id: string; ok: boolean; value?: unknown; error?: string };
+        if (message.type !== 'result' || message.id !== requestId) return;
+        done(message.ok ? { ok: true, value: message.value } : { ok: false, kind: 'error', error: message.error ?? 'error' });
+      };
+      const onExit = (code: number | null): void => done({ ok: false, kind: 'crash', error: `instance exited with ${code}` });
+      const timer = setTimeout(() => {
+        instance.child.kill('SIGKILL');
+        done({ ok: false, kind: 'timeout', error: `timed out after ${options.timeoutSeconds}s` });
+      }, options.timeoutSeconds * 1000);
+      instance.child.on('message', onMessage);
+      instance.child.once('exit', onExit);
+      instance.ready.then(
+        () => instance.child.send({ type: 'invoke', id: requestId, event: event.toString('base64'), context }),
+        (error: Error) => done({ ok: false, kind: 'crash', error: error.message }),
+      );
+    });
+    release(instance);
+    return outcome;
+  }
+
+  /** Kills the instances running an invocation, as an out-of-memory kill would on FC; returns how many. */
+  function crashBusyInstances(): number {
+    const busy = [...instances].filter((instance) => instance.busy);
+    for (const instance of busy) instance.child.kill('SIGKILL');
+    return busy.length;
+  }
+
+  async function close(): Promise<void> {
+    await Promise.all(
+      [...instances].map(
+        (instance) =>
+          new Promise<void>((resolve) => {
+            if (instance.child.exitCode !== null) return resolve();
+            instance.child.once('exit', () => resolve());
+            instance.child.kill('SIGKILL');
+          }),
+      ),
+    );
+  }
+
+  return { name: options.name, invoke, crashBusyInstances, close };
+}
+
+export type FunctionHost = ReturnType<typeof createFunctionHost>;

@@ -1,0 +1,31 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Settings a newcomer does not have yet; enough to see a whole round trip without a cloud account. */
+export const LOCAL_DEFAULTS: Readonly<Record<string, string>> = {
+  DINGTALK_APP_KEY: 'local-app-key',
+  DINGTALK_APP_SECRET: 'local-app-secret-change-me',
+  OSS_BUCKET: 'local-history',
+  LOG_LEVEL: 'info',
+};
+
+/**
+ * The environment the local functions get: the shell's, then `.env` beside package.json (Node's own loader; the
+ * shell wins, as with FC where s.yaml decides), then the local defaults for anything still unset.
+ */
+export function localEnvironment(rootDir: string): { env: Record<string, string>; defaulted: string[] } {
+  const file = join(rootDir, '.env');
+  if (existsSync(file)) process.loadEnvFile(file);
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) if (value !== undefined) env[name] = value;
+  const defaulted: string[] = [];
+  for (const [name, value] of Object.entries(LOCAL_DEFAULTS)) {
+    if (!env[name]) {
+      env[name] = value;
+      defaulted.push(name);
+    }
+  }
+  return { env, defaulted };
+}
+
+export const projectRoot = (): string => join(__dirname, '..', '..');

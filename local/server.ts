@@ -1,0 +1,43 @@
+import { join } from 'node:path';
+import { localEnvironment, projectRoot } from './local-env';
+import { startLocalStack } from './stack';
+
+/**
+ * `npm start`: the built functions served as FC would serve them, on this machine. Point `npm run chat` at it, or
+ * expose the port (LOCAL_HOST=0.0.0.0 behind a tunnel) and use it as a real robot's message URL.
+ */
+async function main(): Promise<void> {
+  const root = projectRoot();
+  const { env, defaulted } = localEnvironment(root);
+  const port = Number(env['LOCAL_PORT'] ?? 9000);
+  const host = env['LOCAL_HOST'] ?? '127.0.0.1';
+  const dataDir = join(root, env['LOCAL_DATA_DIR'] ?? '.data', 'oss');
+  const stack = await startLocalStack({
+    rootDir: root,
+    env,
+    host,
+    port,
+    dataDir,
+    worker: { timeoutSeconds: Number(env['WORKER_TIMEOUT_SECONDS'] ?? 120), maxRetries: 3, retryDelayMs: 1000 },
+    onWorkerResult: ({ requestId, attempt, result, willRetry }) => {
+      if (!result.ok) console.log(`[local-fc] worker ${requestId} attempt ${attempt + 1} ${result.kind}: ${result.error}${willRetry ? ' — FC will retry' : ''}`);
+    },
+  });
+  console.log(`钉钉机器人本地服务已启动 / local server ready
+  消息接收地址 (robot message URL):  ${stack.url}/
+  会话记录目录 (history folder):      ${dataDir}
+  模型 (model):                       ${env['OPENAI_API_KEY'] ? `${env['OPENAI_MODEL'] ?? 'gpt-4o-mini'} @ ${env['OPENAI_BASE_URL'] ?? 'https://api.openai.com/v1'}` : '未配置 OPENAI_API_KEY — 机器人会回复配置提示 (not configured: the robot answers with a setup hint)'}
+${defaulted.length ? `  本地默认值 (local defaults used):   ${defaulted.join(', ')}\n` : ''}
+在另一个终端运行 / in another terminal:  npm run chat -- "你好"`);
+  const stop = (): void => {
+    console.log('stopping…');
+    stack.close().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

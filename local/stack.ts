@@ -1,0 +1,114 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { createAsyncQueue } from './fc/async-queue';
+import { createFunctionHost, type InvocationResult } from './fc/function-host';
+import { createHttpTrigger } from './fc/http-trigger';
+import { createInvokeApi } from './fc/invoke-api';
+import { startOssServer } from './oss/oss-server';
+
+export const CALLBACK_FUNCTION = 'dingtalk-llm-callback';
+export const WORKER_FUNCTION = 'dingtalk-llm-worker';
+const REGION = 'cn-local';
+const ACCOUNT_ID = '1000000000000000';
+
+export interface LocalStackOptions {
+  /** Project root: the built bundles are read from <root>/dist. */
+  rootDir: string;
+  /** The functions' environment (from .env and the shell); the stack adds what points them at each other. */
+  env: Record<string, string>;
+  host?: string;
+  port?: number;
+  /** Where the local OSS keeps history; in memory when absent. */
+  dataDir?: string;
+  worker?: { timeoutSeconds?: number; maxRetries?: number; retryDelayMs?: number };
+  /** Receives both functions' log output; printed to this process's console when absent. */
+  onOutput?: (text: string) => void;
+  onWorkerResult?: (entry: { requestId: string; attempt: number; result: InvocationResult; willRetry: boolean }) => void;
+}
+
+/**
+ * Function Compute and OSS on one machine: the HTTP trigger runs the built callback bundle, its InvokeFunction call
+ * lands on a local FC API (signature checked) that queues the built worker bundle asynchronously with FC's retries,
+ * and the worker keeps history in a local OSS-compatible server (signature checked too) backed by a folder.
+ */
+export async function startLocalStack(options: LocalStackOptions) {
+  const credentials = {
+    accessKeyId: `STS.local${randomBytes(6).toString('hex')}`,
+    accessKeySecret: randomBytes(18).toString('base64'),
+    securityToken: randomBytes(24).toString('base64'),
+  };
+  const bucket = options.env['OSS_BUCKET'] ?? 'local-history';
+  const oss = await startOssServer({
+    buckets: [bucket],
+    credentials: [credentials],
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+  });
+  const server: Server = createServer();
+  await new Promise<void>((resolve) => server.listen(options.port ?? 9000, options.host ?? '127.0.0.1', resolve));
+  const address = server.address() as AddressInfo;
+  const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
+
+  const dist = join(options.rootDir, 'dist');
+  const shared = {
+    credentials,
+    region: REGION,
+    accountId: ACCOUNT_ID,
+    instanceScript: join(dist, 'local', 'instance.js'),
+    ...(options.onOutput ? { onOutput: options.onOutput } : {}),
+  };
+  const callback = createFunctionHost({
+    ...shared,
+    name: CALLBACK_FUNCTION,
+    bundle: join(dist, 'callback', 'index.js'),
+    env: { ...options.env, FC_ENDPOINT: url, WORKER_FUNCTION_NAME: WORKER_FUNCTION },
+    timeoutSeconds: 10,
+    memoryMb: 128,
+  });
+  const workerTimeout = options.worker?.timeoutSeconds ?? 120;
+  const worker = createFunctionHost({
+    ...shared,
+    name: WORKER_FUNCTION,
+    bundle: join(dist, 'worker', 'index.js'),
+    env: { ...options.env, OSS_ENDPOINT: oss.url, OSS_BUCKET: bucket, OSS_REGION: REGION, OSS_INTERNAL: 'false' },
+    timeoutSeconds: workerTimeout,
+    memoryMb: 256,
+  });
+  const queue = createAsyncQueue({
+    host: worker,
+    maxRetries: options.worker?.maxRetries ?? 3,
+    retryDelayMs: options.worker?.retryDelayMs ?? 1000,
+    ...(options.onWorkerResult ? { onResult: options.onWorkerResult } : {}),
+  });
+  const invokeApi = createInvokeApi({
+    credentials: [credentials],
+    functions: [WORKER_FUNCTION],
+    onInvoke: async (call) => {
+      if (call.async) {
+        queue.submit(call.body, call.requestId);
+        return { status: 202 };
+      }
+      const result = await worker.invoke(call.body, call.requestId);
+      return { status: result.ok ? 200 : 500, body: Buffer.from(JSON.stringify(result.ok ? result.value : { error: result.error })) };
+    },
+  });
+  const trigger = createHttpTrigger(callback, ACCOUNT_ID);
+  server.on('request', (request, response) => {
+    if (invokeApi(request, response)) return;
+    trigger(request, response).catch((error: unknown) => {
+      response.writeHead(500).end(String(error));
+    });
+  });
+
+  async function close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await closed;
+    await Promise.all([callback.close(), worker.close(), oss.close()]);
+  }
+
+  return { url, oss, bucket, credentials, drain: queue.drain, crashWorker: worker.crashBusyInstances, close };
+}
+
+export type LocalStack = Awaited<ReturnType<typeof startLocalStack>>;
