@@ -1,0 +1,97 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildTextCallback, signedHeaders } from '../../local/dingtalk-callback';
+import type { InvocationResult } from '../../local/fc/function-host';
+import { startLocalStack } from '../../local/stack';
+import { DingTalkCallbackSchema } from '../../shared/dingtalk/schema';
+import { conversationKey } from '../../shared/history/conversation-key';
+import { parseWith } from '../../shared/validation/parse';
+import { createOssAppendLog } from '../../shared/history/oss-append-log';
+import { createOssClient } from '../../shared/history/oss-client';
+import { parseRecords, type HistoryRecord } from '../../shared/history/records';
+import { FAKE_APP_KEY, FAKE_APP_SECRET, startFakeDingTalk } from '../helpers/fake-dingtalk';
+import { startFakeOpenAi } from '../helpers/fake-openai';
+
+export const E2E_API_KEYS = ['sk-e2e-first-key-000000', 'sk-e2e-second-key-11111'];
+const ROOT = join(__dirname, '..', '..');
+
+export interface SendOptions {
+  text: string;
+  msgId?: string;
+  group?: boolean;
+  user?: string;
+  /** Makes the session webhook already expired, so the worker must use the robot OpenAPI. */
+  expiredWebhook?: boolean;
+}
+
+/**
+ * The built bundles on the local stack (FC + OSS stand-ins), with a fake OpenAI-compatible API and a fake DingTalk
+ * behind them: everything talks real HTTP with the real clients, nothing leaves the machine.
+ */
+export async function startE2eStack(options: { env?: Record<string, string>; workerTimeoutSeconds?: number } = {}) {
+  const dingtalk = await startFakeDingTalk();
+  const openai = await startFakeOpenAi({ apiKeys: E2E_API_KEYS });
+  const dataDir = mkdtempSync(join(tmpdir(), 'dingtalk-e2e-'));
+  const output: string[] = [];
+  const workerResults: Array<{ attempt: number; result: InvocationResult }> = [];
+  const stack = await startLocalStack({
+    rootDir: ROOT,
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      DINGTALK_APP_KEY: FAKE_APP_KEY,
+      DINGTALK_APP_SECRET: FAKE_APP_SECRET,
+      DINGTALK_API_BASE: dingtalk.url,
+      OPENAI_API_KEY: E2E_API_KEYS.join(','),
+      OPENAI_BASE_URL: openai.baseURL,
+      OPENAI_MODEL: 'fake-model',
+      OPENAI_TIMEOUT_MS: '3000',
+      LOG_LEVEL: 'info',
+      ...options.env,
+    },
+    port: 0,
+    dataDir,
+    worker: { timeoutSeconds: options.workerTimeoutSeconds ?? 20, maxRetries: 3, retryDelayMs: 100 },
+    onOutput: (text) => output.push(text),
+    onWorkerResult: ({ attempt, result }) => workerResults.push({ attempt, result }),
+  });
+
+  let sessions = 0;
+  async function send(message: SendOptions, headers: Record<string, string> = signedHeaders(FAKE_APP_SECRET)): Promise<Response> {
+    const now = Date.now();
+    const body = buildTextCallback({
+      text: message.text,
+      sessionWebhook: dingtalk.webhookUrl(`session-${(sessions += 1)}`),
+      robotCode: FAKE_APP_KEY,
+      ...(message.group ? { group: true } : {}),
+      ...(message.user ? { user: message.user } : {}),
+      ...(message.msgId ? { msgId: message.msgId } : {}),
+      now,
+    });
+    if (message.expiredWebhook) body['sessionWebhookExpiredTime'] = now - 1000;
+    return post(JSON.stringify(body), headers);
+  }
+
+  function post(body: string, headers: Record<string, string> = signedHeaders(FAKE_APP_SECRET), method = 'POST'): Promise<Response> {
+    return fetch(`${stack.url}/`, { method, headers, ...(method === 'GET' ? {} : { body }) });
+  }
+
+  /** The conversation's records, read back through the OSS protocol as the worker wrote them. */
+  async function history(user = 'local-user', group = false): Promise<HistoryRecord[]> {
+    const client = createOssClient({ bucket: stack.bucket, region: 'cn-local', endpoint: stack.oss.url, credentials: stack.credentials, timeoutMs: 5000 });
+    const probe = buildTextCallback({ text: '', sessionWebhook: 'http://x/', robotCode: '', user, ...(group ? { group } : {}) });
+    const key = conversationKey(parseWith(DingTalkCallbackSchema, probe), { prefix: 'dingtalk-llm/history/', groupShared: false });
+    const tail = await createOssAppendLog(client).readTail(key, 1 << 20);
+    return parseRecords(tail.text).records;
+  }
+
+  async function close(): Promise<void> {
+    await stack.close();
+    await Promise.all([dingtalk.close(), openai.close()]);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+
+  return { stack, dingtalk, openai, send, post, history, output, workerResults, drain: stack.drain, close };
+}
+
+export type E2eStack = Awaited<ReturnType<typeof startE2eStack>>;
