@@ -1,0 +1,48 @@
+import { createAsyncQueue } from '../../../../local/fc/async-queue';
+import type { FunctionHost, InvocationResult } from '../../../../local/fc/function-host';
+
+function fakeHost(outcomes: InvocationResult[]) {
+  const calls: Array<{ body: string; requestId: string }> = [];
+  const host = {
+    name: 'worker',
+    invoke: async (body: Buffer, requestId?: string) => {
+      calls.push({ body: body.toString(), requestId: requestId ?? '' });
+      return outcomes.shift() ?? { ok: true, value: null, durationMs: 1 };
+    },
+    crashBusyInstances: () => 0,
+    close: async () => undefined,
+  } satisfies FunctionHost;
+  return { host, calls };
+}
+
+const failure: InvocationResult = { ok: false, kind: 'error', error: 'boom', durationMs: 1 };
+
+describe('local async invocation', () => {
+  it('runs a failed invocation again with the same payload and request id, like FC', async () => {
+    // Prepare
+    const { host, calls } = fakeHost([failure, failure]);
+    const queue = createAsyncQueue({ host, maxRetries: 3, retryDelayMs: 1 });
+    // Act
+    queue.submit(Buffer.from('event'), 'req-1');
+    await queue.drain();
+    // Assess
+    expect(calls).toEqual([
+      { body: 'event', requestId: 'req-1' },
+      { body: 'event', requestId: 'req-1' },
+      { body: 'event', requestId: 'req-1' },
+    ]);
+  });
+
+  it('gives up after maxRetries retries', async () => {
+    // Prepare
+    const { host, calls } = fakeHost([failure, failure, failure, failure, failure]);
+    const results: boolean[] = [];
+    const queue = createAsyncQueue({ host, maxRetries: 2, retryDelayMs: 1, onResult: ({ willRetry }) => results.push(willRetry) });
+    // Act
+    queue.submit(Buffer.from('event'));
+    await queue.drain();
+    // Assess
+    expect(calls).toHaveLength(3);
+    expect(results).toEqual([true, true, false]);
+  });
+});
