@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody } from '../read-body';
 import type { FunctionHost } from './function-host';
 
 const MAX_BODY_BYTES = 6 * 1024 * 1024;
@@ -11,7 +12,7 @@ const MAX_BODY_BYTES = 6 * 1024 * 1024;
  */
 export function createHttpTrigger(host: FunctionHost, accountId: string) {
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const body = await readBody(request);
+    const body = await readBody(request, MAX_BODY_BYTES);
     if (body === undefined) return send(response, 413, { 'content-type': 'text/plain' }, 'request body too large');
     const url = new URL(request.url ?? '/', 'http://localhost');
     const headers: Record<string, string> = {};
@@ -51,17 +52,6 @@ export function createHttpTrigger(host: FunctionHost, accountId: string) {
     const payload = Buffer.from(value.body ?? '', value.isBase64Encoded ? 'base64' : 'utf8');
     send(response, value.statusCode ?? 200, { ...value.headers, 'x-fc-request-id': requestId }, payload);
   };
-}
-
-async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }
 
 function send(response: ServerResponse, status: number, headers: Record<string, string>, body: string | Buffer): void {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody } from '../read-body';
 import { verifyAcs3Request } from '../../shared/fc/acs3-signer';
 import type { FcCredentials } from '../../shared/fc/context';
 
@@ -99,20 +100,6 @@ function sendError(res: ServerResponse, requestId: string, status: number, code:
   const fc3 = { Code: code, Message: message, RequestId: requestId };
   const body = JSON.stringify({ ...fc3, ErrorCode: code, ErrorMessage: message });
   res.writeHead(status, { 'content-type': 'application/json', 'x-fc-request-id': requestId }).end(body);
-}
-
-/** Resolves undefined past the limit, after draining, so the client gets an answer instead of a reset. */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) chunks.push(chunk);
-    });
-    req.on('end', () => resolve(size > limit ? undefined : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 function safeDecode(segment: string): string | undefined {

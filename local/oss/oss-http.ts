@@ -1,22 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody } from '../read-body';
 import { errorXml, type OssResponse } from './oss-response';
 
 /** Objects are held in memory while a request is handled; histories are KBs, this only guards against mistakes. */
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 /** The request body, or undefined when it is larger than an emulator should hold. */
-export function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => resolve(size <= MAX_BODY_BYTES ? Buffer.concat(chunks) : undefined));
-    req.on('error', reject);
-  });
-}
+export const readOssBody = (req: IncomingMessage): Promise<Buffer | undefined> => readBody(req, MAX_BODY_BYTES);
 
 /** Sends an operation's answer with the headers every OSS response carries. */
 export function send(req: IncomingMessage, res: ServerResponse, response: OssResponse, requestId: string): void {

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { createFileBackend } from './file-backend';
 import { createMemoryBackend, createObjectStore, type ObjectStore } from './object-store';
 import { authenticate, type OssCredential } from './oss-auth';
-import { readBody, send } from './oss-http';
+import { readOssBody, send } from './oss-http';
 import { runOperation } from './oss-operations';
 import { operationOf, parseTarget, type OssOperation } from './oss-request';
 import { ossError, type OssResponse } from './oss-response';
@@ -47,7 +47,7 @@ export interface OssServer {
 }
 
 async function answer(req: IncomingMessage, options: OssServerOptions, store: ObjectStore, record: OssRequestRecord): Promise<OssResponse> {
-  const body = await readBody(req);
+  const body = await readOssBody(req);
   const target = parseTarget(req.url ?? '/', req.headers.host, options.buckets);
   Object.assign(record, { bucket: target.bucket, key: target.key, operation: operationOf(record.method, target) });
   if (body === undefined) return ossError(400, 'EntityTooLarge', 'Your proposed upload exceeds the maximum allowed object size.');
