@@ -53,17 +53,17 @@ describe('end to end: a conversation through the built bundles', () => {
   });
 
   it('keeps both turns when one person sends two messages at once', async () => {
+    // Prepare: each answer takes 1.5 s, so both turns are in flight together and their appends collide
+    e2e.openai.enqueue({ text: '答复一', delayMs: 1500 }, { text: '答复二', delayMs: 1500 });
     // Act
     const responses = await Promise.all([e2e.send({ text: '问题甲' }), e2e.send({ text: '问题乙' })]);
     await e2e.drain();
     // Assess
     responses.forEach(ok);
-    expect(e2e.dingtalk.messages.map((message) => message.text).sort()).toEqual([
-      '回答：问题乙（共 2 条消息）',
-      '回答：问题甲（共 2 条消息）',
-    ]);
+    expect(e2e.dingtalk.messages.map((message) => message.text).sort()).toEqual(['答复一', '答复二']);
     const turns = (await e2e.history()).filter((record) => record.t === 'turn');
     expect(turns.map((turn) => turn.user).sort()).toEqual(['问题乙', '问题甲']);
+    expect(e2e.stack.oss.requests.some((request) => request.operation === 'AppendObject' && request.status === 409)).toBe(true);
   });
 
   it('forgets everything on reset', async () => {
