@@ -1,6 +1,6 @@
 import { verifyDingTalkSignature } from '../dingtalk/verify-signature';
 import { DingTalkCallbackSchema, type WorkerEventInput } from '../dingtalk/schema';
-import { InvokeError, asBotError } from '../errors';
+import { asBotError } from '../errors';
 import type { FcContext } from '../fc/context';
 import { jsonResponse, requireMethod, toHttpRequest, type HttpResponse } from '../fc/http-event';
 import { errorToHttpResponse, isClientError } from '../fc/http-response';
@@ -43,7 +43,7 @@ export function createCallbackHandler(deps: CallbackDependencies) {
       });
       const message = parseWith(DingTalkCallbackSchema, parseJson(request.body.toString('utf8')));
       const payload: WorkerEventInput = { deliveryId: deps.newDeliveryId(), receivedAt: deps.now(), message };
-      const invocation = await invokeWithOneRetry(deps.createInvoker(context), JSON.stringify(payload));
+      const invocation = await deps.createInvoker(context).invokeAsync(JSON.stringify(payload));
       log.info('callback accepted', {
         msgId: message.msgId,
         msgtype: message.msgtype,
@@ -58,17 +58,5 @@ export function createCallbackHandler(deps: CallbackDependencies) {
       else log.error('callback failed', { error: botError });
       return errorToHttpResponse(botError);
     }
-  }
-}
-
-/** One quick retry: a lost invoke loses the user's message, and DingTalk's HTTP-mode redelivery is unconfirmed. */
-async function invokeWithOneRetry(invoker: AsyncInvoker, payload: string): Promise<{ requestId: string }> {
-  try {
-    return await invoker.invokeAsync(payload);
-  } catch (error) {
-    if (error instanceof InvokeError && error.status !== undefined && error.status < 500 && error.status !== 429) {
-      throw error;
-    }
-    return invoker.invokeAsync(payload);
   }
 }

@@ -1,5 +1,7 @@
 import type { AxiosInstance } from 'axios';
 import { DingTalkApiError } from '../errors';
+import { networkReason } from '../http/network-reason';
+import { asRecord } from '../validation/as-record';
 
 /**
  * The app access token for DingTalk's new OpenAPI (api.dingtalk.com). DingTalk rate-limits the token endpoint, so the
@@ -82,14 +84,4 @@ export function createAccessTokenProvider(options: AccessTokenProviderOptions): 
       generation += 1;
     },
   };
-}
-
-/** Why a request got no HTTP answer, without the URL, headers or body (they hold tokens and secrets). */
-export function networkReason(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : 'no response';
-}
-
-export function asRecord(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
 }

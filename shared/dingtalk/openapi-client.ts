@@ -1,6 +1,8 @@
 import type { AxiosInstance } from 'axios';
 import { DingTalkApiError } from '../errors';
-import { type AccessTokenProvider, asRecord, networkReason } from './access-token';
+import { networkReason } from '../http/network-reason';
+import { asRecord } from '../validation/as-record';
+import type { AccessTokenProvider } from './access-token';
 
 /**
  * The robot message OpenAPI, used when the session webhook has expired or failed. It needs an access token and works

@@ -1,6 +1,7 @@
 import type { AxiosInstance } from 'axios';
 import { DingTalkApiError } from '../errors';
-import { asRecord, networkReason } from './access-token';
+import { networkReason } from '../http/network-reason';
+import { asRecord } from '../validation/as-record';
 import type { MarkdownContent } from './openapi-client';
 
 /**

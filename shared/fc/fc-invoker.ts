@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { request as httpRequest, type Agent, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { InvokeError } from '../errors';
+import { networkReason } from '../http/network-reason';
 import { FC_API_VERSION, formatAcsDate, signInvokeRequest } from './acs3-signer';
 import type { FcCredentials } from './context';
 
@@ -34,6 +35,7 @@ interface Reply {
 }
 
 const MAX_BODY_BYTES = 16 * 1024;
+const MAX_ATTEMPTS = 2;
 
 export function createFcInvoker(options: FcInvokerOptions): FcInvoker {
   const { functionName, qualifier, credentials, timeoutMs } = options;
@@ -67,21 +69,32 @@ export function createFcInvoker(options: FcInvokerOptions): FcInvoker {
   }
 
   return {
+    /**
+     * One retry, inside the same time budget, for what a second try can fix: no answer, 429 or 5xx. Losing this
+     * invocation loses the user's message, and whether DingTalk redelivers in HTTP mode is unconfirmed.
+     */
     async invokeAsync(payload) {
+      const body = Buffer.from(payload, 'utf8');
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(), timeoutMs);
-      let reply: Reply;
       try {
-        reply = await attempt(Buffer.from(payload, 'utf8'), controller.signal, true);
-      } catch (error) {
-        const reason = controller.signal.aborted ? `timed out after ${timeoutMs} ms` : networkReason(error);
-        throw new InvokeError(`${describe} failed: ${reason}`, undefined, { cause: error });
+        for (let attemptNumber = 1; ; attemptNumber += 1) {
+          const last = attemptNumber === MAX_ATTEMPTS;
+          let reply: Reply;
+          try {
+            reply = await attempt(body, controller.signal, true);
+          } catch (error) {
+            if (!last && !controller.signal.aborted) continue;
+            const reason = controller.signal.aborted ? `timed out after ${timeoutMs} ms` : networkReason(error);
+            throw new InvokeError(`${describe} failed: ${reason}`, undefined, { cause: error });
+          }
+          if (reply.status === 202) return { requestId: reply.requestId };
+          if (!last && (reply.status === 429 || reply.status >= 500)) continue;
+          throw new InvokeError(`${describe} failed: HTTP ${reply.status}${fcReason(reply.body, credentials)}`, reply.status);
+        }
       } finally {
         clearTimeout(timer);
       }
-      if (reply.status === 202) return { requestId: reply.requestId };
-      const reason = fcReason(reply.body, credentials);
-      throw new InvokeError(`${describe} failed: HTTP ${reply.status}${reason}`, reply.status);
     },
   };
 }
@@ -114,11 +127,6 @@ function readReply(res: IncomingMessage): Promise<Reply> {
       resolve({ status: res.statusCode ?? 0, requestId: typeof requestId === 'string' ? requestId : '', body });
     });
   });
-}
-
-function networkReason(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  return typeof code === 'string' ? code : error instanceof Error ? error.message : 'network error';
 }
 
 /** FC 3.0 documents `Code`/`Message`, older gateways `ErrorCode`/`ErrorMessage`; read either. */

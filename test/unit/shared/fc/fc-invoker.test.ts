@@ -1,6 +1,7 @@
 import {
   Agent,
   createServer,
+  request,
   type IncomingHttpHeaders,
   type IncomingMessage,
   type RequestListener,
@@ -114,11 +115,37 @@ describe('createFcInvoker', () => {
     expect(error.message).toContain(`HTTP ${status} ${code}`);
     expectNoCredentials(error);
     expect(fc.calls).toEqual([]);
+    expect(fc.headers).toHaveLength(1); // a refusal is final: no second try
   });
 
-  it('reports a 500 with the ErrorCode of an older gateway body', async () => {
+  it.each([503, 429])('tries once more after %i, and the second answer counts', async (status) => {
+    // Prepare: the first request gets `status`, later ones reach the local FC
+    const fc = await localFc();
+    let requests = 0;
+    const flaky = await listen((req, res) => {
+      requests += 1;
+      if (requests === 1) return void res.writeHead(status, { 'content-type': 'application/json' }).end('{"Code":"Busy"}');
+      const forward = request(`${fc.endpoint}${req.url}`, { method: 'POST', headers: req.headers }, (reply) => {
+        res.writeHead(reply.statusCode ?? 500, reply.headers);
+        reply.pipe(res);
+      });
+      req.pipe(forward);
+    });
+
+    // Act
+    const result = await invoker(flaky).invokeAsync('{"msgId":"m1"}');
+
+    // Assess
+    expect(result).toEqual({ requestId: '1-65f0a000-abc' });
+    expect(requests).toBe(2);
+    expect(fc.calls).toHaveLength(1);
+  });
+
+  it('reports a 500 with the ErrorCode of an older gateway body, after the one retry', async () => {
     // Prepare
+    let requests = 0;
     const endpoint = await listen((_req, res) => {
+      requests += 1;
       res.writeHead(500, { 'content-type': 'application/json' });
       res.end('{"ErrorCode":"InternalServerError","ErrorMessage":"boom"}');
     });
@@ -129,6 +156,7 @@ describe('createFcInvoker', () => {
     // Assess
     expect(error).toMatchObject({ status: 500, code: 'INVOKE_FAILED' });
     expect(error.message).toBe('InvokeFunction dingtalk-worker failed: HTTP 500 InternalServerError: boom');
+    expect(requests).toBe(2);
   });
 
   it('scrubs credentials FC echoes back', async () => {
