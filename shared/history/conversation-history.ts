@@ -11,7 +11,7 @@ export interface ConversationView {
 }
 
 export interface ClaimOutcome {
-  state: MessageState | 'claimed';
+  state: Exclude<MessageState, 'free'> | 'claimed';
   view: ConversationView;
 }
 
@@ -36,16 +36,21 @@ export function createConversationHistory(options: ConversationHistoryOptions) {
     return { key, records: parseRecords(tail.text).records, position: tail.length };
   }
 
-  /** Takes the message on unless it is answered or being answered; a conflict re-reads and decides again. */
+  /**
+   * Takes the message on unless it is answered or being answered; a conflict re-reads and decides again. A delivery
+   * that resumes its own claim (an FC retry) appends a fresh one too: the old lease may have run out, and a
+   * redelivery must not find the message free while the retry is answering it.
+   */
   async function claim(view: ConversationView, claimRecord: { id: string; by: string; at: number; until: number }): Promise<ClaimOutcome> {
     let current = view;
     for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
       const state = messageState(current.records, claimRecord.id, claimRecord.by, claimRecord.at);
-      if (state !== 'free') return { state, view: current };
+      if (state === 'answered' || state === 'busy') return { state, view: current };
       const record: HistoryRecord = { t: 'claim', ...claimRecord };
       try {
         const position = await log.append(current.key, current.position, serializeRecord(record));
-        return { state: 'claimed', view: { ...current, records: [...current.records, record], position } };
+        const claimed = { ...current, records: [...current.records, record], position };
+        return { state: state === 'resumed' ? 'resumed' : 'claimed', view: claimed };
       } catch (error) {
         if (!(error instanceof AppendConflictError)) throw error;
         current = await open(current.key);

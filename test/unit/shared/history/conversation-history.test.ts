@@ -16,17 +16,39 @@ describe('conversation history', () => {
     expect([first.state, busy.state, answered.state]).toEqual(['claimed', 'busy', 'answered']);
   });
 
-  it('lets another delivery take over a claim whose holder is past its deadline, and the same delivery resume', async () => {
+  it('lets another delivery take over a claim whose holder is past its deadline', async () => {
+    // Prepare
+    const store = createMemoryAppendLog();
+    const history = createConversationHistory({ log: store.log, tailBytes: 4096 });
+    await history.claim(await history.open('k'), { id: 'm1', by: 'd1', at: 1, until: 50 });
+    // Act
+    const takenOver = await history.claim(await history.open('k'), { id: 'm1', by: 'd2', at: 60, until: 200 });
+    // Assess
+    expect(takenOver.state).toBe('claimed');
+  });
+
+  it('lets the same delivery resume its own claim (an FC retry), even before the lease ran out', async () => {
     // Prepare
     const store = createMemoryAppendLog();
     const history = createConversationHistory({ log: store.log, tailBytes: 4096 });
     await history.claim(await history.open('k'), { id: 'm1', by: 'd1', at: 1, until: 50 });
     // Act
     const resumed = await history.claim(await history.open('k'), { id: 'm1', by: 'd1', at: 10, until: 100 });
-    const takenOver = await history.claim(await history.open('k'), { id: 'm1', by: 'd2', at: 60, until: 200 });
     // Assess
     expect(resumed.state).toBe('resumed');
-    expect(takenOver.state).toBe('claimed');
+  });
+
+  it('renews the lease when a delivery resumes, so a redelivery cannot take an expired claim over meanwhile', async () => {
+    // Prepare: delivery d1 claimed until t=50, died, and FC retries it at t=60
+    const store = createMemoryAppendLog();
+    const history = createConversationHistory({ log: store.log, tailBytes: 4096 });
+    await history.claim(await history.open('k'), { id: 'm1', by: 'd1', at: 1, until: 50 });
+    const resumed = await history.claim(await history.open('k'), { id: 'm1', by: 'd1', at: 60, until: 200 });
+    // Act: DingTalk redelivers the same message while the retry is still answering
+    const redelivery = await history.claim(await history.open('k'), { id: 'm1', by: 'd2', at: 70, until: 300 });
+    // Assess
+    expect(resumed.state).toBe('resumed');
+    expect(redelivery.state).toBe('busy');
   });
 
   it('loses no record when two writers append from the same stale position', async () => {
