@@ -3,7 +3,7 @@ import type { ConversationView } from '../history/conversation-history';
 import { buildPrompt } from '../history/prompt';
 import type { TerminalRecord } from '../history/records';
 import type { Intent } from './commands';
-import type { TurnDependencies } from './handle-message';
+import type { TurnDependencies } from './turn-dependencies';
 import { helpText, RESET_DONE, SETUP_HINT, unsupportedText } from './user-messages';
 
 export interface Answer {

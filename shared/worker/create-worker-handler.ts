@@ -5,7 +5,9 @@ import type { ConversationHistory } from '../history/conversation-history';
 import { withLogFields, type Logger } from '../logging/logger';
 import type { ChatModel } from '../model/chat-model';
 import { parseJson, parseWith } from '../validation/parse';
-import { defaultReplyReserveMs, handleMessage, type Replier, type WorkerSettings } from './handle-message';
+import type { Replier } from '../dingtalk/replier';
+import { handleMessage } from './handle-message';
+import { defaultReplyReserveMs, type WorkerSettings } from './turn-dependencies';
 
 export interface WorkerDependencies {
   settings: WorkerSettings;

@@ -1,41 +1,12 @@
 import type { DingTalkMessage, WorkerEvent } from '../dingtalk/schema';
 import { DeliveryError, StorageError, asBotError } from '../errors';
 import { conversationKey } from '../history/conversation-key';
-import type { ConversationHistory } from '../history/conversation-history';
-import type { Logger } from '../logging/logger';
-import type { ChatModel } from '../model/chat-model';
-import { classifyMessage, type CommandSettings } from './commands';
+import type { ClaimOutcome } from '../history/conversation-history';
+import { classifyMessage } from './commands';
 import { composeAnswer, type Answer } from './compose-answer';
 import { retryUntil } from './retry-until';
+import type { TurnDependencies } from './turn-dependencies';
 import { errorText } from './user-messages';
-
-export interface Replier {
-  reply(message: DingTalkMessage, text: string): Promise<unknown>;
-}
-
-export interface WorkerSettings {
-  systemPrompt: string;
-  commands: CommandSettings;
-  history: { prefix: string; tokenBudget: number; sessionTimeoutMs: number; groupShared: boolean };
-  /** The longest one model call may take, whatever time is left. */
-  modelTimeoutMs: number;
-}
-
-export interface TurnDependencies {
-  settings: WorkerSettings;
-  history: ConversationHistory;
-  model: ChatModel | undefined;
-  replier: Replier;
-  logger: Logger;
-  now: () => number;
-  /** When FC will stop this invocation: every wait is budgeted so the user's message goes out before it. */
-  deadlineMs: number;
-  /** Time kept back from the model for delivering the reply and recording it. */
-  replyReserveMs: number;
-}
-
-/** A fifth of the function's time, between 3 and 20 seconds, is kept for the reply and the record. */
-export const defaultReplyReserveMs = (timeoutMs: number): number => Math.min(20_000, Math.max(3_000, timeoutMs * 0.2));
 
 /**
  * One DingTalk message, start to end: claim it in the conversation's log (a redelivery or a concurrent retry finds
@@ -46,7 +17,7 @@ export async function handleMessage(event: WorkerEvent, deps: TurnDependencies):
   const { message } = event;
   const log = deps.logger;
   const key = conversationKey(message, deps.settings.history);
-  let claim: Awaited<ReturnType<ConversationHistory['claim']>>;
+  let claim: ClaimOutcome;
   try {
     claim = await retryUntil(
       async () => {

@@ -5,7 +5,8 @@ import { createConversationHistory } from '../../../../shared/history/conversati
 import { parseRecords } from '../../../../shared/history/records';
 import { silentLogger } from '../../../../shared/logging/logger';
 import type { ChatModel, ChatRequest } from '../../../../shared/model/chat-model';
-import { handleMessage, type TurnDependencies, type WorkerSettings } from '../../../../shared/worker/handle-message';
+import { handleMessage } from '../../../../shared/worker/handle-message';
+import type { TurnDependencies, WorkerSettings } from '../../../../shared/worker/turn-dependencies';
 import { createWorkerEvent } from '../../../helpers/builders';
 import { createMemoryAppendLog } from '../../../helpers/memory-append-log';
 
@@ -40,6 +41,7 @@ function setup(options: { model?: ChatModel | null; replyFailures?: number } = {
           throw new DeliveryError('webhook and OpenAPI both failed');
         }
         replies.push({ msgId: message.msgId, text });
+        return { parts: 1, via: ['webhook' as const] };
       },
     },
     logger: silentLogger,
