@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'APPEND_CONFLICT'
   | 'DINGTALK_API'
   | 'DELIVERY_FAILED'
+  | MediaErrorCode
   | 'UNEXPECTED';
 
 export class BotError extends Error {
@@ -105,6 +106,15 @@ export class DingTalkApiError extends BotError {
 export class DeliveryError extends BotError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('DELIVERY_FAILED', message, options);
+  }
+}
+
+export type MediaErrorCode = 'MEDIA_TOO_LARGE' | 'MEDIA_UNSUPPORTED' | 'MEDIA_DOWNLOAD_FAILED';
+
+/** A picture the user sent could not be fetched from DingTalk or is not an image the model can take. */
+export class MediaError extends BotError {
+  constructor(code: MediaErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
   }
 }
 
