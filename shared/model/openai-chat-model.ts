@@ -1,27 +1,30 @@
 import OpenAI from 'openai';
 import { ModelError } from '../errors';
 import type { Logger } from '../logging/logger';
-import type { ChatCompletion, ChatModel, ChatRequest, ChatUsage } from './chat-model';
+import type { ChatCompletion, ChatMessage, ChatModel, ChatRequest, ChatUsage, StreamProgress } from './chat-model';
+import { createStreamAccumulator } from './stream-accumulator';
 import { toModelError } from './to-model-error';
 
 export { toModelError } from './to-model-error';
 
 /**
  * ChatModel over any OpenAI-compatible chat-completions endpoint (OpenAI, Azure OpenAI v1, DeepSeek, DashScope
- * compatible-mode, vLLM, Ollama).
+ * compatible-mode, vLLM, Ollama). Reasoning, wherever the provider puts it, is kept apart from the answer
+ * (stream-accumulator.ts).
  *
  * Retries are ours, not the SDK's (maxRetries 0), because only we know the FC time budget:
  * - 401/402/403/429 move on to the next key, each key at most once per call; the key that last worked is tried first
  *   by later calls in this warm instance.
- * - A connection failure or 5xx is retried once on the same key after RETRY_DELAY_MS, but only if no text was
- *   streamed yet (onText must only ever see growing text) and the budget left is longer than the failed attempt
- *   took. It is not a key problem, so other keys are not tried.
+ * - A connection failure or 5xx is retried once on the same key after RETRY_DELAY_MS, but only if no answer or
+ *   reasoning was passed to onProgress yet (it must only ever see growing text) and the budget left is longer than the
+ *   failed attempt took. It is not a key problem, so other keys are not tried.
  * - Everything else (400/404/422, timeouts, empty completions) fails at once.
  */
 export interface OpenAiChatModelOptions {
   baseURL: string;
   /** At least one; several let the bot ride over a revoked or rate-limited key. */
   apiKeys: readonly string[];
+  /** The default; a request's `model` overrides it. */
   model: string;
   temperature?: number;
   /** Sent as `max_tokens`, which every compatible provider accepts (unlike `max_completion_tokens`). */
@@ -63,9 +66,10 @@ export function createOpenAiChatModel(options: OpenAiChatModelOptions): ChatMode
   let preferred = 0;
 
   async function attempt(client: OpenAI, request: ChatRequest, deadline: Deadline, progress: { streamed: boolean }) {
+    const model = request.model ?? options.model;
     const body = {
-      model: options.model,
-      messages: request.messages.map(({ role, content }) => ({ role, content })),
+      model,
+      messages: request.messages.map(toOpenAiMessage),
       ...(options.temperature !== undefined && { temperature: options.temperature }),
       ...(options.maxTokens !== undefined && { max_tokens: options.maxTokens }),
     };
@@ -73,48 +77,54 @@ export function createOpenAiChatModel(options: OpenAiChatModelOptions): ChatMode
     // timeout is only a backstop, set later so it never wins the race and turns a timeout into "Connection error".
     const timeout = Math.max(1, deadline.remaining()) + SDK_TIMEOUT_MARGIN_MS;
     const requestOptions = { signal: deadline.signal, timeout };
-    const { onText } = request;
-    if (onText === undefined) {
+    const collected = createStreamAccumulator();
+    const { onProgress } = request;
+    if (onProgress === undefined) {
       const completion = await client.chat.completions.create({ ...body, stream: false }, requestOptions);
       const choice = completion?.choices?.[0];
-      return finish(choice?.message?.content, completion?.model, toUsage(completion?.usage), choice?.finish_reason);
+      collected.add(choice?.message);
+      return finish(collected.result(), completion?.model || model, toUsage(completion?.usage), choice?.finish_reason);
     }
     const stream = await client.chat.completions.create(
       { ...body, stream: true, stream_options: { include_usage: true } },
       requestOptions,
     );
-    let text = '';
-    let model: string | undefined;
+    let answeredBy = model;
     let usage: ChatUsage | undefined;
     let finishReason: string | null | undefined;
     for await (const chunk of stream) {
-      model ||= chunk.model;
+      if (chunk.model) answeredBy = chunk.model;
       usage = toUsage(chunk.usage) ?? usage;
       const choice = chunk.choices?.[0];
       finishReason = choice?.finish_reason ?? finishReason;
-      const delta = choice?.delta?.content;
-      if (typeof delta !== 'string' || delta === '') continue;
-      text += delta;
+      const grown = collected.add(choice?.delta);
+      if (grown === undefined) continue;
       progress.streamed = true;
       try {
-        onText(text);
+        onProgress(grown);
       } catch (error) {
         // A failed card update must not cost the user the answer; the final text is still returned.
-        logger.warn('onText callback threw; streaming continues', { error });
+        logger.warn('onProgress callback threw; streaming continues', { error });
       }
     }
     // The SDK ends an aborted stream quietly instead of throwing.
     if (deadline.signal.aborted) throw deadline.signal.reason;
-    return finish(text, model, usage, finishReason);
+    return finish(collected.result(), answeredBy, usage, finishReason);
   }
 
-  function finish(text: unknown, model: unknown, usage: ChatUsage | undefined, finishReason: unknown): ChatCompletion {
-    if (typeof text !== 'string' || text.trim() === '') {
-      const reason = String(finishReason);
-      throw new ModelError('MODEL_SERVER', `model returned an empty completion (finish_reason ${reason})`);
+  function finish(
+    { answer, reasoning }: StreamProgress,
+    model: string,
+    usage: ChatUsage | undefined,
+    finishReason: unknown,
+  ): ChatCompletion {
+    if (answer.trim() === '') {
+      // Typically a reasoning model that ran out of max_tokens while still thinking (finish_reason length).
+      const why = reasoning === '' ? '' : '; the model only produced reasoning';
+      const message = `model returned an empty completion (finish_reason ${String(finishReason)})${why}`;
+      throw new ModelError('MODEL_SERVER', message);
     }
-    const answeredBy = typeof model === 'string' && model !== '' ? model : options.model;
-    return { text, model: answeredBy, ...(usage !== undefined && { usage }) };
+    return { text: answer, ...(reasoning !== '' && { reasoning }), model, ...(usage !== undefined && { usage }) };
   }
 
   async function attemptWithOneRetry(keyIndex: number, request: ChatRequest, deadline: Deadline) {
@@ -148,7 +158,7 @@ export function createOpenAiChatModel(options: OpenAiChatModelOptions): ChatMode
             const completion = await attemptWithOneRetry(keyIndex, request, deadline);
             preferred = keyIndex;
             logger.info('model call completed', {
-              model: completion.model, keyIndex, streamed: request.onText !== undefined,
+              model: completion.model, keyIndex, streamed: request.onProgress !== undefined,
               durationMs: Date.now() - startedAt, usage: completion.usage,
             });
             return completion;
@@ -188,6 +198,22 @@ function startDeadline(timeoutMs: number, callerSignal: AbortSignal | undefined)
       callerSignal?.removeEventListener('abort', cancel);
     },
   };
+}
+
+/**
+ * Only user messages may carry images (the API rejects image parts elsewhere), so system and assistant parts are
+ * flattened to their text.
+ */
+function toOpenAiMessage({ role, content }: ChatMessage): OpenAI.Chat.ChatCompletionMessageParam {
+  if (typeof content === 'string') return { role, content };
+  if (role !== 'user') {
+    const text = content.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('\n');
+    return { role, content: text };
+  }
+  const parts = content.map((part): OpenAI.Chat.ChatCompletionContentPart =>
+    part.type === 'text' ? { type: 'text', text: part.text } : { type: 'image_url', image_url: { url: part.dataUrl } },
+  );
+  return { role, content: parts };
 }
 
 function toUsage(usage: unknown): ChatUsage | undefined {

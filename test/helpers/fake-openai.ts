@@ -5,19 +5,28 @@ import type { AddressInfo } from 'node:net';
  * A real HTTP server on 127.0.0.1 speaking the OpenAI chat-completions wire protocol (JSON and SSE, as observed from
  * openai-node 6 in the brief's local-testing.md §4), so the real SDK is exercised without reaching the internet.
  * Unit tests script it with `enqueue`; end-to-end tests rely on the default answer, which echoes the request so they
- * can assert that history was sent: `回答：<last user message>（共 <n> 条消息）`.
+ * can assert that history was sent: `回答：<last user message>（共 <n> 条消息）`. A multimodal last message is echoed as
+ * its text parts with `[图片]` for each image. Every request body is kept in `requests`, so tests can assert the model
+ * and the content parts that were sent.
  */
 export type FakeReply =
   | {
       text: string;
-      /** How many SSE content deltas the text is cut into (streamed requests only); default up to 3. */
+      /**
+       * How many SSE content deltas the text is cut into (streamed requests only); default up to 3. The cuts fall
+       * anywhere, mid-tag included, so a `<think>…</think>` in the text tests the adapter's stripping.
+       */
       chunks?: number;
       /** Wait before the response headers. */
       delayMs?: number;
       /** Wait between SSE events. */
       chunkDelayMs?: number;
-      /** Sent before the text as `reasoning_content`, as DeepSeek-R1 and Qwen3 do. */
+      /** Sent before the text as `reasoning_content` (DeepSeek-R1, Qwen3 on DashScope), with `content` null. */
       reasoning?: string;
+      /** How many SSE deltas the reasoning is cut into (streamed requests only); default 1. */
+      reasoningChunks?: number;
+      /** The field the reasoning travels in; newer vLLM and Ollama call it `reasoning`. Default `reasoning_content`. */
+      reasoningField?: 'reasoning_content' | 'reasoning';
       /** Streamed requests only: destroy the socket after this many content deltas. */
       dropAfterChunks?: number;
       model?: string;
@@ -62,7 +71,13 @@ export interface FakeOpenAi {
 export function defaultAnswer(body: any): string {
   const messages: any[] = Array.isArray(body?.messages) ? body.messages : [];
   const lastUser = [...messages].reverse().find((message) => message?.role === 'user');
-  return `回答：${String(lastUser?.content ?? '')}（共 ${messages.length} 条消息）`;
+  return `回答：${textOf(lastUser?.content)}（共 ${messages.length} 条消息）`;
+}
+
+/** A message's content as text: a string as is, content parts as their text with `[图片]` for each image. */
+function textOf(content: unknown): string {
+  if (!Array.isArray(content)) return String(content ?? '');
+  return content.map((part: any) => (part?.type === 'image_url' ? '[图片]' : String(part?.text ?? ''))).join('');
 }
 
 export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<FakeOpenAi> {
@@ -174,7 +189,7 @@ function completion(reply: TextReply, body: any) {
     role: 'assistant',
     content: reply.text,
     refusal: null,
-    ...(reply.reasoning !== undefined && { reasoning_content: reply.reasoning }),
+    ...(reply.reasoning !== undefined && { [reply.reasoningField ?? 'reasoning_content']: reply.reasoning }),
   };
   return {
     ...envelope('chat.completion', reply, body),
@@ -193,7 +208,9 @@ async function stream(reply: TextReply, body: any, res: ServerResponse, wait: Wa
   const deltas: object[] = split(reply.text, reply.chunks ?? 3).map((piece) => chunk({ content: piece }));
   const events: object[] = [
     chunk({ role: 'assistant', content: '' }),
-    ...(reply.reasoning !== undefined ? [chunk({ content: null, reasoning_content: reply.reasoning })] : []),
+    ...split(reply.reasoning ?? '', reply.reasoningChunks ?? 1).map((piece) =>
+      chunk({ content: null, [reply.reasoningField ?? 'reasoning_content']: piece }),
+    ),
     ...deltas,
     chunk({}, reply.finishReason ?? 'stop'),
     ...(body?.stream_options?.include_usage === true ? [{ ...head, choices: [], usage: usage(reply, body) }] : []),
@@ -220,7 +237,7 @@ function envelope(object: string, reply: TextReply, body: any) {
 function usage(reply: TextReply, body: any) {
   const messages: any[] = Array.isArray(body?.messages) ? body.messages : [];
   const count = (text: unknown): number => Array.from(String(text ?? '')).length;
-  const promptTokens = messages.reduce((sum: number, message) => sum + count(message?.content), 0);
+  const promptTokens = messages.reduce((sum: number, message) => sum + count(textOf(message?.content)), 0);
   const completionTokens = count(reply.text);
   const total = promptTokens + completionTokens;
   return { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: total };

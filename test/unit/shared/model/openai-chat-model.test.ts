@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ModelError } from '../../../../shared/errors';
 import { createLogger, describeError, type Logger } from '../../../../shared/logging/logger';
-import type { ChatMessage, ChatModel } from '../../../../shared/model/chat-model';
+import type { ChatMessage, ChatModel, StreamProgress } from '../../../../shared/model/chat-model';
 import { createOpenAiChatModel, type OpenAiChatModelOptions } from '../../../../shared/model/openai-chat-model';
 import { startFakeOpenAi, type FakeOpenAi } from '../../../helpers/fake-openai';
 
@@ -62,7 +62,7 @@ describe('createOpenAiChatModel', () => {
 
       // Act
       const plain = await model.complete({ messages: MESSAGES, timeoutMs: 5000 });
-      const streamed = await model.complete({ messages: MESSAGES, timeoutMs: 5000, onText: () => undefined });
+      const streamed = await model.complete({ messages: MESSAGES, timeoutMs: 5000, onProgress: () => undefined });
 
       // Assess
       const usage = { promptTokens: 6, completionTokens: 14, totalTokens: 20 };
@@ -74,16 +74,18 @@ describe('createOpenAiChatModel', () => {
       ]);
     });
 
-    it('calls onText with the accumulated text as it grows', async () => {
+    it('calls onProgress with the accumulated answer as it grows', async () => {
       // Prepare
       fake.enqueue({ text: '一二三四五六七八', chunks: 4, chunkDelayMs: 5 });
-      const seen: string[] = [];
+      const seen: StreamProgress[] = [];
 
       // Act
-      const result = await make().complete({ messages: MESSAGES, timeoutMs: 5000, onText: (text) => seen.push(text) });
+      const result = await make().complete({ messages: MESSAGES, timeoutMs: 5000, onProgress: (p) => seen.push(p) });
 
       // Assess
-      expect(seen).toEqual(['一二', '一二三四', '一二三四五六', '一二三四五六七八']);
+      expect(seen.map(({ answer }) => answer)).toEqual(['一二', '一二三四', '一二三四五六', '一二三四五六七八']);
+      expect(seen.every(({ reasoning }) => reasoning === '')).toBe(true);
+      expect(result).not.toHaveProperty('reasoning');
       expect(result.text).toBe('一二三四五六七八');
     });
 
@@ -100,33 +102,106 @@ describe('createOpenAiChatModel', () => {
       expect(fake.requests[0]?.apiKey).toBe(KEY_A);
     });
 
-    it('ignores reasoning_content and answers with content only', async () => {
+    it('sends the per-call model instead of the configured one', async () => {
       // Prepare
-      fake.enqueue({ reasoning: '先想一想', text: '答案' }, { reasoning: '先想一想', text: '答案' });
-      const seen: string[] = [];
-      const model = make();
+      const model = make({ model: 'qwen-plus' });
 
       // Act
-      const plain = await model.complete({ messages: MESSAGES, timeoutMs: 5000 });
-      const streamed = await model.complete({ messages: MESSAGES, timeoutMs: 5000, onText: (text) => seen.push(text) });
+      const result = await model.complete({ messages: MESSAGES, model: 'qwen-max', timeoutMs: 5000 });
+      await model.complete({ messages: MESSAGES, timeoutMs: 5000 });
 
       // Assess
-      expect([plain.text, streamed.text]).toEqual(['答案', '答案']);
-      expect(seen.every((text) => !text.includes('先想'))).toBe(true);
+      expect(fake.requests.map(({ body }) => body.model)).toEqual(['qwen-max', 'qwen-plus']);
+      expect(result.model).toBe('qwen-max');
     });
 
-    it('still returns the answer when onText throws', async () => {
+    it('sends image parts as image_url with the data URL, and flattens parts outside user messages', async () => {
       // Prepare
-      const onText = (): void => {
+      const dataUrl = 'data:image/png;base64,iVBORw0KGgo=';
+      const messages: ChatMessage[] = [
+        { role: 'system', content: [{ type: 'text', text: '你是助手' }] },
+        { role: 'user', content: [{ type: 'text', text: '这是什么？' }, { type: 'image', dataUrl }] },
+      ];
+
+      // Act
+      const result = await make().complete({ messages, timeoutMs: 5000 });
+
+      // Assess
+      expect(fake.requests[0]?.body.messages).toEqual([
+        { role: 'system', content: '你是助手' },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: '这是什么？' },
+            { type: 'image_url', image_url: { url: dataUrl } },
+          ],
+        },
+      ]);
+      expect(result.text).toBe('回答：这是什么？[图片]（共 2 条消息）');
+    });
+
+    it.each([
+      ['reasoning_content', 'reasoning_content' as const],
+      ['reasoning (newer vLLM, Ollama)', 'reasoning' as const],
+    ])('keeps streamed %s out of the answer and reports it as reasoning', async (_name, reasoningField) => {
+      // Prepare
+      fake.enqueue({ reasoning: '先想一想，再回答', reasoningChunks: 2, reasoningField, text: '答案是四', chunks: 2 });
+      const seen: StreamProgress[] = [];
+
+      // Act
+      const result = await make().complete({ messages: MESSAGES, timeoutMs: 5000, onProgress: (p) => seen.push(p) });
+
+      // Assess
+      expect(seen).toEqual([
+        { answer: '', reasoning: '先想一想' },
+        { answer: '', reasoning: '先想一想，再回答' },
+        { answer: '答案', reasoning: '先想一想，再回答' },
+        { answer: '答案是四', reasoning: '先想一想，再回答' },
+      ]);
+      expect(result).toMatchObject({ text: '答案是四', reasoning: '先想一想，再回答' });
+    });
+
+    it('reports reasoning_content of a plain completion as reasoning', async () => {
+      // Prepare
+      fake.enqueue({ reasoning: '先想一想', text: '答案' });
+
+      // Act
+      const result = await make().complete({ messages: MESSAGES, timeoutMs: 5000 });
+
+      // Assess
+      expect(result).toMatchObject({ text: '答案', reasoning: '先想一想' });
+    });
+
+    it.each([
+      ['plain', false],
+      ['streamed', true],
+    ])('strips <think> blocks from the content (%s)', async (_mode, streamed) => {
+      // Prepare: seven chunks cut the tags apart, as real token boundaries do.
+      fake.enqueue({ text: '<think>\n用户打招呼。\n</think>\n\n你好！', chunks: 7 });
+      const seen: StreamProgress[] = [];
+      const onProgress = (progress: StreamProgress): void => void seen.push(progress);
+
+      // Act
+      const result = await make().complete({ messages: MESSAGES, timeoutMs: 5000, ...(streamed && { onProgress }) });
+
+      // Assess
+      expect(result).toMatchObject({ text: '你好！', reasoning: '用户打招呼。' });
+      for (const { answer } of seen) expect(answer).not.toMatch(/<|think/);
+      expect(seen.at(-1)).toEqual(streamed ? { answer: '你好！', reasoning: '用户打招呼。' } : undefined);
+    });
+
+    it('still returns the answer when onProgress throws', async () => {
+      // Prepare
+      const onProgress = (): void => {
         throw new Error('card update failed');
       };
 
       // Act
-      const result = await make().complete({ messages: MESSAGES, timeoutMs: 5000, onText });
+      const result = await make().complete({ messages: MESSAGES, timeoutMs: 5000, onProgress });
 
       // Assess
       expect(result.text).toBe(EXPECTED);
-      expect(lines.some((line) => line.includes('onText callback threw'))).toBe(true);
+      expect(lines.some((line) => line.includes('onProgress callback threw'))).toBe(true);
     });
 
     it('refuses to be built without an API key', () => {
@@ -144,7 +219,7 @@ describe('createOpenAiChatModel', () => {
 
       // Act
       const first = await model.complete({ messages: MESSAGES, timeoutMs: 5000 });
-      const second = await model.complete({ messages: MESSAGES, timeoutMs: 5000, onText: () => undefined });
+      const second = await model.complete({ messages: MESSAGES, timeoutMs: 5000, onProgress: () => undefined });
 
       // Assess
       expect([first.text, second.text]).toEqual([EXPECTED, EXPECTED]);
@@ -198,13 +273,14 @@ describe('createOpenAiChatModel', () => {
     it.each([
       ['plain', undefined],
       ['streamed', () => undefined],
-    ])('throws MODEL_TIMEOUT well before a silent server would answer (%s)', async (_mode, onText) => {
+    ])('throws MODEL_TIMEOUT well before a silent server would answer (%s)', async (_mode, onProgress) => {
       // Prepare
       fake.enqueue({ hangMs: 5000 });
       const startedAt = Date.now();
 
       // Act
-      const error = await failureOf(make().complete({ messages: MESSAGES, timeoutMs: 300, ...(onText && { onText }) }));
+      const request = { messages: MESSAGES, timeoutMs: 300, ...(onProgress && { onProgress }) };
+      const error = await failureOf(make().complete(request));
 
       // Assess
       const elapsed = Date.now() - startedAt;
@@ -217,11 +293,12 @@ describe('createOpenAiChatModel', () => {
     it('bounds a stream that stalls after its headers', async () => {
       // Prepare
       fake.enqueue({ text: '一二三四', chunks: 4, chunkDelayMs: 150 });
-      const seen: string[] = [];
+      const seen: StreamProgress[] = [];
       const startedAt = Date.now();
 
       // Act
-      const error = await failureOf(make().complete({ messages: MESSAGES, timeoutMs: 400, onText: (text) => seen.push(text) }));
+      const request = { messages: MESSAGES, timeoutMs: 400, onProgress: (p: StreamProgress) => seen.push(p) };
+      const error = await failureOf(make().complete(request));
 
       // Assess
       expect(error.code).toBe('MODEL_TIMEOUT');
@@ -294,11 +371,27 @@ describe('createOpenAiChatModel', () => {
       const seen: string[] = [];
 
       // Act
-      const error = await failureOf(make().complete({ messages: MESSAGES, timeoutMs: 5000, onText: (text) => seen.push(text) }));
+      const request = { messages: MESSAGES, timeoutMs: 5000, onProgress: (p: StreamProgress) => seen.push(p.answer) };
+      const error = await failureOf(make().complete(request));
 
       // Assess
       expect(error.code).toBe('MODEL_UNREACHABLE');
       expect(seen).toEqual(['一', '一二']);
+      expect(fake.requests).toHaveLength(1);
+    });
+
+    it('does not retry a stream that already delivered reasoning only', async () => {
+      // Prepare: the socket is cut after the first content delta, which is still inside the <think> block.
+      fake.enqueue({ reasoning: '先想', text: '<think>再想</think>答', chunks: 3, dropAfterChunks: 1 });
+      const seen: StreamProgress[] = [];
+
+      // Act
+      const request = { messages: MESSAGES, timeoutMs: 5000, onProgress: (p: StreamProgress) => seen.push(p) };
+      const error = await failureOf(make().complete(request));
+
+      // Assess
+      expect(error.code).toBe('MODEL_UNREACHABLE');
+      expect(seen.map(({ answer }) => answer)).toEqual(['']);
       expect(fake.requests).toHaveLength(1);
     });
 
@@ -320,7 +413,7 @@ describe('createOpenAiChatModel', () => {
       fake.enqueue({ status: 503 });
 
       // Act
-      const result = await make().complete({ messages: MESSAGES, timeoutMs: 5000, onText: () => undefined });
+      const result = await make().complete({ messages: MESSAGES, timeoutMs: 5000, onProgress: () => undefined });
 
       // Assess
       expect(result.text).toBe(EXPECTED);
@@ -346,16 +439,41 @@ describe('createOpenAiChatModel', () => {
     it.each([
       ['plain', undefined],
       ['streamed', () => undefined],
-    ])('throws MODEL_SERVER on an empty completion (%s)', async (_mode, onText) => {
+    ])('throws MODEL_SERVER on an empty completion (%s)', async (_mode, onProgress) => {
       // Prepare
-      fake.enqueue({ text: '', reasoning: '想了很久', finishReason: 'length' });
+      fake.enqueue({ text: '   ', finishReason: 'stop' });
 
       // Act
-      const error = await failureOf(make().complete({ messages: MESSAGES, timeoutMs: 5000, ...(onText && { onText }) }));
+      const request = { messages: MESSAGES, timeoutMs: 5000, ...(onProgress && { onProgress }) };
+      const error = await failureOf(make().complete(request));
+
+      // Assess
+      expect(error.code).toBe('MODEL_SERVER');
+      expect(error.message).toBe('model returned an empty completion (finish_reason stop)');
+      expect(fake.requests).toHaveLength(1);
+    });
+
+    it.each([
+      ['reasoning_content, plain', { text: '', reasoning: '想了很久' }, false],
+      ['reasoning_content, streamed', { text: '', reasoning: '想了很久' }, true],
+      ['an unclosed <think>, plain', { text: '<think>想了很久' }, false],
+      ['an unclosed <think>, streamed', { text: '<think>想了很久' }, true],
+      ['a closed <think> and nothing after it, streamed', { text: '<think>想了很久</think>\n\n' }, true],
+    ])('throws MODEL_SERVER when the model only produced reasoning: %s', async (_name, reply, streamed) => {
+      // Prepare: typically a reasoning model that ran out of max_tokens while still thinking.
+      fake.enqueue({ ...reply, finishReason: 'length' });
+      const seen: StreamProgress[] = [];
+      const onProgress = (progress: StreamProgress): void => void seen.push(progress);
+
+      // Act
+      const request = { messages: MESSAGES, timeoutMs: 5000, ...(streamed && { onProgress }) };
+      const error = await failureOf(make().complete(request));
 
       // Assess
       expect(error.code).toBe('MODEL_SERVER');
       expect(error.message).toContain('empty completion (finish_reason length)');
+      expect(error.message).toContain('only produced reasoning');
+      expect(seen.every(({ answer }) => answer === '')).toBe(true);
       expect(fake.requests).toHaveLength(1);
     });
 
