@@ -1,15 +1,38 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import {
+  CARD_ROUTES,
+  createFakeCards,
+  type FakeCard,
+  type FakeCardCall,
+  type FakeCardRoute,
+} from './fake-dingtalk-cards';
+import { createFakeFiles, FILE_PATH_PREFIX, type FakeFile, type FakeFileRoute } from './fake-dingtalk-files';
+import {
+  asRecord,
+  BAD_TOKEN,
+  createFailureQueues,
+  type FakeFailure,
+  ok,
+  type Reply,
+  type RouteHandler,
+  rejected,
+  safeJson,
+  send,
+} from './fake-dingtalk-http';
+
+export type { FakeCard, FakeCardCall, FakeCardUpdate } from './fake-dingtalk-cards';
+export type { FakeFile } from './fake-dingtalk-files';
 
 /**
  * A real HTTP server on 127.0.0.1 that speaks the parts of DingTalk's wire protocol the bot uses: the OpenAPI token
- * endpoint, the two robot send APIs and session webhooks. It checks what DingTalk checks (credentials, tokens, known
- * sessions, size limits) and records every delivered message in arrival order, so tests assert what the user sees.
+ * endpoint, the two robot send APIs, session webhooks, AI cards (fake-dingtalk-cards.ts) and message file downloads
+ * (fake-dingtalk-files.ts). It checks what DingTalk checks (credentials, tokens, known sessions, size limits) and
+ * records every delivered message and card in arrival order, so tests assert what the user sees.
  * Error shapes follow ../shared/brief/dingtalk.md §4 and §8; where DingTalk's exact code is unknown it is marked.
  */
-export type FakeRoute = 'token' | 'batchSend' | 'groupSend' | 'webhook';
-/** A canned answer for `failNext`: an HTTP status and JSON body, or 'hangup' to drop the connection unanswered. */
-export type FakeFailure = { status: number; body?: unknown } | 'hangup';
+export type FakeRoute = 'token' | 'batchSend' | 'groupSend' | 'webhook' | FakeCardRoute | FakeFileRoute;
+export type { FakeFailure } from './fake-dingtalk-http';
 
 export interface FakeMessage {
   via: 'webhook' | 'batchSend' | 'groupSend';
@@ -38,6 +61,8 @@ export interface FakeDingTalkOptions {
   tokenTtlSeconds?: number;
   /** Status for a rejected token: the task's fake uses 401, real DingTalk often answers 400 (§8). */
   authFailureStatus?: 400 | 401;
+  /** Published AI card templates, templateId → content variable; `FAKE_CARD_TEMPLATE_ID` → 'content' by default. */
+  cardTemplates?: Record<string, string>;
 }
 
 export interface FakeDingTalk {
@@ -46,25 +71,30 @@ export interface FakeDingTalk {
   appSecret: string;
   messages: FakeMessage[];
   requests: FakeRequest[];
+  /** AI cards in creation order, as the user sees them now. */
+  cards: FakeCard[];
+  /** Every card API call in arrival order, failed ones included, for asserting the order of updates. */
+  cardCalls: FakeCardCall[];
   webhookUrl(sessionId: string): string;
+  /** Makes a callback's downloadCode downloadable through `messageFiles/download`. */
+  addFile(downloadCode: string, file: FakeFile): void;
   /** The next `times` requests on `route` get `response`, after `after` more requests there have gone through. */
   failNext(route: FakeRoute, times: number, response: FakeFailure, after?: number): void;
   expireTokens(): void;
   setTokenTtl(seconds: number): void;
   waitForMessages(count: number, timeoutMs?: number): Promise<FakeMessage[]>;
+  /** Resolves once there are `condition` cards, or `condition(cards)` holds (checked after every card call). */
+  waitForCards(condition: number | ((cards: FakeCard[]) => boolean), timeoutMs?: number): Promise<FakeCard[]>;
   close(): Promise<void>;
 }
 
 export const FAKE_APP_KEY = 'dingfakeappkey';
 export const FAKE_APP_SECRET = 'fake-app-secret-0123456789';
+export const FAKE_CARD_TEMPLATE_ID = 'tpl-ai-card.schema';
+export const FAKE_CARD_CONTENT_KEY = 'content';
 
 const WEBHOOK_BODY_LIMIT = 20_000;
 const GROUP_MSG_PARAM_LIMIT = 15_000;
-const BAD_TOKEN = { code: 'InvalidAuthentication', message: '不合法的access_token' };
-
-type Reply = { status: number; body: unknown };
-const ok = (body: unknown): Reply => ({ status: 200, body });
-const rejected = (status: number, code: string, message: string): Reply => ({ status, body: { code, message } });
 const webhookError = (errcode: number, errmsg: string): Reply => ({ status: 200, body: { errcode, errmsg } });
 
 export async function startFakeDingTalk(options: FakeDingTalkOptions = {}): Promise<FakeDingTalk> {
@@ -74,7 +104,7 @@ export async function startFakeDingTalk(options: FakeDingTalkOptions = {}): Prom
   let tokenTtlSeconds = options.tokenTtlSeconds ?? 7200;
   const tokens = new Map<string, number>();
   const sessions = new Set<string>();
-  const failures = new Map<FakeRoute, Array<{ skip: number; remaining: number; response: FakeFailure }>>();
+  const failures = createFailureQueues<FakeRoute>();
   const waiters: Array<{ count: number; resolve: () => void }> = [];
   const messages: FakeMessage[] = [];
   const requests: FakeRequest[] = [];
@@ -85,26 +115,20 @@ export async function startFakeDingTalk(options: FakeDingTalkOptions = {}): Prom
     for (const waiter of [...waiters]) if (messages.length >= waiter.count) waiter.resolve();
   };
 
-  const takeFailure = (route: FakeRoute): FakeFailure | undefined => {
-    const queue = failures.get(route);
-    const next = queue?.[0];
-    if (!queue || !next) return undefined;
-    if (next.skip > 0) {
-      next.skip -= 1;
-      return undefined;
-    }
-    next.remaining -= 1;
-    if (next.remaining <= 0) queue.shift();
-    return next.response;
-  };
-
   const tokenValid = (headers: IncomingHttpHeaders): boolean => {
     const token = headers['x-acs-dingtalk-access-token'];
     const expiresAt = typeof token === 'string' ? tokens.get(token) : undefined;
     return expiresAt !== undefined && Date.now() < expiresAt;
   };
+  const checkToken = (headers: IncomingHttpHeaders): Reply | undefined =>
+    tokenValid(headers) ? undefined : { status: options.authFailureStatus ?? 401, body: BAD_TOKEN };
+  const cardTemplates = options.cardTemplates ?? { [FAKE_CARD_TEMPLATE_ID]: FAKE_CARD_CONTENT_KEY };
+  const cards = createFakeCards({ robotCode, templates: cardTemplates, checkToken });
+  const files = createFakeFiles({ robotCode, checkToken });
 
-  const routes: Record<FakeRoute, (body: Record<string, unknown>, request: IncomingMessage, raw: Buffer) => Reply> = {
+  const routes: Record<FakeRoute, RouteHandler> = {
+    ...cards.routes,
+    ...files.routes,
     token(body) {
       if (typeof body['appKey'] !== 'string' || typeof body['appSecret'] !== 'string') {
         return rejected(400, 'MissingParameter', 'appKey and appSecret are required');
@@ -164,7 +188,8 @@ export async function startFakeDingTalk(options: FakeDingTalkOptions = {}): Prom
 
   type RobotCall = Reply | { content: { title: string; text: string } };
   function checkRobotCall(body: Record<string, unknown>, headers: IncomingHttpHeaders): RobotCall {
-    if (!tokenValid(headers)) return { status: options.authFailureStatus ?? 401, body: BAD_TOKEN };
+    const denied = checkToken(headers);
+    if (denied) return denied;
     if (body['robotCode'] !== robotCode) {
       return rejected(400, 'invalidParameter.robotCode.notExsit', 'robotCode不存在');
     }
@@ -188,9 +213,13 @@ export async function startFakeDingTalk(options: FakeDingTalkOptions = {}): Prom
       const body = safeJson(raw.toString('utf8'));
       const entry: FakeRequest = { route, path: request.url ?? '', headers: request.headers, body, status: 0 };
       requests.push(entry);
-      const failure = route === 'unknown' ? undefined : takeFailure(route);
+      const failure = route === 'unknown' ? undefined : failures.take(route);
+      const recordCard = (status: number): void => {
+        if (isCardRoute(route)) cards.recordCall(route, body, status);
+      };
       if (failure === 'hangup') {
         request.socket.destroy();
+        recordCard(0);
         return;
       }
       const reply: Reply =
@@ -198,11 +227,12 @@ export async function startFakeDingTalk(options: FakeDingTalkOptions = {}): Prom
           ? { status: failure.status, body: failure.body ?? {} }
           : route === 'unknown'
             ? rejected(404, 'NotFound', 'no such API on the fake')
-            : body === undefined
+            : body === undefined && request.method !== 'GET'
               ? rejected(400, 'InvalidJson', 'body is not JSON')
               : routes[route](asRecord(body), request, raw);
       entry.status = reply.status;
       send(response, reply);
+      recordCard(reply.status);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -214,15 +244,15 @@ export async function startFakeDingTalk(options: FakeDingTalkOptions = {}): Prom
     appSecret,
     messages,
     requests,
+    cards: cards.cards,
+    cardCalls: cards.cardCalls,
+    addFile: files.addFile,
+    waitForCards: cards.waitForCards,
     webhookUrl(sessionId) {
       sessions.add(sessionId);
       return `${url}/robot/sendBySession?session=${encodeURIComponent(sessionId)}`;
     },
-    failNext(route, times, response, after = 0) {
-      const queue = failures.get(route) ?? [];
-      queue.push({ skip: after, remaining: times, response });
-      failures.set(route, queue);
-    },
+    failNext: failures.add,
     expireTokens: () => tokens.clear(),
     setTokenTtl(seconds) {
       tokenTtlSeconds = seconds;
@@ -252,33 +282,23 @@ export async function startFakeDingTalk(options: FakeDingTalkOptions = {}): Prom
   };
 }
 
+const ROUTES: Record<string, FakeRoute> = {
+  'POST /v1.0/oauth2/accessToken': 'token',
+  'POST /v1.0/robot/oToMessages/batchSend': 'batchSend',
+  'POST /v1.0/robot/groupMessages/send': 'groupSend',
+  'POST /robot/sendBySession': 'webhook',
+  'POST /v1.0/card/instances/createAndDeliver': 'cardCreate',
+  'PUT /v1.0/card/streaming': 'cardStreaming',
+  'PUT /v1.0/card/instances': 'cardInstance',
+  'POST /v1.0/robot/messageFiles/download': 'fileDownload',
+};
+
 function routeOf(request: IncomingMessage): FakeRoute | 'unknown' {
-  if (request.method !== 'POST') return 'unknown';
   const path = new URL(request.url ?? '/', 'http://fake').pathname;
-  if (path === '/v1.0/oauth2/accessToken') return 'token';
-  if (path === '/v1.0/robot/oToMessages/batchSend') return 'batchSend';
-  if (path === '/v1.0/robot/groupMessages/send') return 'groupSend';
-  if (path === '/robot/sendBySession') return 'webhook';
-  return 'unknown';
+  if (request.method === 'GET' && path.startsWith(FILE_PATH_PREFIX)) return 'fileContent';
+  return ROUTES[`${request.method ?? ''} ${path}`] ?? 'unknown';
 }
 
-function send(response: ServerResponse, reply: Reply): void {
-  const payload = JSON.stringify(reply.body);
-  response.writeHead(reply.status, {
-    'content-type': 'application/json;charset=utf-8',
-    'content-length': Buffer.byteLength(payload),
-  });
-  response.end(payload);
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-function asRecord(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+function isCardRoute(route: FakeRoute | 'unknown'): route is FakeCardRoute {
+  return (CARD_ROUTES as readonly string[]).includes(route);
 }

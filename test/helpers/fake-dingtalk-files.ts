@@ -1,0 +1,66 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import { ok, type Reply, type RouteHandler, rejected } from './fake-dingtalk-http';
+
+/**
+ * The fake DingTalk's robot message files: `messageFiles/download` trades a downloadCode for a temporary URL on this
+ * server, and a GET of that URL (no token, like DingTalk's storage URL) serves the bytes
+ * (../shared/brief/dingtalk.md §6). Codes marked "assumed" are not in our sources.
+ */
+export type FakeFileRoute = 'fileDownload' | 'fileContent';
+
+export interface FakeFile {
+  body: Buffer;
+  /** What the storage URL answers; DingTalk's often says application/octet-stream even for pictures. */
+  contentType?: string;
+  /** Send the body chunked, without content-length, so only the bytes read tell its size. */
+  chunked?: boolean;
+}
+
+export interface FakeFilesContext {
+  robotCode: string;
+  checkToken(headers: IncomingHttpHeaders): Reply | undefined;
+}
+
+export const FILE_PATH_PREFIX = '/files/';
+
+export function createFakeFiles(context: FakeFilesContext) {
+  const byCode = new Map<string, FakeFile>();
+  const byLink = new Map<string, FakeFile>();
+
+  const routes: Record<FakeFileRoute, RouteHandler> = {
+    fileDownload(body, request) {
+      const denied = context.checkToken(request.headers);
+      if (denied) return denied;
+      if (body['robotCode'] !== context.robotCode) {
+        return rejected(400, 'invalidParameter.robotCode.notExsit', 'robotCode不存在');
+      }
+      const code = body['downloadCode'];
+      const file = typeof code === 'string' ? byCode.get(code) : undefined;
+      // Code assumed: DingTalk's answer for an unknown or expired downloadCode is not in our sources.
+      if (file === undefined) return rejected(400, 'invalidParameter.downloadCode', 'downloadCode 无效');
+      const link = randomBytes(16).toString('hex');
+      byLink.set(link, file);
+      return ok({ downloadUrl: `http://${request.headers.host ?? '127.0.0.1'}${FILE_PATH_PREFIX}${link}` });
+    },
+    fileContent(_body, request) {
+      const link = new URL(request.url ?? '/', 'http://fake').pathname.slice(FILE_PATH_PREFIX.length);
+      const file = byLink.get(link);
+      if (file === undefined) return rejected(404, 'NoSuchKey', 'The specified key does not exist.');
+      return {
+        status: 200,
+        body: file.body,
+        contentType: file.contentType ?? 'application/octet-stream',
+        ...(file.chunked ? { chunked: true } : {}),
+      };
+    },
+  };
+
+  return {
+    routes,
+    /** Makes `downloadCode` (as in a picture callback's content.downloadCode) downloadable. */
+    addFile(downloadCode: string, file: FakeFile): void {
+      byCode.set(downloadCode, file);
+    },
+  };
+}
