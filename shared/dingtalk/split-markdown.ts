@@ -30,7 +30,8 @@ interface Unit {
 
 export const DEFAULT_SPLIT_LIMITS = { maxChars: 3000, maxBytes: 12_000 } as const;
 
-const OPENER = /^( {0,3})(`{3,}|~{3,})([^`]*)$/;
+/** A fenced code block's opening line (trimmed at the end): indent, marker (``` or ~~~, maybe longer), info. */
+export const FENCE_OPENER = /^( {0,3})(`{3,}|~{3,})([^`]*)$/;
 const SOFT_BREAK = new Set([' ', '\t', '。', '！', '？', '；', '，']);
 
 export function splitMarkdown(markdown: string, options: SplitMarkdownOptions = {}): string[] {
@@ -82,14 +83,14 @@ function parseUnits(markdown: string): Unit[] {
     const fence = open?.fence;
     if (open && fence) {
       open.end = end;
-      if (isCloser(line, fence.marker)) {
+      if (isFenceCloser(line, fence.marker)) {
         fence.closed = true;
         units.push(open);
         open = undefined;
       }
       continue;
     }
-    const opener = OPENER.exec(line.trimEnd());
+    const opener = FENCE_OPENER.exec(line.trimEnd());
     if (opener || line.trim() === '') {
       if (open) units.push(open);
       const marker = `${opener?.[1] ?? ''}${opener?.[2] ?? ''}`;
@@ -103,7 +104,8 @@ function parseUnits(markdown: string): Unit[] {
   return units;
 }
 
-function isCloser(line: string, marker: string): boolean {
+/** Whether `line` closes a block opened with `marker` (indent + marker): the same character, at least as long. */
+export function isFenceCloser(line: string, marker: string): boolean {
   const fence = marker.trimStart();
   const match = /^ {0,3}(`{3,}|~{3,})\s*$/.exec(line);
   return match?.[1] !== undefined && match[1][0] === fence[0] && match[1].length >= fence.length;
