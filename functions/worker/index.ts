@@ -3,12 +3,15 @@ import { Agent as HttpsAgent } from 'node:https';
 import axios from 'axios';
 import { loadWorkerConfig } from '../../shared/config/worker-config';
 import { createAccessTokenProvider } from '../../shared/dingtalk/access-token';
+import { createCardClient } from '../../shared/dingtalk/card-client';
+import { createMessageFiles } from '../../shared/dingtalk/message-files';
 import { createReplier } from '../../shared/dingtalk/replier';
 import { createConversationHistory } from '../../shared/history/conversation-history';
 import { createOssAppendLog } from '../../shared/history/oss-append-log';
 import { createOssClient } from '../../shared/history/oss-client';
 import { createLogger } from '../../shared/logging/logger';
 import { createOpenAiChatModel } from '../../shared/model/openai-chat-model';
+import { CARD_COOLDOWN_MS, createCardGate } from '../../shared/worker/card-gate';
 import { createWorkerHandler } from '../../shared/worker/create-worker-handler';
 
 // Wiring only: config once per instance; clients that may live across warm invocations (the DingTalk token cache,
@@ -27,6 +30,7 @@ const http = axios.create({
   httpsAgent: new HttpsAgent({ keepAlive: true }),
 });
 const tokens = createAccessTokenProvider({ http, ...config.dingtalk });
+const dingtalkApi = { http, apiBase: config.dingtalk.apiBase, tokens, appKey: config.dingtalk.appKey };
 
 export const handler = createWorkerHandler({
   settings: {
@@ -34,6 +38,9 @@ export const handler = createWorkerHandler({
     commands: config.commands,
     history: config.history,
     modelTimeoutMs: config.model?.timeoutMs ?? 60_000,
+    models: { default: config.model?.model ?? '', allowed: config.models.allowed, vision: config.models.vision },
+    showReasoning: config.showReasoning,
+    card: config.card,
   },
   createHistory: (context) =>
     createConversationHistory({
@@ -51,13 +58,16 @@ export const handler = createWorkerHandler({
     }),
   model: config.model && createOpenAiChatModel({ ...config.model, logger }),
   replier: createReplier({
-    http,
-    apiBase: config.dingtalk.apiBase,
-    appKey: config.dingtalk.appKey,
-    tokens,
+    ...dingtalkApi,
     logger,
     split: { maxChars: config.reply.maxChars },
   }),
+  // The gate outlives invocations on purpose: after a card failure this instance uses markdown for a while.
+  cards: config.card && {
+    client: createCardClient({ ...dingtalkApi, templateId: config.card.templateId, contentKey: config.card.contentKey }),
+    gate: createCardGate({ now: Date.now, cooldownMs: CARD_COOLDOWN_MS }),
+  },
+  images: createMessageFiles({ ...dingtalkApi, maxBytes: config.imageMaxBytes }),
   logger,
   now: Date.now,
   defaultTimeoutSeconds: config.defaultTimeoutSeconds,

@@ -10,6 +10,12 @@ export interface WorkerConfig {
   model:
     | { apiKeys: string[]; baseURL: string; model: string; temperature?: number; maxTokens?: number; timeoutMs: number }
     | undefined;
+  /** What `/model` may choose (the configured model first) and which of them take pictures. */
+  models: { allowed: string[]; vision: string[] };
+  /** Set when AI cards are configured: answers then stream into a card instead of a markdown message. */
+  card: { templateId: string; contentKey: string; minIntervalMs: number; minGrowthChars: number; maxChars: number } | undefined;
+  showReasoning: boolean;
+  imageMaxBytes: number;
   systemPrompt: string;
   oss: { bucket: string; region: string; endpoint: string | undefined; internal: boolean; timeoutMs: number };
   history: { prefix: string; tailBytes: number; tokenBudget: number; sessionTimeoutMs: number; groupShared: boolean };
@@ -25,6 +31,8 @@ export function loadWorkerConfig(env: Env): Readonly<WorkerConfig> {
   const apiKeys = list(env, 'OPENAI_API_KEY', []);
   const temperature = optionalNumber(env, 'OPENAI_TEMPERATURE', { min: 0, max: 2 });
   const maxTokens = optionalNumber(env, 'OPENAI_MAX_TOKENS', { min: 1, max: 1_000_000 });
+  const model = optionalString(env, 'OPENAI_MODEL', 'gpt-4o-mini');
+  const cardTemplateId = optionalString(env, 'DINGTALK_CARD_TEMPLATE_ID');
   return Object.freeze({
     dingtalk: {
       appKey: requiredString(env, 'DINGTALK_APP_KEY'),
@@ -37,11 +45,27 @@ export function loadWorkerConfig(env: Env): Readonly<WorkerConfig> {
         : {
             apiKeys,
             baseURL: optionalUrl(env, 'OPENAI_BASE_URL', 'https://api.openai.com/v1') as string,
-            model: optionalString(env, 'OPENAI_MODEL', 'gpt-4o-mini'),
+            model,
             ...(temperature === undefined ? {} : { temperature }),
             ...(maxTokens === undefined ? {} : { maxTokens: Math.round(maxTokens) }),
             timeoutMs: integer(env, 'OPENAI_TIMEOUT_MS', 60_000, { min: 1000, max: 600_000 }),
           },
+    models: {
+      allowed: [...new Set([model, ...list(env, 'OPENAI_MODELS', [])])],
+      vision: list(env, 'OPENAI_VISION_MODELS', []),
+    },
+    card:
+      cardTemplateId === undefined
+        ? undefined
+        : {
+            templateId: cardTemplateId,
+            contentKey: optionalString(env, 'DINGTALK_CARD_CONTENT_KEY', 'content'),
+            minIntervalMs: integer(env, 'CARD_UPDATE_INTERVAL_MS', 1000, { min: 100, max: 60_000 }),
+            minGrowthChars: integer(env, 'CARD_UPDATE_MIN_CHARS', 50, { min: 1, max: 5000 }),
+            maxChars: integer(env, 'CARD_MAX_CHARS', 2500, { min: 200, max: 3000 }),
+          },
+    showReasoning: boolean(env, 'SHOW_REASONING', false),
+    imageMaxBytes: integer(env, 'IMAGE_MAX_BYTES', 8 * 1024 * 1024, { min: 1024, max: 20 * 1024 * 1024 }),
     systemPrompt: optionalString(env, 'SYSTEM_PROMPT', DEFAULT_SYSTEM_PROMPT),
     oss: {
       bucket: requiredString(env, 'OSS_BUCKET'),
@@ -58,8 +82,8 @@ export function loadWorkerConfig(env: Env): Readonly<WorkerConfig> {
       groupShared: boolean(env, 'GROUP_SHARED_HISTORY', false),
     },
     commands: {
-      reset: list(env, 'RESET_COMMANDS', ['新对话', '清空会话', '重置', 'new', '/new']),
-      help: list(env, 'HELP_COMMANDS', ['帮助', 'help', '/help']),
+      reset: list(env, 'RESET_COMMANDS', ['新对话', '清空会话', '重置', 'new', '/new', '/新对话']),
+      help: list(env, 'HELP_COMMANDS', ['帮助', 'help', '/help', '/帮助']),
     },
     reply: { maxChars: integer(env, 'REPLY_MAX_CHARS', 3000, { min: 200, max: 5000 }) },
     defaultTimeoutSeconds: integer(env, 'WORKER_TIMEOUT_SECONDS', 120, { min: 10, max: 86_400 }),

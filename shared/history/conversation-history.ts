@@ -1,7 +1,7 @@
 import { AppendConflictError, StorageError } from '../errors';
 import type { AppendLog } from './append-log';
 import { messageState, type MessageState } from './message-state';
-import { parseRecords, serializeRecord, type HistoryRecord, type TerminalRecord } from './records';
+import { parseRecords, serializeRecord, type HistoryRecord, type StateRecord, type TerminalRecord } from './records';
 
 export interface ConversationView {
   key: string;
@@ -59,12 +59,16 @@ export function createConversationHistory(options: ConversationHistoryOptions) {
     throw new StorageError(`could not claim a message in ${view.key} after ${maxAttempts} attempts`);
   }
 
-  /** Appends the message's terminal record, moving past anything appended meanwhile. Returns the new position. */
-  async function finish(key: string, position: number, record: TerminalRecord): Promise<number> {
+  /**
+   * Appends the message's terminal record (and a state snapshot when there is one) in one append, moving past
+   * anything appended meanwhile. Returns the new position.
+   */
+  async function finish(key: string, position: number, records: readonly [TerminalRecord, ...StateRecord[]]): Promise<number> {
     let at = position;
+    const lines = records.map(serializeRecord).join('');
     for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
       try {
-        return await log.append(key, at, serializeRecord(record));
+        return await log.append(key, at, lines);
       } catch (error) {
         if (!(error instanceof AppendConflictError)) throw error;
         at = await log.length(key);

@@ -33,10 +33,18 @@ export function sessionTurns(records: readonly HistoryRecord[], options: Omit<Pr
   return turns;
 }
 
-export function buildPrompt(records: readonly HistoryRecord[], userText: string, options: PromptOptions): ChatMessage[] {
+/** The message list for the model: system prompt, the session's turns, then the new user message (text or parts). */
+export function buildPrompt(records: readonly HistoryRecord[], user: ChatMessage['content'], options: PromptOptions): ChatMessage[] {
   const history = sessionTurns(records, options).flatMap((turn): ChatMessage[] => [
-    { role: 'user', content: turn.speaker ? `${turn.speaker}：${turn.user}` : turn.user },
+    { role: 'user', content: pastUserText(turn) },
     { role: 'assistant', content: turn.assistant },
   ]);
-  return [{ role: 'system', content: options.systemPrompt }, ...history, { role: 'user', content: userText }];
+  return [{ role: 'system', content: options.systemPrompt }, ...history, { role: 'user', content: user }];
+}
+
+/** Pictures are not kept, so a past turn says there was one; otherwise the model reads "what is this?" blind. */
+function pastUserText(turn: TurnRecord): string {
+  const pictures = turn.images ? `[用户发送了 ${turn.images} 张图片] ` : '';
+  const text = `${pictures}${turn.user}`;
+  return turn.speaker ? `${turn.speaker}：${text}` : text;
 }

@@ -4,9 +4,20 @@ import * as v from 'valibot';
  * One JSON line per record in a conversation's appendable object. Every message the worker takes on leaves a
  * `claim` (who is answering it, until when) and ends with exactly one terminal record: `turn` (a model answer),
  * `reset` (history forgotten) or `done` (answered without the model: help, a refusal, an error message). The
- * terminal record is what makes a redelivered or retried message a no-op.
+ * terminal record is what makes a redelivered or retried message a no-op. A `state` record may go out with it: the
+ * conversation's settings (persona, model) and token use as a snapshot, so they are read with the tail.
  */
 const base = { id: v.string(), at: v.number() };
+
+/** Token use of a conversation since it began (its last reset). */
+export const UsageSumSchema = v.object({
+  turns: v.number(),
+  prompt: v.number(),
+  completion: v.number(),
+  since: v.number(),
+  /** Some turns were counted by estimate, because the provider reported no usage. */
+  estimated: v.optional(v.boolean()),
+});
 
 export const ClaimRecordSchema = v.object({ t: v.literal('claim'), ...base, by: v.string(), until: v.number() });
 export const TurnRecordSchema = v.object({
@@ -16,17 +27,39 @@ export const TurnRecordSchema = v.object({
   assistant: v.string(),
   /** Who spoke, in a group whose history is shared by all members. */
   speaker: v.optional(v.string()),
+  /** Pictures the user sent with the text; they are not kept, only counted. */
+  images: v.optional(v.number()),
+  /** Total tokens of this turn (prompt and completion). */
   tokens: v.optional(v.number()),
+  model: v.optional(v.string()),
+  /** The conversation's token use including this turn. */
+  sum: v.optional(UsageSumSchema),
 });
 export const ResetRecordSchema = v.object({ t: v.literal('reset'), ...base });
 export const DoneRecordSchema = v.object({ t: v.literal('done'), ...base, kind: v.string() });
+/** A snapshot, not a change: the latest one after the last reset holds. Absent fields mean the configured default. */
+export const StateRecordSchema = v.object({
+  t: v.literal('state'),
+  ...base,
+  persona: v.optional(v.string()),
+  model: v.optional(v.string()),
+  sum: v.optional(UsageSumSchema),
+});
 
-const HistoryRecordSchema = v.variant('t', [ClaimRecordSchema, TurnRecordSchema, ResetRecordSchema, DoneRecordSchema]);
+const HistoryRecordSchema = v.variant('t', [
+  ClaimRecordSchema,
+  TurnRecordSchema,
+  ResetRecordSchema,
+  DoneRecordSchema,
+  StateRecordSchema,
+]);
 
 export type ClaimRecord = v.InferOutput<typeof ClaimRecordSchema>;
 export type TurnRecord = v.InferOutput<typeof TurnRecordSchema>;
+export type StateRecord = v.InferOutput<typeof StateRecordSchema>;
+export type UsageSum = v.InferOutput<typeof UsageSumSchema>;
 export type HistoryRecord = v.InferOutput<typeof HistoryRecordSchema>;
-export type TerminalRecord = Exclude<HistoryRecord, ClaimRecord>;
+export type TerminalRecord = Exclude<HistoryRecord, ClaimRecord | StateRecord>;
 
 /** Parses the JSONL tail; a line that is not a known record is skipped (counted), never fatal. */
 export function parseRecords(text: string): { records: HistoryRecord[]; skipped: number } {

@@ -7,7 +7,7 @@ import type { ChatModel } from '../model/chat-model';
 import { parseJson, parseWith } from '../validation/parse';
 import type { Replier } from '../dingtalk/replier';
 import { handleMessage } from './handle-message';
-import { defaultReplyReserveMs, type WorkerSettings } from './turn-dependencies';
+import { defaultReplyReserveMs, type TurnDependencies, type WorkerSettings } from './turn-dependencies';
 
 export interface WorkerDependencies {
   settings: WorkerSettings;
@@ -15,6 +15,8 @@ export interface WorkerDependencies {
   createHistory: (context: FcContext) => ConversationHistory;
   model: ChatModel | undefined;
   replier: Replier;
+  cards: TurnDependencies['cards'];
+  images: TurnDependencies['images'];
   logger: Logger;
   now: () => number;
   /** Used when the FC context does not carry the function's timeout. */
@@ -42,6 +44,8 @@ export function createWorkerHandler(deps: WorkerDependencies) {
             history: deps.createHistory(context),
             model: deps.model,
             replier: deps.replier,
+            cards: deps.cards,
+            images: deps.images,
             logger: deps.logger,
             now: deps.now,
             deadlineMs: startedAt + timeoutMs,

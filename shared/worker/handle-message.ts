@@ -3,7 +3,8 @@ import { DeliveryError, StorageError, asBotError } from '../errors';
 import { conversationKey } from '../history/conversation-key';
 import type { ClaimOutcome } from '../history/conversation-history';
 import { classifyMessage } from './commands';
-import { composeAnswer, type Answer } from './compose-answer';
+import { doneAnswer, type Answer } from './answer';
+import { composeAnswer } from './compose-answer';
 import { retryUntil } from './retry-until';
 import type { TurnDependencies } from './turn-dependencies';
 import { errorText } from './user-messages';
@@ -40,13 +41,14 @@ export async function handleMessage(event: WorkerEvent, deps: TurnDependencies):
   const intent = classifyMessage(message, deps.settings.commands);
   let answer: Answer;
   try {
-    answer = await composeAnswer(intent, claim.view, event, deps);
+    answer = await composeAnswer(intent, claim.view, event, claim.state === 'resumed', deps);
   } catch (error) {
     answer = failureAnswer(error, message, deps);
   }
 
-  await deliver(deps, message, answer.text);
-  log.info('answered', { intent: intent.kind, outcome: answer.record.t === 'done' ? answer.record.kind : answer.record.t });
+  if (!answer.delivered) await deliver(deps, message, answer.text);
+  const [terminal] = answer.records;
+  log.info('answered', { intent: intent.kind, outcome: terminal.t === 'done' ? terminal.kind : terminal.t, via: answer.delivered ? 'card' : 'markdown' });
   await recordAnswer(deps, key, answer, claim.view.position);
   return 'answered';
 }
@@ -54,11 +56,7 @@ export async function handleMessage(event: WorkerEvent, deps: TurnDependencies):
 function failureAnswer(error: unknown, message: DingTalkMessage, deps: TurnDependencies): Answer {
   const failure = asBotError(error);
   deps.logger.error('turn failed; telling the user', { error: failure });
-  return {
-    text: errorText(failure),
-    record: { t: 'done', id: message.msgId, at: deps.now(), kind: failure.code },
-    position: undefined,
-  };
+  return doneAnswer(message.msgId, deps.now(), errorText(failure), failure.code);
 }
 
 /**
@@ -67,13 +65,13 @@ function failureAnswer(error: unknown, message: DingTalkMessage, deps: TurnDepen
  */
 async function recordAnswer(deps: TurnDependencies, key: string, answer: Answer, claimedAt: number): Promise<void> {
   try {
-    await retryUntil(() => deps.history.finish(key, answer.position ?? claimedAt, answer.record), {
+    await retryUntil(() => deps.history.finish(key, answer.position ?? claimedAt, answer.records), {
       giveUpAtMs: deps.deadlineMs - 1_000,
       now: deps.now,
       isRetryable: () => true,
     });
   } catch (error) {
-    deps.logger.error('answer delivered but not recorded', { error: asBotError(error), record: answer.record.t });
+    deps.logger.error('answer delivered but not recorded', { error: asBotError(error), record: answer.records[0].t });
   }
 }
 

@@ -1,15 +1,34 @@
+import type { CardClient } from '../dingtalk/card-client';
 import type { Replier } from '../dingtalk/replier';
 import type { ConversationHistory } from '../history/conversation-history';
 import type { Logger } from '../logging/logger';
 import type { ChatModel } from '../model/chat-model';
+import type { CardGate } from './card-gate';
 import type { CommandSettings } from './commands';
+
+export interface CardSettings {
+  minIntervalMs: number;
+  minGrowthChars: number;
+  maxChars: number;
+}
 
 export interface WorkerSettings {
   systemPrompt: string;
   commands: CommandSettings;
-  history: { prefix: string; tokenBudget: number; sessionTimeoutMs: number; groupShared: boolean };
+  history: { prefix: string; tailBytes: number; tokenBudget: number; sessionTimeoutMs: number; groupShared: boolean };
   /** The longest one model call may take, whatever time is left. */
   modelTimeoutMs: number;
+  /** The configured model, what `/model` may choose, and which of those take pictures. */
+  models: { default: string; allowed: readonly string[]; vision: readonly string[] };
+  /** Show the model's reasoning above the answer instead of hiding it. */
+  showReasoning: boolean;
+  /** Set when answers stream into AI cards. */
+  card: CardSettings | undefined;
+}
+
+/** Fetches a picture the user sent, as a data URL for the model. */
+export interface ImageFetcher {
+  downloadImage(input: { downloadCode: string; robotCode?: string }): Promise<{ dataUrl: string; bytes: number; mimeType: string }>;
 }
 
 /** Everything one turn needs, passed in: the worker's steps read no module state and build no clients. */
@@ -18,6 +37,9 @@ export interface TurnDependencies {
   history: ConversationHistory;
   model: ChatModel | undefined;
   replier: Replier;
+  /** The AI card API and whether it may be used now; undefined when cards are not configured. */
+  cards: { client: CardClient; gate: CardGate } | undefined;
+  images: ImageFetcher;
   logger: Logger;
   now: () => number;
   /** When FC will stop this invocation: every wait is budgeted so the user's message goes out before it. */

@@ -1,44 +1,82 @@
 import { BotError } from '../errors';
-import type { CommandSettings } from './commands';
+import type { UsageSum } from '../history/records';
+import { SLASH_COMMANDS, type CommandSettings } from './commands';
 
 /**
  * Everything the robot says on its own behalf, in Chinese first. The one place where an error becomes the user's
  * message: short, naming the kind of failure and what to do, never a stack trace or a provider's raw text.
  */
-export function helpText(commands: CommandSettings, groupShared: boolean): string {
-  const reset = commands.reset.map((name) => `「${name}」`).join(' ');
-  const help = commands.help.map((name) => `「${name}」`).join(' ');
+const quoted = (names: readonly string[]): string => names.map((name) => `「${name}」`).join(' ');
+
+export function helpText(commands: CommandSettings, groupShared: boolean, unknownCommand?: string): string {
   return [
+    ...(unknownCommand ? [`没有「${unknownCommand}」这个命令。`, ''] : []),
     '### 使用说明',
-    '直接发消息即可与我对话；在群里请 @我。我会记住本次会话的上下文。',
+    '直接发消息即可与我对话；在群里请 @我。我会记住本次会话的上下文，也能看懂语音（以及在模型支持时看懂图片）。',
     '',
-    `- 开启新对话（清空记忆）：${reset}`,
-    `- 查看本说明：${help}`,
+    `- 开启新对话（清空记忆和人设）：${quoted(commands.reset)}`,
+    `- 设定人设 / set a persona：${quoted(SLASH_COMMANDS.persona)} 加上描述，例如「/system 你是资深 Go 工程师」；不加内容则查看当前人设`,
+    `- 切换模型 / choose a model：${quoted(SLASH_COMMANDS.model)} 加模型名；不加则列出可用模型`,
+    `- 本会话用量 / token usage：${quoted(SLASH_COMMANDS.usage)}`,
+    `- 查看本说明 / help：${quoted(commands.help)}`,
     '',
     groupShared ? '本群的会话记录由所有成员共享。' : '每个人的会话记录相互独立。',
   ].join('\n');
 }
 
-export const RESET_DONE = '已开启新对话，之前的会话记录已清空。';
+export const RESET_DONE = '已开启新对话，之前的会话记录和人设已清空。';
 
 export const SETUP_HINT = [
   '机器人已收到消息，但还没有配置大模型。',
   '请管理员设置环境变量 OPENAI_API_KEY（可选 OPENAI_BASE_URL、OPENAI_MODEL）后重新部署。',
 ].join('\n');
 
-const MSGTYPE_NAMES: Record<string, string> = {
-  picture: '图片',
-  richText: '图文',
-  file: '文件',
-  video: '视频',
-  audio: '语音',
-  unknownMsgType: '此类',
-};
+export const PERSONA_MAX_CHARS = 2000;
+export const personaSet = (persona: string): string => `已设定本会话的人设：\n\n> ${persona.replace(/\n/g, '\n> ')}`;
+export const personaShown = (persona: string | undefined): string =>
+  persona === undefined
+    ? '本会话还没有设定人设，使用默认的系统提示词。发送「/system 你的描述」即可设定。'
+    : `本会话的人设：\n\n> ${persona.replace(/\n/g, '\n> ')}\n\n发送「新对话」可清除。`;
+export const PERSONA_TOO_LONG = `人设太长了，请控制在 ${PERSONA_MAX_CHARS} 字以内。`;
+
+export function modelList(current: string, allowed: readonly string[], vision: readonly string[]): string {
+  const lines = allowed.map((name) => `- ${name === current ? `**${name}**（当前）` : name}${vision.includes(name) ? ' · 支持图片' : ''}`);
+  return ['可用模型（发送「/model 模型名」切换）：', '', ...lines].join('\n');
+}
+export const modelChosen = (name: string): string => `已切换到模型 **${name}**，本会话之后的回答都由它生成。`;
+export const modelUnknown = (name: string, allowed: readonly string[]): string =>
+  `没有可用的模型「${name}」。可选：${allowed.join('、')}。如需其他模型，请管理员加入 OPENAI_MODELS。`;
+
+export function usageText(usage: UsageSum | undefined, formatTime: (ms: number) => string): string {
+  if (usage === undefined || usage.turns === 0) return '本会话还没有调用过模型，用量为 0。';
+  const total = usage.prompt + usage.completion;
+  const lines = [
+    `本会话（自 ${formatTime(usage.since)} 起）共 ${usage.turns} 轮对话：`,
+    '',
+    `- 输入 ${usage.prompt.toLocaleString('en-US')} tokens`,
+    `- 输出 ${usage.completion.toLocaleString('en-US')} tokens`,
+    `- 合计 ${total.toLocaleString('en-US')} tokens`,
+  ];
+  if (usage.estimated) lines.push('', '部分轮次模型服务未返回用量，按字数估算。');
+  return lines.join('\n');
+}
+
+const MSGTYPE_NAMES: Record<string, string> = { picture: '图片', richText: '图文', file: '文件', video: '视频', audio: '语音' };
 
 export function unsupportedText(msgtype: string): string {
   const name = MSGTYPE_NAMES[msgtype] ?? '此类';
-  return `暂不支持${name}消息，请发送文字（语音消息需要钉钉能识别出文字）。`;
+  if (msgtype === 'audio') return '没能识别出这条语音的文字，请再说一次或改发文字。';
+  return `暂不支持${name}消息。目前支持：文字、语音（钉钉识别出的文字），以及在模型支持时的图片。`;
 }
+
+export function visionUnsupportedText(model: string, visionModels: readonly string[]): string {
+  const hint = visionModels.length > 0 ? `可发送「/model ${visionModels[0] ?? ''}」切换到支持图片的模型。` : '管理员尚未配置支持图片的模型（OPENAI_VISION_MODELS）。';
+  return `当前模型（${model}）不能识别图片。${hint}目前可以发送文字或语音。`;
+}
+
+export const CARD_FALLBACK_NOTE = '（卡片更新失败，完整回答已改为普通消息发送。）';
+export const CARD_PLACEHOLDER = '思考中…';
+export const REASONING_TITLE = '💭 思考过程';
 
 const ERROR_TEXTS: Partial<Record<BotError['code'], string>> = {
   MODEL_NOT_CONFIGURED: SETUP_HINT,
@@ -50,6 +88,9 @@ const ERROR_TEXTS: Partial<Record<BotError['code'], string>> = {
   MODEL_SERVER: '模型服务暂时出错，请稍后再试。',
   STORAGE_FAILED: '会话记录暂时无法读写，请稍后再试。',
   APPEND_CONFLICT: '会话记录暂时无法读写，请稍后再试。',
+  MEDIA_TOO_LARGE: '图片太大了，请压缩后再发。',
+  MEDIA_UNSUPPORTED: '这张图片的格式无法识别，请发送 PNG、JPEG、GIF 或 WebP 图片。',
+  MEDIA_DOWNLOAD_FAILED: '没能从钉钉下载这张图片，请稍后重发。',
 };
 
 export function errorText(error: unknown): string {

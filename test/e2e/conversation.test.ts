@@ -78,7 +78,7 @@ describe('end to end: a conversation through the built bundles', () => {
     // Assess
     expect(e2e.dingtalk.messages.map((message) => message.text)).toEqual([
       '回答：记住：暗号是紫色大象（共 2 条消息）',
-      '已开启新对话，之前的会话记录已清空。',
+      '已开启新对话，之前的会话记录和人设已清空。',
       '回答：暗号是多少？（共 2 条消息）',
     ]);
     // A word no random id or timestamp can contain, so only a remembered turn could match

@@ -23,6 +23,8 @@ export interface SendOptions {
   user?: string;
   /** Makes the session webhook already expired, so the worker must use the robot OpenAPI. */
   expiredWebhook?: boolean;
+  /** Another message type: its `msgtype` and `content` replace the text (picture, audio, richText, file, …). */
+  media?: { msgtype: string; content: Record<string, unknown> };
 }
 
 /**
@@ -69,6 +71,10 @@ export async function startE2eStack(options: { env?: Record<string, string>; wor
       now,
     });
     if (message.expiredWebhook) body['sessionWebhookExpiredTime'] = now - 1000;
+    if (message.media) {
+      delete body['text'];
+      Object.assign(body, message.media);
+    }
     return post(JSON.stringify(body), headers);
   }
 

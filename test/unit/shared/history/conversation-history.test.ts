@@ -10,7 +10,7 @@ describe('conversation history', () => {
     // Act
     const first = await history.claim(await history.open('k'), { id: 'm1', by: 'd1', at: 1, until: 100 });
     const busy = await history.claim(await history.open('k'), { id: 'm1', by: 'd2', at: 2, until: 100 });
-    await history.finish('k', first.view.position, { t: 'done', id: 'm1', at: 3, kind: 'help' });
+    await history.finish('k', first.view.position, [{ t: 'done', id: 'm1', at: 3, kind: 'help' }]);
     const answered = await history.claim(await history.open('k'), { id: 'm1', by: 'd3', at: 4, until: 100 });
     // Assess
     expect([first.state, busy.state, answered.state]).toEqual(['claimed', 'busy', 'answered']);
@@ -58,8 +58,8 @@ describe('conversation history', () => {
     const view = await history.open('k');
     // Act
     await Promise.all([
-      history.finish('k', view.position, { t: 'done', id: 'a', at: 1, kind: 'x' }),
-      history.finish('k', view.position, { t: 'done', id: 'b', at: 1, kind: 'x' }),
+      history.finish('k', view.position, [{ t: 'done', id: 'a', at: 1, kind: 'x' }]),
+      history.finish('k', view.position, [{ t: 'done', id: 'b', at: 1, kind: 'x' }]),
     ]);
     // Assess
     expect(parseRecords(store.text('k')).records.map((record) => record.id).sort()).toEqual(['a', 'b']);
@@ -70,7 +70,7 @@ describe('conversation history', () => {
     const store = createMemoryAppendLog();
     const history = createConversationHistory({ log: store.log, tailBytes: 1024 });
     let position = 0;
-    for (let n = 0; n < 200; n += 1) position = await history.finish('k', position, { t: 'turn', id: `m${n}`, at: n, user: '问题', assistant: '回答'.repeat(10) });
+    for (let n = 0; n < 200; n += 1) position = await history.finish('k', position, [{ t: 'turn', id: `m${n}`, at: n, user: '问题', assistant: '回答'.repeat(10) }]);
     // Act
     const view = await history.open('k');
     // Assess

@@ -9,13 +9,9 @@ import { handleMessage } from '../../../../shared/worker/handle-message';
 import type { TurnDependencies, WorkerSettings } from '../../../../shared/worker/turn-dependencies';
 import { createWorkerEvent } from '../../../helpers/builders';
 import { createMemoryAppendLog } from '../../../helpers/memory-append-log';
+import { createImageFetcher, createWorkerSettings } from '../../../helpers/worker-settings';
 
-const settings: WorkerSettings = {
-  systemPrompt: '你是助手',
-  commands: { reset: ['新对话', '/new'], help: ['帮助'] },
-  history: { prefix: 'h/', tokenBudget: 4000, sessionTimeoutMs: 3_600_000, groupShared: false },
-  modelTimeoutMs: 30_000,
-};
+const settings: WorkerSettings = createWorkerSettings();
 
 function setup(options: { model?: ChatModel | null; replyFailures?: number } = {}) {
   const store = createMemoryAppendLog();
@@ -44,6 +40,8 @@ function setup(options: { model?: ChatModel | null; replyFailures?: number } = {
         return { parts: 1, via: ['webhook' as const] };
       },
     },
+    cards: undefined,
+    images: createImageFetcher(),
     logger: silentLogger,
     now: () => (clock += 10),
     deadlineMs: clock + 60_000,

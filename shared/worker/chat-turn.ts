@@ -1,0 +1,96 @@
+import { isGroup, type WorkerEvent } from '../dingtalk/schema';
+import { addUsage, needsCarryForward, readState, stateRecord } from '../history/conversation-state';
+import type { ConversationView } from '../history/conversation-history';
+import { estimateTokens } from '../history/estimate-tokens';
+import { buildPrompt } from '../history/prompt';
+import type { StateRecord, TurnRecord } from '../history/records';
+import type { ChatCompletion, ChatMessage, ChatUsage, ContentPart } from '../model/chat-model';
+import { doneAnswer, type Answer } from './answer';
+import { answerInCard } from './card-answer';
+import { presentAnswer } from './present-answer';
+import { currentModel } from './settings-commands';
+import type { TurnDependencies } from './turn-dependencies';
+import { SETUP_HINT, visionUnsupportedText } from './user-messages';
+
+export interface ChatInput {
+  text: string;
+  /** DingTalk download codes of the pictures the user sent. */
+  images: readonly string[];
+}
+
+/**
+ * One question to the model: the conversation's persona and model, its history within budget, the user's text and
+ * pictures. The answer streams into an AI card when cards are on, else it is returned for a markdown reply. Model
+ * and media errors are thrown for the caller to put into words (a card turn puts them into its card itself).
+ */
+export async function chatTurn(input: ChatInput, view: ConversationView, event: WorkerEvent, resume: boolean, deps: TurnDependencies): Promise<Answer> {
+  const { message } = event;
+  const { settings } = deps;
+  if (deps.model === undefined) return doneAnswer(message.msgId, deps.now(), SETUP_HINT, 'setup-hint');
+  const state = readState(view.records);
+  const model = currentModel(state.model, deps);
+  if (input.images.length > 0 && !settings.models.vision.includes(model)) {
+    return doneAnswer(message.msgId, deps.now(), visionUnsupportedText(model, settings.models.vision), 'vision-unsupported');
+  }
+
+  const speaker = isGroup(message) && settings.history.groupShared ? message.senderNick || '成员' : undefined;
+  const userText = speaker ? `${speaker}：${input.text}` : input.text;
+  const pictures = await Promise.all(
+    input.images.map((downloadCode) =>
+      deps.images.downloadImage({ downloadCode, ...(message.robotCode ? { robotCode: message.robotCode } : {}) }),
+    ),
+  );
+  const user: ChatMessage['content'] =
+    pictures.length === 0
+      ? userText
+      : [...(userText ? [{ type: 'text', text: userText } as ContentPart] : []), ...pictures.map((p): ContentPart => ({ type: 'image', dataUrl: p.dataUrl }))];
+  const messages = buildPrompt(view.records, user, {
+    systemPrompt: state.persona ?? settings.systemPrompt,
+    sessionTimeoutMs: settings.history.sessionTimeoutMs,
+    historyTokenBudget: settings.history.tokenBudget,
+    nowMs: deps.now(),
+  });
+  const remainingMs = deps.deadlineMs - deps.now() - deps.replyReserveMs;
+  const request = { messages, model, timeoutMs: Math.max(1_000, Math.min(settings.modelTimeoutMs, remainingMs)) };
+
+  const carded = await answerInCard(request, deps.model, event, resume, deps);
+  if (carded?.kind === 'failed') return carded.answer;
+  const completion = carded?.completion ?? (await deps.model.complete(request));
+
+  const at = deps.now();
+  const sum = addUsage(state.usage, { usage: completion.usage, estimate: estimateUsage(messages, completion), at });
+  const turn: TurnRecord = {
+    t: 'turn',
+    id: message.msgId,
+    at,
+    user: input.text,
+    assistant: completion.text,
+    ...(speaker ? { speaker } : {}),
+    ...(pictures.length > 0 ? { images: pictures.length } : {}),
+    ...(completion.usage ? { tokens: completion.usage.totalTokens } : {}),
+    model: completion.model,
+    sum,
+  };
+  const carry: StateRecord[] = needsCarryForward(view.records, state, settings.history.tailBytes / 4)
+    ? [stateRecord(message.msgId, at, { ...state, usage: sum })]
+    : [];
+  return {
+    // After a card, only what no card could show is left to send as markdown.
+    text: carded ? carded.remainder : display(completion, settings.showReasoning),
+    records: [turn, ...carry],
+    position: undefined,
+    delivered: carded !== undefined && carded.remainder === '',
+  };
+}
+
+const display = (completion: ChatCompletion, showReasoning: boolean): string =>
+  presentAnswer({ answer: completion.text, reasoning: completion.reasoning ?? '' }, showReasoning);
+
+function estimateUsage(messages: readonly ChatMessage[], completion: ChatCompletion): ChatUsage {
+  const promptTokens = messages.reduce((sum, message) => sum + estimateTokens(textOf(message.content)), 0);
+  const completionTokens = estimateTokens(completion.text);
+  return { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens };
+}
+
+const textOf = (content: ChatMessage['content']): string =>
+  typeof content === 'string' ? content : content.map((part) => (part.type === 'text' ? part.text : '')).join('');
