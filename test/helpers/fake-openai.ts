@@ -86,16 +86,19 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
   const timers = new Set<NodeJS.Timeout>();
   const wait: Wait = (ms, res) =>
     new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        resolve(!res.destroyed);
-      }, ms);
-      timers.add(timer);
-      res.once('close', () => {
+      // The close listener goes when the wait ends, so a long stream does not pile one up per delta.
+      const onClose = (): void => {
         clearTimeout(timer);
         timers.delete(timer);
         resolve(false);
-      });
+      };
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        res.off('close', onClose);
+        resolve(!res.destroyed);
+      }, ms);
+      timers.add(timer);
+      res.once('close', onClose);
     });
   const fallback = (request: FakeRequest): FakeReply | Promise<FakeReply> =>
     options.respond ? options.respond(request) : { text: defaultAnswer(request.body) };

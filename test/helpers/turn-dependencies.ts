@@ -1,0 +1,40 @@
+import type { DingTalkMessage } from '../../shared/dingtalk/schema';
+import { createConversationHistory, type ConversationView } from '../../shared/history/conversation-history';
+import type { HistoryRecord } from '../../shared/history/records';
+import { silentLogger } from '../../shared/logging/logger';
+import type { TurnDependencies } from '../../shared/worker/turn-dependencies';
+import { createMemoryAppendLog } from './memory-append-log';
+import { createImageFetcher, createWorkerSettings } from './worker-settings';
+
+export const TEST_NOW = 1_700_000_000_000;
+
+/**
+ * TurnDependencies for one turn: worker settings with test defaults, a real history over an in-memory log, no
+ * model, no cards, a replier that records, and a clock that stands still at TEST_NOW unless `now` is passed.
+ */
+export function createTurnDependencies(overrides: Partial<TurnDependencies> = {}): TurnDependencies & { replies: string[] } {
+  const replies: string[] = [];
+  const now = overrides.now ?? (() => TEST_NOW);
+  return {
+    settings: createWorkerSettings(),
+    history: createConversationHistory({ log: createMemoryAppendLog().log, tailBytes: 64 * 1024 }),
+    model: undefined,
+    replier: {
+      reply: async (_message: DingTalkMessage, text: string) => {
+        replies.push(text);
+        return { parts: 1, via: ['webhook' as const] };
+      },
+    },
+    cards: undefined,
+    images: createImageFetcher(),
+    logger: silentLogger,
+    deadlineMs: now() + 60_000,
+    replyReserveMs: 5_000,
+    ...overrides,
+    now,
+    replies,
+  };
+}
+
+/** A conversation as read from its log: these records, and the next append after them. */
+export const viewOf = (records: HistoryRecord[] = []): ConversationView => ({ key: 'conversation-key', records, position: 0 });
