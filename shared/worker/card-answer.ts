@@ -58,9 +58,12 @@ export async function answerInCard(
     shown = presentAnswer(progress, settings.showReasoning);
     stream.update(shown);
   };
+  // Opening the card took time (up to two calls on a retry): the model gets only what is left before the reserve.
+  const remainingMs = deps.deadlineMs - deps.now() - deps.replyReserveMs;
+  const timeoutMs = Math.max(1_000, Math.min(request.timeoutMs, remainingMs));
   let completion: ChatCompletion;
   try {
-    completion = await model.complete({ ...request, onProgress });
+    completion = await model.complete({ ...request, timeoutMs, onProgress });
   } catch (error) {
     const failure = asBotError(error);
     const text = errorText(failure);

@@ -74,7 +74,7 @@ export function visionUnsupportedText(model: string, visionModels: readonly stri
   return `当前模型（${model}）不能识别图片。${hint}目前可以发送文字或语音。`;
 }
 
-export const CARD_FALLBACK_NOTE = '（卡片更新失败，完整回答已改为普通消息发送。）';
+export const CARD_FALLBACK_NOTE = '（卡片更新失败，后续内容改为普通消息发送。）';
 export const CARD_PLACEHOLDER = '思考中…';
 export const REASONING_TITLE = '💭 思考过程';
 

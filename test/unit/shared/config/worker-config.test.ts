@@ -41,4 +41,99 @@ describe('configuration', () => {
     expect(() => loadCallbackConfig({ DINGTALK_APP_SECRET: 's', FC_ENDPOINT: 'nope' })).toThrow(/FC_ENDPOINT/);
     expect(loadCallbackConfig({ DINGTALK_APP_SECRET: 's', FC_ENDPOINT: 'http://127.0.0.1:9000' }).fcEndpoint).toBe('http://127.0.0.1:9000');
   });
+
+  describe('AI cards', () => {
+    it('leaves cards off without DINGTALK_CARD_TEMPLATE_ID, so answers go out as markdown', () => {
+      // Act
+      const config = loadWorkerConfig({ ...minimal, CARD_MAX_CHARS: '2000' });
+      // Assess
+      expect(config.card).toBeUndefined();
+    });
+
+    it('turns cards on with working defaults once a template is set', () => {
+      // Act
+      const config = loadWorkerConfig({ ...minimal, DINGTALK_CARD_TEMPLATE_ID: 'tpl.schema' });
+      // Assess
+      expect(config.card).toEqual({ templateId: 'tpl.schema', contentKey: 'content', minIntervalMs: 1000, minGrowthChars: 50, maxChars: 2500 });
+    });
+
+    it('reads the content key and the streaming limits', () => {
+      // Act
+      const config = loadWorkerConfig({
+        ...minimal,
+        DINGTALK_CARD_TEMPLATE_ID: 'tpl.schema',
+        DINGTALK_CARD_CONTENT_KEY: 'markdown',
+        CARD_UPDATE_INTERVAL_MS: '500',
+        CARD_UPDATE_MIN_CHARS: '20',
+        CARD_MAX_CHARS: '3000',
+      });
+      // Assess
+      expect(config.card).toEqual({ templateId: 'tpl.schema', contentKey: 'markdown', minIntervalMs: 500, minGrowthChars: 20, maxChars: 3000 });
+    });
+
+    it.each([
+      ['CARD_MAX_CHARS', '199'],
+      ['CARD_MAX_CHARS', '3001'],
+      ['CARD_MAX_CHARS', 'lots'],
+      ['CARD_UPDATE_INTERVAL_MS', '50'],
+      ['CARD_UPDATE_MIN_CHARS', '0'],
+    ])('fails at start with a message naming %s when it is %s', (variable, raw) => {
+      // Act / Assess
+      expect(() => loadWorkerConfig({ ...minimal, DINGTALK_CARD_TEMPLATE_ID: 'tpl.schema', [variable]: raw })).toThrow(
+        new RegExp(`Environment variable ${variable} must be a whole number`),
+      );
+    });
+  });
+
+  describe('models', () => {
+    it('offers the configured model first, then OPENAI_MODELS, each once', () => {
+      // Act
+      const config = loadWorkerConfig({ ...minimal, OPENAI_MODEL: 'qwen-plus', OPENAI_MODELS: 'qwen-max, qwen-plus，qwen-vl-max, qwen-max' });
+      // Assess
+      expect(config.models.allowed).toEqual(['qwen-plus', 'qwen-max', 'qwen-vl-max']);
+    });
+
+    it('offers only the default model when OPENAI_MODELS is unset, and no vision model', () => {
+      // Act
+      const config = loadWorkerConfig(minimal);
+      // Assess
+      expect(config.models).toEqual({ allowed: ['gpt-4o-mini'], vision: [] });
+    });
+
+    it('reads which models take pictures from OPENAI_VISION_MODELS', () => {
+      // Act
+      const config = loadWorkerConfig({ ...minimal, OPENAI_VISION_MODELS: 'qwen-vl-max, gpt-4o' });
+      // Assess
+      expect(config.models.vision).toEqual(['qwen-vl-max', 'gpt-4o']);
+    });
+  });
+
+  it.each([
+    [undefined, false],
+    ['true', true],
+    ['1', true],
+    ['ON', true],
+    ['false', false],
+    ['no', false],
+  ])('reads SHOW_REASONING=%s as %s', (raw, expected) => {
+    // Act
+    const config = loadWorkerConfig({ ...minimal, SHOW_REASONING: raw });
+    // Assess
+    expect(config.showReasoning).toBe(expected);
+  });
+
+  it('fails at start with a message naming SHOW_REASONING when it is not a yes or no', () => {
+    // Act / Assess
+    expect(() => loadWorkerConfig({ ...minimal, SHOW_REASONING: 'sometimes' })).toThrow(/Environment variable SHOW_REASONING /);
+  });
+
+  it('accepts pictures up to 8 MiB by default, and reads IMAGE_MAX_BYTES within its range', () => {
+    // Act
+    const byDefault = loadWorkerConfig(minimal);
+    const set = loadWorkerConfig({ ...minimal, IMAGE_MAX_BYTES: '1048576' });
+    // Assess
+    expect(byDefault.imageMaxBytes).toBe(8 * 1024 * 1024);
+    expect(set.imageMaxBytes).toBe(1024 * 1024);
+    expect(() => loadWorkerConfig({ ...minimal, IMAGE_MAX_BYTES: String(21 * 1024 * 1024) })).toThrow(/Environment variable IMAGE_MAX_BYTES /);
+  });
 });

@@ -65,6 +65,39 @@ describe('conversation history', () => {
     expect(parseRecords(store.text('k')).records.map((record) => record.id).sort()).toEqual(['a', 'b']);
   });
 
+  it('appends the terminal record and its state snapshot together, in one request', async () => {
+    // Prepare
+    const store = createMemoryAppendLog();
+    const history = createConversationHistory({ log: store.log, tailBytes: 4096 });
+    const claimed = await history.claim(await history.open('k'), { id: 'm1', by: 'd1', at: 1, until: 100 });
+    const appendsBefore = store.calls.filter((call) => call === 'append').length;
+    // Act
+    const position = await history.finish('k', claimed.view.position, [
+      { t: 'done', id: 'm1', at: 2, kind: 'persona-set' },
+      { t: 'state', id: 'm1', at: 2, persona: '你是海盗' },
+    ]);
+    // Assess
+    expect(store.calls.filter((call) => call === 'append').length - appendsBefore).toBe(1);
+    expect(position).toBe(Buffer.byteLength(store.text('k')));
+    expect(parseRecords(store.text('k')).records.map((record) => record.t)).toEqual(['claim', 'done', 'state']);
+    expect((await history.open('k')).records.at(-1)).toEqual({ t: 'state', id: 'm1', at: 2, persona: '你是海盗' });
+  });
+
+  it('keeps the terminal record and its snapshot adjacent when another writer appended first', async () => {
+    // Prepare
+    const store = createMemoryAppendLog();
+    const history = createConversationHistory({ log: store.log, tailBytes: 4096 });
+    const stale = (await history.open('k')).position;
+    await history.finish('k', stale, [{ t: 'done', id: 'other', at: 1, kind: 'help' }]);
+    // Act
+    await history.finish('k', stale, [
+      { t: 'done', id: 'm1', at: 2, kind: 'model-set' },
+      { t: 'state', id: 'm1', at: 2, model: 'model-b' },
+    ]);
+    // Assess
+    expect(parseRecords(store.text('k')).records.map((record) => `${record.t}:${record.id}`)).toEqual(['done:other', 'done:m1', 'state:m1']);
+  });
+
   it('reads a bounded tail however long the log grows', async () => {
     // Prepare
     const store = createMemoryAppendLog();

@@ -1,4 +1,5 @@
 import { buildPrompt } from '../../../../shared/history/prompt';
+import type { ContentPart } from '../../../../shared/model/chat-model';
 import type { HistoryRecord } from '../../../../shared/history/records';
 
 const HOUR = 3_600_000;
@@ -34,5 +35,31 @@ describe('buildPrompt', () => {
     const prompt = buildPrompt(records, 'q', { ...options, historyTokenBudget: 450 });
     // Assess: two turns fit (≈416 tokens), the three oldest are left out
     expect(prompt).toHaveLength(1 + 4 + 1);
+  });
+
+  it.each([
+    ['the number of pictures before the text', { images: 2 }, '[用户发送了 2 张图片] 这是什么'],
+    ['the speaker first, then the pictures, in a shared group', { images: 1, speaker: '李四' }, '李四：[用户发送了 1 张图片] 这是什么'],
+    ['the text alone when there were no pictures', {}, '这是什么'],
+  ])('mentions in a past turn %s, since pictures are not kept', (_name, fields, expected) => {
+    // Prepare
+    const past: HistoryRecord = { t: 'turn', id: '1', at: 9.5 * HOUR, user: '这是什么', assistant: '一只猫', ...fields };
+    // Act
+    const prompt = buildPrompt([past], '它叫什么？', options);
+    // Assess
+    expect(prompt[1]).toEqual({ role: 'user', content: expected });
+  });
+
+  it('passes a new message of text and pictures through as it is', () => {
+    // Prepare
+    const parts: ContentPart[] = [
+      { type: 'text', text: '这是什么' },
+      { type: 'image', dataUrl: 'data:image/png;base64,AAAA' },
+    ];
+    // Act
+    const prompt = buildPrompt([turn('1', 9.5 * HOUR)], parts, options);
+    // Assess
+    expect(prompt.at(-1)).toEqual({ role: 'user', content: parts });
+    expect(prompt.slice(0, -1).map((message) => message.content)).toEqual(['系统', '问1', '答1']);
   });
 });
