@@ -4,8 +4,8 @@ import { asBotError } from '../errors';
 import type { ChatCompletion, ChatModel, ChatRequest } from '../model/chat-model';
 import { doneAnswer, type Answer } from './answer';
 import { startCardStream } from './card-stream';
-import { presentAnswer } from './present-answer';
-import type { TurnDependencies } from './turn-dependencies';
+import { presentAnswer, presentCompletion } from './present-answer';
+import { modelBudgetMs, type TurnDependencies } from './turn-dependencies';
 import { CARD_FALLBACK_NOTE, CARD_PLACEHOLDER, errorText } from './user-messages';
 
 export type CardOutcome =
@@ -59,8 +59,7 @@ export async function answerInCard(
     stream.update(shown);
   };
   // Opening the card took time (up to two calls on a retry): the model gets only what is left before the reserve.
-  const remainingMs = deps.deadlineMs - deps.now() - deps.replyReserveMs;
-  const timeoutMs = Math.max(1_000, Math.min(request.timeoutMs, remainingMs));
+  const timeoutMs = Math.min(request.timeoutMs, modelBudgetMs(deps));
   let completion: ChatCompletion;
   try {
     completion = await model.complete({ ...request, timeoutMs, onProgress });
@@ -76,7 +75,7 @@ export async function answerInCard(
     return { kind: 'failed', answer: { ...doneAnswer(message.msgId, deps.now(), text, failure.code), delivered: true } };
   }
 
-  const full = presentAnswer({ answer: completion.text, reasoning: completion.reasoning ?? '' }, settings.showReasoning);
+  const full = presentCompletion(completion, settings.showReasoning);
   const result = await stream.finish(full);
   if (!result.delivered) cards.gate.trip();
   logger.info('card answer', {

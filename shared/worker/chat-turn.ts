@@ -7,9 +7,9 @@ import type { StateRecord, TurnRecord } from '../history/records';
 import type { ChatCompletion, ChatMessage, ChatUsage, ContentPart } from '../model/chat-model';
 import { doneAnswer, type Answer } from './answer';
 import { answerInCard } from './card-answer';
-import { presentAnswer } from './present-answer';
+import { presentCompletion } from './present-answer';
 import { currentModel } from './settings-commands';
-import type { TurnDependencies } from './turn-dependencies';
+import { modelBudgetMs, type TurnDependencies } from './turn-dependencies';
 import { SETUP_HINT, visionUnsupportedText } from './user-messages';
 
 export interface ChatInput {
@@ -50,8 +50,7 @@ export async function chatTurn(input: ChatInput, view: ConversationView, event: 
     historyTokenBudget: settings.history.tokenBudget,
     nowMs: deps.now(),
   });
-  const remainingMs = deps.deadlineMs - deps.now() - deps.replyReserveMs;
-  const request = { messages, model, timeoutMs: Math.max(1_000, Math.min(settings.modelTimeoutMs, remainingMs)) };
+  const request = { messages, model, timeoutMs: modelBudgetMs(deps) };
 
   const carded = await answerInCard(request, deps.model, event, resume, deps);
   if (carded?.kind === 'failed') return carded.answer;
@@ -76,15 +75,12 @@ export async function chatTurn(input: ChatInput, view: ConversationView, event: 
     : [];
   return {
     // After a card, only what no card could show is left to send as markdown.
-    text: carded ? carded.remainder : display(completion, settings.showReasoning),
+    text: carded ? carded.remainder : presentCompletion(completion, settings.showReasoning),
     records: [turn, ...carry],
     position: undefined,
     delivered: carded !== undefined && carded.remainder === '',
   };
 }
-
-const display = (completion: ChatCompletion, showReasoning: boolean): string =>
-  presentAnswer({ answer: completion.text, reasoning: completion.reasoning ?? '' }, showReasoning);
 
 function estimateUsage(messages: readonly ChatMessage[], completion: ChatCompletion): ChatUsage {
   const promptTokens = messages.reduce((sum, message) => sum + estimateTokens(textOf(message.content)), 0);

@@ -1,4 +1,4 @@
-import type { StreamProgress } from '../model/chat-model';
+import type { ChatCompletion, StreamProgress } from '../model/chat-model';
 import { REASONING_TITLE } from './user-messages';
 
 /**
@@ -15,3 +15,7 @@ export function presentAnswer(progress: StreamProgress, showReasoning: boolean):
   const block = `> **${REASONING_TITLE}**\n>\n${quoted}`;
   return progress.answer === '' ? block : `${block}\n\n---\n\n${progress.answer}`;
 }
+
+/** A finished completion as the user sees it. */
+export const presentCompletion = (completion: ChatCompletion, showReasoning: boolean): string =>
+  presentAnswer({ answer: completion.text, reasoning: completion.reasoning ?? '' }, showReasoning);

@@ -48,5 +48,9 @@ export interface TurnDependencies {
   replyReserveMs: number;
 }
 
+/** What a model call may take now: the configured limit, cut to the time left before the reply reserve. */
+export const modelBudgetMs = (deps: TurnDependencies): number =>
+  Math.max(1_000, Math.min(deps.settings.modelTimeoutMs, deps.deadlineMs - deps.now() - deps.replyReserveMs));
+
 /** A fifth of the function's time, between 3 and 20 seconds, is kept for the reply and the record. */
 export const defaultReplyReserveMs = (timeoutMs: number): number => Math.min(20_000, Math.max(3_000, timeoutMs * 0.2));
