@@ -22,7 +22,8 @@ export interface LocalStackOptions {
   port?: number;
   /** Where the local OSS keeps history; in memory when absent. */
   dataDir?: string;
-  worker?: { timeoutSeconds?: number; maxRetries?: number; retryDelayMs?: number };
+  /** `discardAsync`: asynchronous invocations are accepted (202) and counted but never run (for benchmarks). */
+  worker?: { timeoutSeconds?: number; maxRetries?: number; retryDelayMs?: number; discardAsync?: boolean };
   /** Receives both functions' log output; printed to this process's console when absent. */
   onOutput?: (text: string) => void;
   onWorkerResult?: (entry: { requestId: string; attempt: number; result: InvocationResult; willRetry: boolean }) => void;
@@ -79,6 +80,7 @@ export async function startLocalStack(options: LocalStackOptions) {
     host: worker,
     maxRetries: options.worker?.maxRetries ?? 3,
     retryDelayMs: options.worker?.retryDelayMs ?? 1000,
+    ...(options.worker?.discardAsync ? { discard: true } : {}),
     ...(options.onWorkerResult ? { onResult: options.onWorkerResult } : {}),
   });
   const invokeApi = createInvokeApi({
@@ -108,7 +110,7 @@ export async function startLocalStack(options: LocalStackOptions) {
     await Promise.all([callback.close(), worker.close(), oss.close()]);
   }
 
-  return { url, oss, bucket, credentials, drain: queue.drain, crashWorker: worker.crashBusyInstances, close };
+  return { url, oss, bucket, credentials, drain: queue.drain, asyncAccepted: queue.accepted, crashWorker: worker.crashBusyInstances, close };
 }
 
 export type LocalStack = Awaited<ReturnType<typeof startLocalStack>>;

@@ -7,6 +7,11 @@ export interface AsyncQueueOptions {
   maxRetries: number;
   /** Delay before the first retry; doubled for each further one. */
   retryDelayMs: number;
+  /**
+   * Accept (202) and count each invocation but never run it: for benchmarks of the acknowledgement alone, which must
+   * not measure the worker. Off by default.
+   */
+  discard?: boolean;
   onResult?: (entry: { requestId: string; attempt: number; result: InvocationResult; willRetry: boolean }) => void;
 }
 
@@ -16,6 +21,7 @@ export interface AsyncQueueOptions {
  */
 export function createAsyncQueue(options: AsyncQueueOptions) {
   const pending = new Set<Promise<void>>();
+  let accepted = 0;
 
   async function run(body: Buffer, requestId: string): Promise<void> {
     for (let attempt = 0; attempt <= options.maxRetries; attempt += 1) {
@@ -28,6 +34,8 @@ export function createAsyncQueue(options: AsyncQueueOptions) {
   }
 
   function submit(body: Buffer, requestId: string = randomUUID()): string {
+    accepted += 1;
+    if (options.discard) return requestId;
     const task = run(body, requestId).finally(() => pending.delete(task));
     pending.add(task);
     return requestId;
@@ -38,7 +46,10 @@ export function createAsyncQueue(options: AsyncQueueOptions) {
     while (pending.size > 0) await Promise.all([...pending]);
   }
 
-  return { submit, drain };
+  /** How many invocations were submitted (discarded ones included). */
+  const acceptedCount = (): number => accepted;
+
+  return { submit, drain, accepted: acceptedCount };
 }
 
 export type AsyncQueue = ReturnType<typeof createAsyncQueue>;

@@ -8,8 +8,15 @@ const MAX_BODY_BYTES = 64 * 1024 * 1024;
 /** The request body, or undefined when it is larger than an emulator should hold. */
 export const readOssBody = (req: IncomingMessage): Promise<Buffer | undefined> => readBody(req, MAX_BODY_BYTES);
 
-/** Sends an operation's answer with the headers every OSS response carries. */
-export function send(req: IncomingMessage, res: ServerResponse, response: OssResponse, requestId: string): void {
+/** What goes on the wire for an operation's answer: status, the headers every OSS response carries, and the body. */
+export interface WireResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** Undefined for HEAD (whose error document travels in x-oss-err) and for bodiless answers. */
+  body: Buffer | undefined;
+}
+
+export function wireResponse(req: IncomingMessage, response: OssResponse, requestId: string): WireResponse {
   const headers: Record<string, string> = {
     server: 'AliyunOSS',
     date: new Date().toUTCString(),
@@ -27,6 +34,10 @@ export function send(req: IncomingMessage, res: ServerResponse, response: OssRes
   } else if (req.method !== 'HEAD' && response.status !== 204) {
     headers['content-length'] = String(body?.length ?? 0);
   }
-  res.writeHead(response.status, headers);
-  res.end(req.method === 'HEAD' ? undefined : body);
+  return { status: response.status, headers, body: req.method === 'HEAD' ? undefined : body };
+}
+
+export function send(res: ServerResponse, wire: WireResponse): void {
+  res.writeHead(wire.status, wire.headers);
+  res.end(wire.body);
 }

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { createFileBackend } from './file-backend';
 import { createMemoryBackend, createObjectStore, type ObjectStore } from './object-store';
 import { authenticate, type OssCredential } from './oss-auth';
-import { readOssBody, send } from './oss-http';
+import { readOssBody, send, wireResponse } from './oss-http';
 import { runOperation } from './oss-operations';
 import { operationOf, parseTarget, type OssOperation } from './oss-request';
 import { ossError, type OssResponse } from './oss-response';
@@ -21,6 +21,8 @@ export interface OssRequestRecord {
   status: number;
   /** The OSS error code, for responses that failed. */
   errorCode?: string;
+  /** Bytes of the response body (an object's bytes, or an error document); 0 for HEAD and bodiless answers. */
+  responseBytes: number;
 }
 
 export interface OssServerOptions {
@@ -75,7 +77,7 @@ export async function startOssServer(options: OssServerOptions): Promise<OssServ
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = randomBytes(12).toString('hex').toUpperCase();
-    const record: OssRequestRecord = { method: req.method ?? 'GET', bucket: '', key: '', operation: 'Unsupported', status: 0 };
+    const record: OssRequestRecord = { method: req.method ?? 'GET', bucket: '', key: '', operation: 'Unsupported', status: 0, responseBytes: 0 };
     let response: OssResponse;
     try {
       response = await answer(req, options, store, record);
@@ -84,12 +86,14 @@ export async function startOssServer(options: OssServerOptions): Promise<OssServ
         ? ossError(400, 'InvalidURI', 'Could not parse the specified URI.')
         : ossError(500, 'InternalError', `We encountered an internal error: ${String(error)}`);
     }
+    const wire = wireResponse(req, response, requestId);
     record.status = response.status;
+    record.responseBytes = wire.body?.length ?? 0;
     if (response.error) record.errorCode = response.error.code;
     // Recorded before the response leaves, so a client that has its answer always finds the request listed.
     requests.push(record);
     options.onRequest?.(record);
-    send(req, res, response, requestId);
+    send(res, wire);
   }
 
   const server = createServer((req, res) => {

@@ -45,4 +45,30 @@ describe('local async invocation', () => {
     expect(calls).toHaveLength(3);
     expect(results).toEqual([true, true, false]);
   });
+
+  it('with discard, accepts and counts invocations but never runs them (benchmarks of the acknowledgement)', async () => {
+    // Prepare
+    const { host, calls } = fakeHost([]);
+    const queue = createAsyncQueue({ host, maxRetries: 3, retryDelayMs: 1, discard: true });
+    // Act
+    const requestId = queue.submit(Buffer.from('event'), 'req-1');
+    queue.submit(Buffer.from('event'));
+    await queue.drain();
+    // Assess
+    expect(requestId).toBe('req-1');
+    expect(queue.accepted()).toBe(2);
+    expect(calls).toEqual([]);
+  });
+
+  it('counts the invocations it runs too', async () => {
+    // Prepare
+    const { host, calls } = fakeHost([]);
+    const queue = createAsyncQueue({ host, maxRetries: 0, retryDelayMs: 1 });
+    // Act
+    queue.submit(Buffer.from('event'));
+    await queue.drain();
+    // Assess
+    expect(queue.accepted()).toBe(1);
+    expect(calls).toHaveLength(1);
+  });
 });

@@ -519,4 +519,24 @@ describe('startOssServer', () => {
     expect(seen).toEqual(['PutObject 200', 'GetObject 404 NoSuchKey', 'DeleteObject 204']);
     expect(server.requests.map((r) => r.method)).toEqual(['PUT', 'GET', 'DELETE']);
   });
+
+  it('records the bytes of each response body: the range read, the error document, nothing for HEAD', async () => {
+    // Prepare
+    const oss = client();
+    await oss.put('ten.txt', Buffer.from('0123456789'));
+    const before = server.requests.length;
+
+    // Act
+    await oss.get('ten.txt', undefined, { headers: { Range: 'bytes=-4' } });
+    await oss.head('ten.txt');
+    const missing = await rawRequest(server, 'GET', `/${BUCKET}/nope.txt`);
+
+    // Assess
+    expect(server.requests.slice(before).map((r) => [r.operation, r.responseBytes])).toEqual([
+      ['GetObject', 4],
+      ['HeadObject', 0],
+      ['GetObject', Buffer.byteLength(missing.body)],
+    ]);
+    expect(Buffer.byteLength(missing.body)).toBeGreaterThan(0);
+  });
 });

@@ -1,0 +1,93 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { Agent } from 'node:http';
+import { join } from 'node:path';
+import { buildTextCallback, signedHeaders } from '../local/dingtalk-callback';
+import { startLocalStack } from '../local/stack';
+import type { FcContext } from '../shared/fc/context';
+import { createFcHttpEvent, fcContext } from '../test/helpers/builders';
+import { againstFloor, benchRoot, elapsedMs, percentile, round, type Figure } from './figures';
+import { CONCURRENCY, listen, load, post } from './http-load';
+
+/**
+ * Acknowledgement: the built callback bundle in process (10,000 calls, each interleaved with one floor step so both
+ * share the machine's noise), then the local stack over HTTP with concurrent clients, against a trivial server.
+ */
+export const ACK_P50 = 'callback handler p50';
+const SECRET = 'bench-app-secret-0123456789';
+const CALLS = 10_000;
+const WARMUP = 1_000;
+const HTTP_REQUESTS = 3_000;
+type Handler = (event: Buffer, context: FcContext) => Promise<{ statusCode: number }>;
+
+export async function measureAck(): Promise<Figure[]> {
+  const body = JSON.stringify(buildTextCallback({ text: '帮我总结一下今天的会议要点', sessionWebhook: 'https://oapi.dingtalk.com/robot/sendBySession?session=bench', robotCode: 'bench-app-key' }));
+  const headers = signedHeaders(SECRET);
+  // FC's async InvokeFunction answer; the callback's invoker needs only the 202 (the request id feeds its log line).
+  const fc = await listen(202, { 'x-fc-request-id': '1-bench-0', 'content-length': '0' }, '');
+  // The bundle reads its config once, at load; the environment is restored right after, for the other parts.
+  const env = { DINGTALK_APP_KEY: 'bench-app-key', DINGTALK_APP_SECRET: SECRET, FC_ENDPOINT: fc.url.origin, LOG_LEVEL: 'info' };
+  const saved = Object.keys(env).map((name) => [name, process.env[name]] as const);
+  Object.assign(process.env, env);
+  const { handler } = require(join(benchRoot(), 'dist', 'callback', 'index.js')) as { handler: Handler };
+  for (const [name, value] of saved) value === undefined ? delete process.env[name] : (process.env[name] = value);
+  const event = createFcHttpEvent({ body, headers });
+  // The floor POSTs as many bytes as the handler's worker payload, on a keep-alive agent like the invoker's.
+  const payload = Buffer.from(JSON.stringify({ deliveryId: randomUUID(), receivedAt: Date.now(), message: JSON.parse(body) }));
+  const agent = new Agent({ keepAlive: true });
+  const handlerMs: number[] = [];
+  const floorMs: number[] = [];
+  // Each accepted callback logs a line; it goes to /dev/null (a write per line, as to FC's log pipe), not the table.
+  const sink = openSync('/dev/null', 'w');
+  const write = process.stdout.write;
+  process.stdout.write = ((chunk: string | Uint8Array) => (typeof chunk === 'string' ? writeSync(sink, chunk) : writeSync(sink, chunk), true)) as typeof write;
+  try {
+    for (let call = 0; call < WARMUP + CALLS; call += 1) {
+      let start = process.hrtime.bigint();
+      const response = await handler(event, fcContext);
+      if (response.statusCode !== 200) throw new Error(`callback answered ${response.statusCode}`);
+      if (call >= WARMUP) handlerMs.push(elapsedMs(start));
+      start = process.hrtime.bigint();
+      createHmac('sha256', SECRET).update(`${headers['timestamp']}\n${SECRET}`).digest('base64');
+      JSON.parse(body);
+      if ((await post(agent, fc.url, payload)) !== 202) throw new Error('the invoke endpoint did not answer 202');
+      if (call >= WARMUP) floorMs.push(elapsedMs(start));
+    }
+  } finally {
+    process.stdout.write = write;
+    closeSync(sink);
+    agent.destroy();
+    await fc.close();
+  }
+  const floorWhat = 'HMAC-SHA256 + JSON.parse of the body + one keep-alive HTTP POST of the payload size to the same endpoint';
+  const note = `${CALLS} sequential in-process calls after ${WARMUP} warm-up, each followed by one floor step; log lines to /dev/null`;
+  const p99 = againstFloor({ group: 'acknowledgement', name: 'callback handler p99', value: round(percentile(handlerMs, 99), 3), unit: 'ms', note }, { value: percentile(floorMs, 99), what: `${floorWhat}, p99` });
+  return [
+    againstFloor({ group: 'acknowledgement', name: ACK_P50, value: round(percentile(handlerMs, 50), 3), unit: 'ms', note }, { value: percentile(floorMs, 50), what: `${floorWhat}, p50` }),
+    { ...p99, budget: { rule: 'p99 ≤ 5× floor', pass: (p99.ratio ?? Infinity) <= 5 } },
+    ...(await measureOverHttp(Buffer.from(body), headers)),
+  ];
+}
+
+/** The local stack (built bundles, callback instances as child processes) with worker invocations discarded. */
+async function measureOverHttp(body: Buffer, headers: Record<string, string>): Promise<Figure[]> {
+  const env = { PATH: process.env['PATH'] ?? '', DINGTALK_APP_KEY: 'bench-app-key', DINGTALK_APP_SECRET: SECRET, LOG_LEVEL: 'info' };
+  const stack = await startLocalStack({ rootDir: benchRoot(), env, port: 0, worker: { discardAsync: true }, onOutput: () => undefined });
+  const trivial = await listen(200, { 'content-type': 'application/json; charset=utf-8' }, '{}');
+  try {
+    const url = new URL(`${stack.url}/`);
+    await load(url, body, headers, 300); // warm-up: starts the callback instances (up to 10, FC-like)
+    const local = await load(url, body, headers, HTTP_REQUESTS);
+    if (stack.asyncAccepted() !== 300 + HTTP_REQUESTS) throw new Error(`${stack.asyncAccepted()} worker invocations queued`);
+    await load(trivial.url, body, headers, 300);
+    const floor = await load(trivial.url, body, headers, HTTP_REQUESTS);
+    const note = `${HTTP_REQUESTS} signed callbacks from ${CONCURRENCY} concurrent keep-alive clients after 300 warm-up; worker invocations accepted (202) and discarded`;
+    const what = `a trivial node:http server answering {} to the same requests`;
+    return [
+      againstFloor({ group: 'acknowledgement', name: 'local server throughput', value: local.rps, unit: 'req/s', note: `${note}; ratio below 1 = share of the floor's throughput` }, { value: floor.rps, what }),
+      againstFloor({ group: 'acknowledgement', name: 'local server p99', value: local.p99, unit: 'ms', note }, { value: floor.p99, what }),
+    ];
+  } finally {
+    await Promise.all([stack.close(), trivial.close()]);
+  }
+}

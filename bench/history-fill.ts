@@ -1,0 +1,70 @@
+import { WorkerEventSchema } from '../shared/dingtalk/schema';
+import { conversationKey } from '../shared/history/conversation-key';
+import { createOssAppendLog } from '../shared/history/oss-append-log';
+import { createOssClient } from '../shared/history/oss-client';
+import { serializeRecord, type HistoryRecord } from '../shared/history/records';
+import { parseWith } from '../shared/validation/parse';
+import { BUCKET, type WorkerStack } from './worker-harness';
+
+/**
+ * Pre-fills a conversation through the OSS protocol with what the worker would have written for `turns` answered
+ * messages: a claim and a turn record each, a 200-character question and a 600-character answer in Chinese, with the
+ * running token sum, 30 seconds apart and ending a minute ago (so all of it is one live session).
+ */
+export const QUESTION_CHARS = 200;
+export const ANSWER_CHARS = 600;
+
+const SENTENCES = [
+  '请帮我总结一下这份季度销售报告里的主要结论，并指出哪些地区的增长低于预期。',
+  '根据上面的数据，华东区的销售额同比增长了百分之十二，而西南区只增长了百分之三。',
+  '建议下一季度把推广预算向增长较慢的地区倾斜，同时复盘渠道合作的效果。',
+  '另外，客户满意度调查显示售后响应时间仍然是大家最关心的问题之一。',
+  '如果需要，我可以把这些要点整理成一份适合在周会上汇报的简短提纲。',
+];
+
+/** Exactly `length` characters of plausible Chinese prose, varied by `seed`. */
+export function chineseText(seed: number, length: number): string {
+  let text = `（${seed}）`;
+  for (let index = seed; text.length < length; index += 1) text += SENTENCES[index % SENTENCES.length];
+  return text.slice(0, length);
+}
+
+export function benchKey(stack: WorkerStack, user: string): string {
+  const { message } = parseWith(WorkerEventSchema, JSON.parse(stack.event(user, 'probe', '').toString('utf8')));
+  return conversationKey(message, { prefix: 'dingtalk-llm/history/', groupShared: false });
+}
+
+export function turnRecords(turns: number, nowMs: number): HistoryRecord[] {
+  const records: HistoryRecord[] = [];
+  let prompt = 0;
+  let completion = 0;
+  const since = nowMs - 60_000 - turns * 30_000;
+  for (let index = 0; index < turns; index += 1) {
+    const at = since + index * 30_000;
+    const id = `msgFill${index}==`;
+    const user = chineseText(index, QUESTION_CHARS);
+    const assistant = chineseText(index + 7, ANSWER_CHARS);
+    const turnPrompt = 1_200 + Math.min(index, 4) * 800;
+    prompt += turnPrompt;
+    completion += ANSWER_CHARS;
+    records.push({ t: 'claim', id, by: `delivery-fill-${index}`, at, until: at + 125_000 });
+    records.push({
+      t: 'turn',
+      id,
+      at: at + 4_000,
+      user,
+      assistant,
+      tokens: turnPrompt + ANSWER_CHARS,
+      model: 'fake-model',
+      sum: { turns: index + 1, prompt, completion, since },
+    });
+  }
+  return records;
+}
+
+/** Writes `turns` turns into `user`'s conversation with one AppendObject; returns the object's length in bytes. */
+export async function fillConversation(stack: WorkerStack, user: string, turns: number): Promise<number> {
+  const client = createOssClient({ bucket: BUCKET, region: 'cn-hangzhou', endpoint: stack.oss.url, credentials: stack.context.credentials, timeoutMs: 10_000 });
+  const text = turnRecords(turns, Date.now()).map(serializeRecord).join('');
+  return createOssAppendLog(client).append(benchKey(stack, user), 0, text);
+}
