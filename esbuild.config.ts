@@ -45,14 +45,12 @@ async function main(): Promise<void> {
     outdir: join(root, 'dist', 'local'),
     packages: 'external',
   });
-  // `npm run bench`: the measurements run the built bundles above; the bench itself needs no minifying. In one bundle
-  // every module shares one `module`, so a bench file's own `if (require.main === module)` block would run on import.
+  // `npm run bench`: the measurements run the built bundles above; the bench itself needs no minifying.
   await build({
     ...common,
     entryPoints: [join(root, 'bench', 'index.ts')],
     outdir: join(root, 'dist', 'bench'),
     packages: 'external',
-    define: { 'require.main': 'undefined' },
   });
   writeFileSync(join(root, 'dist', 'sizes.json'), `${JSON.stringify(sizes, null, 2)}\n`);
   for (const [name, bytes] of Object.entries(sizes)) console.log(`dist/${name}/index.js  ${(bytes / 1024).toFixed(1)} KiB`);

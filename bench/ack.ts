@@ -1,5 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { divertStdout, loadBundle } from './in-process';
 import { Agent } from 'node:http';
 import { join } from 'node:path';
 import { buildTextCallback, signedHeaders } from '../local/dingtalk-callback';
@@ -27,10 +27,7 @@ export async function measureAck(): Promise<Figure[]> {
   const fc = await listen(202, { 'x-fc-request-id': '1-bench-0', 'content-length': '0' }, '');
   // The bundle reads its config once, at load; the environment is restored right after, for the other parts.
   const env = { DINGTALK_APP_KEY: 'bench-app-key', DINGTALK_APP_SECRET: SECRET, FC_ENDPOINT: fc.url.origin, LOG_LEVEL: 'info' };
-  const saved = Object.keys(env).map((name) => [name, process.env[name]] as const);
-  Object.assign(process.env, env);
-  const { handler } = require(join(benchRoot(), 'dist', 'callback', 'index.js')) as { handler: Handler };
-  for (const [name, value] of saved) value === undefined ? delete process.env[name] : (process.env[name] = value);
+  const { handler } = loadBundle<{ handler: Handler }>(join(benchRoot(), 'dist', 'callback', 'index.js'), env).exports;
   const event = createFcHttpEvent({ body, headers });
   // The floor POSTs as many bytes as the handler's worker payload, on a keep-alive agent like the invoker's.
   const payload = Buffer.from(JSON.stringify({ deliveryId: randomUUID(), receivedAt: Date.now(), message: JSON.parse(body) }));
@@ -38,9 +35,7 @@ export async function measureAck(): Promise<Figure[]> {
   const handlerMs: number[] = [];
   const floorMs: number[] = [];
   // Each accepted callback logs a line; it goes to /dev/null (a write per line, as to FC's log pipe), not the table.
-  const sink = openSync('/dev/null', 'w');
-  const write = process.stdout.write;
-  process.stdout.write = ((chunk: string | Uint8Array) => (typeof chunk === 'string' ? writeSync(sink, chunk) : writeSync(sink, chunk), true)) as typeof write;
+  const stdout = divertStdout();
   try {
     for (let call = 0; call < WARMUP + CALLS; call += 1) {
       let start = process.hrtime.bigint();
@@ -54,8 +49,7 @@ export async function measureAck(): Promise<Figure[]> {
       if (call >= WARMUP) floorMs.push(elapsedMs(start));
     }
   } finally {
-    process.stdout.write = write;
-    closeSync(sink);
+    stdout.restore();
     agent.destroy();
     await fc.close();
   }

@@ -1,6 +1,7 @@
 import { againstFloor, round, type Figure } from './figures';
 import { chineseText, fillConversation, QUESTION_CHARS } from './history-fill';
-import { divertStdout, TAIL_BYTES, type WorkerHandler, type WorkerStack } from './worker-harness';
+import { divertStdout } from './in-process';
+import { TAIL_BYTES, type WorkerHandler, type WorkerStack } from './worker-harness';
 
 /**
  * Figure 6: OSS I/O of one turn as history grows. Conversations are pre-filled through the OSS protocol with 10, 100

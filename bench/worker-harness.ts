@@ -1,10 +1,11 @@
-import { existsSync, openSync, closeSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { startOssServer, type OssServer } from '../local/oss/oss-server';
 import type { FcContext } from '../shared/fc/context';
 import { createWorkerEvent, fcContext } from '../test/helpers/builders';
 import { FAKE_APP_KEY, FAKE_APP_SECRET, startFakeDingTalk, type FakeDingTalk } from '../test/helpers/fake-dingtalk';
 import { startFakeOpenAi, type FakeOpenAi } from '../test/helpers/fake-openai';
+import { benchRoot } from './figures';
+import { loadBundle } from './in-process';
 
 /**
  * The worker bundle against local servers, all in this process: the local OSS server (in memory, STS credentials
@@ -17,15 +18,7 @@ export const BUCKET = 'bench-history';
 export const TAIL_BYTES = 64 * 1024;
 const STS = { accessKeyId: 'STS.bench', accessKeySecret: 'bench-sts-secret', securityToken: 'bench-sts-token' };
 
-/** The repository root: the nearest folder up holding esbuild.config.ts (this file runs from bench/ or dist/bench/). */
-export function projectRoot(from: string = __dirname): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'esbuild.config.ts'))) return dir;
-    if (dirname(dir) === dir) throw new Error(`no esbuild.config.ts above ${from}`);
-  }
-}
-
-export const workerBundlePath = (): string => join(projectRoot(), 'dist', 'worker', 'index.js');
+export const workerBundlePath = (): string => join(benchRoot(), 'dist', 'worker', 'index.js');
 
 export interface WorkerStack {
   oss: OssServer;
@@ -90,40 +83,6 @@ export async function startWorkerStack(): Promise<WorkerStack> {
 
 /** Loads the built worker in this process with `env` in place for its cold start; the environment is restored after. */
 export function loadWorker(env: Record<string, string>): { handler: WorkerHandler; unload: () => void } {
-  const path = workerBundlePath();
-  if (!existsSync(path)) throw new Error(`${path} is missing: run npm run build first`);
-  const saved = { ...process.env };
-  Object.assign(process.env, env);
-  try {
-    const loaded = require(path) as { handler: WorkerHandler };
-    return { handler: loaded.handler, unload: () => void delete require.cache[path] };
-  } finally {
-    for (const name of Object.keys(env)) if (saved[name] === undefined) delete process.env[name];
-    Object.assign(process.env, saved);
-  }
-}
-
-/**
- * While it lasts, stdout goes to /dev/null with a synchronous write per chunk (what a write to FC's log pipe costs,
- * roughly) and its lines are counted: the worker logs at info, as in production, without flooding the bench output.
- */
-export function divertStdout(): { lines: () => number; restore: () => void } {
-  const original = process.stdout.write;
-  const sink = openSync('/dev/null', 'w');
-  let lines = 0;
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
-    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) lines += 1;
-    writeSync(sink, text);
-    const callback = rest.find((arg): arg is () => void => typeof arg === 'function');
-    if (callback) process.nextTick(callback);
-    return true;
-  }) as typeof process.stdout.write;
-  return {
-    lines: () => lines,
-    restore: () => {
-      process.stdout.write = original;
-      closeSync(sink);
-    },
-  };
+  const { exports, unload } = loadBundle<{ handler: WorkerHandler }>(workerBundlePath(), env);
+  return { handler: exports.handler, unload };
 }

@@ -1,7 +1,8 @@
 import { Agent, request } from 'node:http';
 import { againstFloor, median, percentile, round, type Figure } from './figures';
 import { chineseText, QUESTION_CHARS } from './history-fill';
-import { divertStdout, type WorkerHandler, type WorkerStack } from './worker-harness';
+import { divertStdout } from './in-process';
+import type { WorkerHandler, WorkerStack } from './worker-harness';
 
 /**
  * Figure 3: what one turn of the worker costs besides the model's own time. The model answers at once, so a turn is

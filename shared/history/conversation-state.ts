@@ -25,10 +25,10 @@ export function readState(records: readonly HistoryRecord[]): ConversationState 
   return { persona: settings?.persona, model: settings?.model, usage };
 }
 
-/** The running total after one more turn; without the provider's figures the estimate is used and marked. */
-export function addUsage(previous: UsageSum | undefined, turn: { usage: ChatUsage | undefined; estimate: ChatUsage; at: number }): UsageSum {
-  const counted = turn.usage ?? turn.estimate;
-  const estimated = (previous?.estimated ?? false) || turn.usage === undefined;
+/** The running total after one more turn; a turn counted by estimate (no figures from the provider) marks it. */
+export function addUsage(previous: UsageSum | undefined, turn: { counted: ChatUsage; estimated: boolean; at: number }): UsageSum {
+  const { counted } = turn;
+  const estimated = (previous?.estimated ?? false) || turn.estimated;
   return {
     turns: (previous?.turns ?? 0) + 1,
     prompt: (previous?.prompt ?? 0) + counted.promptTokens,

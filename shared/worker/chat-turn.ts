@@ -40,11 +40,7 @@ export async function chatTurn(input: ChatInput, view: ConversationView, event: 
       deps.images.downloadImage({ downloadCode, ...(message.robotCode ? { robotCode: message.robotCode } : {}) }),
     ),
   );
-  const user: ChatMessage['content'] =
-    pictures.length === 0
-      ? userText
-      : [...(userText ? [{ type: 'text', text: userText } as ContentPart] : []), ...pictures.map((p): ContentPart => ({ type: 'image', dataUrl: p.dataUrl }))];
-  const messages = buildPrompt(view.records, user, {
+  const messages = buildPrompt(view.records, userContent(userText, pictures), {
     systemPrompt: state.persona ?? settings.systemPrompt,
     sessionTimeoutMs: settings.history.sessionTimeoutMs,
     historyTokenBudget: settings.history.tokenBudget,
@@ -57,7 +53,9 @@ export async function chatTurn(input: ChatInput, view: ConversationView, event: 
   const completion = carded?.completion ?? (await deps.model.complete(request));
 
   const at = deps.now();
-  const sum = addUsage(state.usage, { usage: completion.usage, estimate: estimateUsage(messages, completion), at });
+  // Estimated only when the provider reports no usage, which most do not in some streaming modes.
+  const counted = completion.usage ?? estimateUsage(messages, completion);
+  const sum = addUsage(state.usage, { counted, estimated: completion.usage === undefined, at });
   const turn: TurnRecord = {
     t: 'turn',
     id: message.msgId,
@@ -80,6 +78,13 @@ export async function chatTurn(input: ChatInput, view: ConversationView, event: 
     position: undefined,
     delivered: carded !== undefined && carded.remainder === '',
   };
+}
+
+/** Text alone as a string (every provider takes it); with pictures, the text part first, then the images. */
+function userContent(text: string, pictures: ReadonlyArray<{ dataUrl: string }>): ChatMessage['content'] {
+  if (pictures.length === 0) return text;
+  const images = pictures.map(({ dataUrl }): ContentPart => ({ type: 'image', dataUrl }));
+  return text === '' ? images : [{ type: 'text', text }, ...images];
 }
 
 function estimateUsage(messages: readonly ChatMessage[], completion: ChatCompletion): ChatUsage {

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { asRecord, asStringMap, ok, type Reply, type RouteHandler, rejected } from './fake-dingtalk-http';
+import { asRecord } from '../../shared/validation/as-record';
+import { asStringMap, ok, type Reply, type RouteHandler, rejected } from './fake-dingtalk-http';
 
 /**
  * The fake DingTalk's AI card API (card_1_0): createAndDeliver, streaming updates and instance updates, with the

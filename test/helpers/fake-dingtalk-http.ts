@@ -1,3 +1,4 @@
+import { asRecord } from '../../shared/validation/as-record';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /**
@@ -66,9 +67,6 @@ export function safeJson(text: string): unknown {
   }
 }
 
-export function asRecord(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
 
 /** A record whose values are all strings (DingTalk's cardParamMap and atUserIds), or undefined when it is not one. */
 export function asStringMap(value: unknown): Record<string, string> | undefined {

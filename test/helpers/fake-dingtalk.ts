@@ -8,8 +8,8 @@ import {
   type FakeCardRoute,
 } from './fake-dingtalk-cards';
 import { createFakeFiles, FILE_PATH_PREFIX, type FakeFile, type FakeFileRoute } from './fake-dingtalk-files';
+import { asRecord } from '../../shared/validation/as-record';
 import {
-  asRecord,
   BAD_TOKEN,
   createFailureQueues,
   type FakeFailure,

@@ -25,8 +25,8 @@ describe('conversation state', () => {
 
   it('adds a turn to the sum, and marks it estimated when the provider gave no usage', () => {
     // Act
-    const first = addUsage(undefined, { usage: { promptTokens: 10, completionTokens: 4, totalTokens: 14 }, estimate: { promptTokens: 0, completionTokens: 0, totalTokens: 0 }, at: 100 });
-    const second = addUsage(first, { usage: undefined, estimate: { promptTokens: 7, completionTokens: 3, totalTokens: 10 }, at: 200 });
+    const first = addUsage(undefined, { counted: { promptTokens: 10, completionTokens: 4, totalTokens: 14 }, estimated: false, at: 100 });
+    const second = addUsage(first, { counted: { promptTokens: 7, completionTokens: 3, totalTokens: 10 }, estimated: true, at: 200 });
     // Assess
     expect(first).toEqual({ turns: 1, prompt: 10, completion: 4, since: 100 });
     expect(second).toEqual({ turns: 2, prompt: 17, completion: 7, since: 100, estimated: true });
