@@ -1,6 +1,9 @@
 import { build, type BuildOptions } from 'esbuild';
-import { rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'dotenv';
+import { SETTINGS_FILE } from './shared/config/settings-file';
+import { settingsFileProblem } from './shared/config/settings-registry';
 
 /**
  * One minified CommonJS bundle per deployed function, with its source map, into the folder s.yaml deploys
@@ -24,6 +27,7 @@ const common: BuildOptions = {
 
 async function main(): Promise<void> {
   for (const name of FUNCTIONS) rmSync(join(root, 'dist', name), { recursive: true, force: true });
+  const settingsFile = checkedSettingsFile();
   const sizes: Record<string, number> = {};
   for (const name of FUNCTIONS) {
     const outfile = join(root, 'dist', name, 'index.js');
@@ -38,6 +42,7 @@ async function main(): Promise<void> {
       legalComments: 'none',
     });
     sizes[name] = statSync(outfile).size;
+    if (settingsFile) copyFileSync(settingsFile, join(root, 'dist', name, SETTINGS_FILE));
   }
   await build({
     ...common,
@@ -56,7 +61,19 @@ async function main(): Promise<void> {
   for (const [name, bytes] of Object.entries(sizes)) console.log(`dist/${name}/index.js  ${(bytes / 1024).toFixed(1)} KiB`);
 }
 
+/**
+ * settings.env, when the project has one, goes into every function's folder (FC deploys the folder as the code
+ * package). Unknown and secret keys stop the build here, before anything is deployed.
+ */
+function checkedSettingsFile(): string | undefined {
+  const path = join(root, SETTINGS_FILE);
+  if (!existsSync(path)) return undefined;
+  const problems = Object.keys(parse(readFileSync(path))).flatMap((name) => settingsFileProblem(name) ?? []);
+  if (problems.length > 0) throw new Error(`${SETTINGS_FILE}: ${problems.join('; ')}`);
+  return path;
+}
+
 main().catch((error: unknown) => {
-  console.error(error);
+  console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });

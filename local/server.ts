@@ -1,17 +1,20 @@
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import { localEnvironment, projectRoot } from './local-env';
+import { checkLocalSettings, describeStartFailure, type LocalSettings } from './settings-check';
 import { startLocalStack } from './stack';
 
 /**
  * `npm start`: the built functions served as FC would serve them, on this machine. Point `npm run chat` at it, or
  * expose the port (LOCAL_HOST=0.0.0.0 behind a tunnel) and use it as a real robot's message URL.
  */
+let settings: LocalSettings | undefined;
+
 async function main(): Promise<void> {
   const root = projectRoot();
   const { env, defaulted } = localEnvironment(root);
-  const port = Number(env['LOCAL_PORT'] ?? 9000);
-  const host = env['LOCAL_HOST'] ?? '127.0.0.1';
-  const dataDir = join(root, env['LOCAL_DATA_DIR'] ?? '.data', 'oss');
+  settings = checkLocalSettings(root, env);
+  const { port, host } = settings;
+  const dataDir = resolve(root, env['LOCAL_DATA_DIR'] ?? '.data', 'oss');
   const stack = await startLocalStack({
     rootDir: root,
     env,
@@ -38,6 +41,6 @@ ${defaulted.length ? `  本地默认值 (local defaults used):   ${defaulted.joi
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  console.error(describeStartFailure(error, settings));
   process.exit(1);
 });

@@ -47,7 +47,11 @@ export async function startLocalStack(options: LocalStackOptions) {
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
   });
   const server: Server = createServer();
-  await new Promise<void>((resolve) => server.listen(options.port ?? 9000, options.host ?? '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    // A busy port or an unknown host is an error event, not an exception: without this it would crash unexplained.
+    server.once('error', (error) => oss.close().then(() => reject(error), () => reject(error)));
+    server.listen(options.port ?? 9000, options.host ?? '127.0.0.1', resolve);
+  });
   const address = server.address() as AddressInfo;
   const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
 

@@ -28,10 +28,18 @@ export class BotError extends Error {
   }
 }
 
-/** A setting is missing or malformed; the message names the environment variable. */
+/**
+ * A setting is missing or malformed. It names the variable and what it expects, in English for the log and in
+ * Chinese for the chat, and never carries the value: a misplaced secret must not reach a log or a chat.
+ */
+export interface SettingExpectation {
+  en: string;
+  zh: string;
+}
+
 export class ConfigError extends BotError {
-  constructor(readonly variable: string, problem: string) {
-    super('CONFIG_INVALID', `Environment variable ${variable} ${problem}`);
+  constructor(readonly variable: string, readonly expectation: SettingExpectation) {
+    super('CONFIG_INVALID', `Setting ${variable} ${expectation.en}`);
   }
 }
 

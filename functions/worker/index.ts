@@ -1,11 +1,15 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import axios from 'axios';
-import { loadWorkerConfig } from '../../shared/config/worker-config';
+import { list } from '../../shared/config/env';
+import { readSettingsFile, withSettingsFile } from '../../shared/config/settings-file';
+import { loadWorkerConfig, type WorkerConfig } from '../../shared/config/worker-config';
 import { createAccessTokenProvider } from '../../shared/dingtalk/access-token';
 import { createCardClient } from '../../shared/dingtalk/card-client';
 import { createMessageFiles } from '../../shared/dingtalk/message-files';
 import { createReplier } from '../../shared/dingtalk/replier';
+import { createSessionWebhookSender } from '../../shared/dingtalk/session-webhook';
+import { ConfigError } from '../../shared/errors';
 import { createConversationHistory } from '../../shared/history/conversation-history';
 import { createOssAppendLog } from '../../shared/history/oss-append-log';
 import { createOssClient } from '../../shared/history/oss-client';
@@ -13,62 +17,78 @@ import { createLogger } from '../../shared/logging/logger';
 import { createOpenAiChatModel } from '../../shared/model/openai-chat-model';
 import { CARD_COOLDOWN_MS, createCardGate } from '../../shared/worker/card-gate';
 import { createWorkerHandler } from '../../shared/worker/create-worker-handler';
+import { createMisconfiguredWorker } from '../../shared/worker/misconfigured-worker';
 
-// Wiring only: config once per instance; clients that may live across warm invocations (the DingTalk token cache,
+// Wiring only: settings once per instance; clients that may live across warm invocations (the DingTalk token cache,
 // keep-alive sockets, the model key that last worked) are built here, the OSS client per invocation from its
-// STS credentials.
-const config = loadWorkerConfig(process.env);
-const logger = createLogger({
-  service: 'dingtalk-worker',
-  level: config.logLevel,
-  secrets: [config.dingtalk.appSecret, ...(config.model?.apiKeys ?? [])],
-}).child({ function_name: process.env['FC_FUNCTION_NAME'] ?? 'dingtalk-llm-worker' });
-
+// STS credentials. A malformed setting wires the worker that tells the user which one instead.
+const env = withSettingsFile(process.env, readSettingsFile(__dirname));
+const functionName = process.env['FC_FUNCTION_NAME'] ?? 'dingtalk-llm-worker';
 const http = axios.create({
   timeout: 10_000,
   httpAgent: new HttpAgent({ keepAlive: true }),
   httpsAgent: new HttpsAgent({ keepAlive: true }),
 });
-const tokens = createAccessTokenProvider({ http, ...config.dingtalk });
-const dingtalkApi = { http, apiBase: config.dingtalk.apiBase, tokens, appKey: config.dingtalk.appKey };
 
-export const handler = createWorkerHandler({
-  settings: {
-    systemPrompt: config.systemPrompt,
-    commands: config.commands,
-    history: config.history,
-    modelTimeoutMs: config.model?.timeoutMs ?? 60_000,
-    models: { default: config.model?.model ?? '', allowed: config.models.allowed, vision: config.models.vision },
-    showReasoning: config.showReasoning,
-    card: config.card,
-  },
-  createHistory: (context) =>
-    createConversationHistory({
-      log: createOssAppendLog(
-        createOssClient({
-          bucket: config.oss.bucket,
-          region: config.oss.region,
-          ...(config.oss.endpoint ? { endpoint: config.oss.endpoint } : {}),
-          internal: config.oss.internal,
-          credentials: context.credentials,
-          timeoutMs: config.oss.timeoutMs,
-        }),
-      ),
-      tailBytes: config.history.tailBytes,
-    }),
-  model: config.model && createOpenAiChatModel({ ...config.model, logger }),
-  replier: createReplier({
-    ...dingtalkApi,
-    logger,
-    split: { maxChars: config.reply.maxChars },
-  }),
-  // The gate outlives invocations on purpose: after a card failure this instance uses markdown for a while.
-  cards: config.card && {
-    client: createCardClient({ ...dingtalkApi, templateId: config.card.templateId, contentKey: config.card.contentKey }),
-    gate: createCardGate({ now: Date.now, cooldownMs: CARD_COOLDOWN_MS }),
-  },
-  images: createMessageFiles({ ...dingtalkApi, maxBytes: config.imageMaxBytes }),
-  logger,
-  now: Date.now,
-  defaultTimeoutSeconds: config.defaultTimeoutSeconds,
-});
+export const handler = wire();
+
+function wire() {
+  try {
+    return wireWorker(loadWorkerConfig(env));
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return createMisconfiguredWorker({
+      error,
+      webhook: createSessionWebhookSender({ http }),
+      logger: logger('info', [env['DINGTALK_APP_SECRET'] ?? '', ...list(env, 'OPENAI_API_KEY', [])]),
+      runsLocally: env['LOCAL_STACK'] === 'true',
+    });
+  }
+}
+
+function logger(level: WorkerConfig['logLevel'], secrets: string[]) {
+  return createLogger({ service: 'dingtalk-worker', level, secrets }).child({ function_name: functionName });
+}
+
+function wireWorker(config: Readonly<WorkerConfig>) {
+  const log = logger(config.logLevel, [config.dingtalk.appSecret, ...(config.model?.apiKeys ?? [])]);
+  const tokens = createAccessTokenProvider({ http, ...config.dingtalk });
+  const dingtalkApi = { http, apiBase: config.dingtalk.apiBase, tokens, appKey: config.dingtalk.appKey };
+  return createWorkerHandler({
+    settings: {
+      systemPrompt: config.systemPrompt,
+      commands: config.commands,
+      history: config.history,
+      modelTimeoutMs: config.model?.timeoutMs ?? 60_000,
+      models: { default: config.model?.model ?? '', allowed: config.models.allowed, vision: config.models.vision },
+      showReasoning: config.showReasoning,
+      card: config.card,
+      runsLocally: config.runsLocally,
+    },
+    createHistory: (context) =>
+      createConversationHistory({
+        log: createOssAppendLog(
+          createOssClient({
+            bucket: config.oss.bucket,
+            region: config.oss.region,
+            ...(config.oss.endpoint ? { endpoint: config.oss.endpoint } : {}),
+            internal: config.oss.internal,
+            credentials: context.credentials,
+            timeoutMs: config.oss.timeoutMs,
+          }),
+        ),
+        tailBytes: config.history.tailBytes,
+      }),
+    model: config.model && createOpenAiChatModel({ ...config.model, logger: log }),
+    replier: createReplier({ ...dingtalkApi, logger: log, split: { maxChars: config.reply.maxChars } }),
+    // The gate outlives invocations on purpose: after a card failure this instance uses markdown for a while.
+    cards: config.card && {
+      client: createCardClient({ ...dingtalkApi, templateId: config.card.templateId, contentKey: config.card.contentKey }),
+      gate: createCardGate({ now: Date.now, cooldownMs: CARD_COOLDOWN_MS }),
+    },
+    images: createMessageFiles({ ...dingtalkApi, maxBytes: config.imageMaxBytes }),
+    logger: log,
+    now: Date.now,
+    defaultTimeoutSeconds: config.defaultTimeoutSeconds,
+  });
+}

@@ -40,7 +40,8 @@ export function createFunctionHost(options: FunctionHostOptions) {
 
   function spawnInstance(): Instance {
     const child = fork(options.instanceScript ?? join(__dirname, 'instance.js'), [options.bundle], {
-      env: { ...options.env, FC_FUNCTION_NAME: options.name, FC_REGION: options.region, FC_ACCOUNT_ID: options.accountId },
+      // LOCAL_STACK tells the bundles they run under `npm start`: their hints then say "edit .env and restart".
+      env: { ...options.env, LOCAL_STACK: 'true', FC_FUNCTION_NAME: options.name, FC_REGION: options.region, FC_ACCOUNT_ID: options.accountId },
       stdio: ['ignore', options.onOutput ? 'pipe' : 'inherit', options.onOutput ? 'pipe' : 'inherit', 'ipc'],
       execArgv: ['--enable-source-maps'],
     });

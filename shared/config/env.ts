@@ -1,8 +1,9 @@
 import { ConfigError } from '../errors';
 
 /**
- * Readers for environment variables. Each throws ConfigError naming the variable, so a malformed setting stops
- * the function at start with a message that says which one to fix. Empty strings count as unset.
+ * Readers for settings (environment variables, or the deployed settings file merged under them). Each throws a
+ * ConfigError naming the variable and what it expects, never the value it got, so a malformed setting is reported
+ * the same way to the admin's log and to the user's chat. Empty strings count as unset.
  */
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -13,7 +14,7 @@ const value = (env: Env, name: string): string | undefined => {
 
 export function requiredString(env: Env, name: string): string {
   const raw = value(env, name);
-  if (raw === undefined) throw new ConfigError(name, 'is required');
+  if (raw === undefined) throw new ConfigError(name, { en: 'is required', zh: '必须设置' });
   return raw;
 }
 
@@ -27,14 +28,12 @@ export function optionalString(env: Env, name: string, fallback?: string): strin
 export function optionalUrl(env: Env, name: string, fallback?: string): string | undefined {
   const raw = value(env, name) ?? fallback;
   if (raw === undefined) return undefined;
-  let parsed: URL;
-  try {
-    parsed = new URL(raw);
-  } catch {
-    throw new ConfigError(name, `must be a URL such as https://example.com (got "${raw.slice(0, 80)}")`);
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new ConfigError(name, 'must be an http:// or https:// URL');
+  const parsed = URL.canParse(raw) ? new URL(raw) : undefined;
+  if (parsed?.protocol !== 'http:' && parsed?.protocol !== 'https:') {
+    throw new ConfigError(name, {
+      en: 'must be an http:// or https:// URL such as https://example.com',
+      zh: '应为以 http:// 或 https:// 开头的网址，例如 https://example.com',
+    });
   }
   return raw.replace(/\/+$/, '');
 }
@@ -44,7 +43,10 @@ export function integer(env: Env, name: string, fallback: number, range: { min: 
   if (raw === undefined) return fallback;
   const parsed = Number(raw);
   if (!/^-?\d+$/.test(raw) || parsed < range.min || parsed > range.max) {
-    throw new ConfigError(name, `must be a whole number from ${range.min} to ${range.max} (got "${raw}")`);
+    throw new ConfigError(name, {
+      en: `must be a whole number from ${range.min} to ${range.max}`,
+      zh: `应为 ${range.min} 到 ${range.max} 之间的整数`,
+    });
   }
   return parsed;
 }
@@ -54,7 +56,10 @@ export function optionalNumber(env: Env, name: string, range: { min: number; max
   if (raw === undefined) return undefined;
   const parsed = Number(raw);
   if (!Number.isFinite(parsed) || parsed < range.min || parsed > range.max) {
-    throw new ConfigError(name, `must be a number from ${range.min} to ${range.max} (got "${raw}")`);
+    throw new ConfigError(name, {
+      en: `must be a number from ${range.min} to ${range.max}`,
+      zh: `应为 ${range.min} 到 ${range.max} 之间的数字`,
+    });
   }
   return parsed;
 }
@@ -67,7 +72,7 @@ export function boolean(env: Env, name: string, fallback: boolean): boolean {
   if (raw === undefined) return fallback;
   if (TRUE.has(raw)) return true;
   if (FALSE.has(raw)) return false;
-  throw new ConfigError(name, `must be true or false (got "${raw}")`);
+  throw new ConfigError(name, { en: 'must be true or false', zh: '应为 true 或 false' });
 }
 
 /** A comma-separated list (Chinese commas too), trimmed, without empty items. */
@@ -82,5 +87,5 @@ export type LogLevelSetting = 'debug' | 'info' | 'warn' | 'error';
 export function logLevel(env: Env): LogLevelSetting {
   const raw = (value(env, 'LOG_LEVEL') ?? 'info').toLowerCase();
   if (raw === 'debug' || raw === 'info' || raw === 'warn' || raw === 'error') return raw;
-  throw new ConfigError('LOG_LEVEL', `must be one of debug, info, warn, error (got "${raw}")`);
+  throw new ConfigError('LOG_LEVEL', { en: 'must be one of debug, info, warn, error', zh: '应为 debug、info、warn、error 之一' });
 }

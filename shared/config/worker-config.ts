@@ -24,6 +24,8 @@ export interface WorkerConfig {
   /** Used when FC's context does not say the function's timeout. */
   defaultTimeoutSeconds: number;
   logLevel: LogLevelSetting;
+  /** Set by the local stack (`npm start`), so hints name .env and a restart instead of a redeploy. */
+  runsLocally: boolean;
 }
 
 /** Read once at cold start; a bad value throws ConfigError naming the variable. */
@@ -69,7 +71,8 @@ export function loadWorkerConfig(env: Env): Readonly<WorkerConfig> {
     systemPrompt: optionalString(env, 'SYSTEM_PROMPT', DEFAULT_SYSTEM_PROMPT),
     oss: {
       bucket: requiredString(env, 'OSS_BUCKET'),
-      region: requiredString(env, 'OSS_REGION'),
+      // FC sets FC_REGION in every function: a bucket in the function's own region needs no setting.
+      region: optionalString(env, 'OSS_REGION') ?? optionalString(env, 'FC_REGION') ?? requiredString(env, 'OSS_REGION'),
       endpoint: optionalUrl(env, 'OSS_ENDPOINT'),
       internal: boolean(env, 'OSS_INTERNAL', true),
       timeoutMs: integer(env, 'OSS_TIMEOUT_MS', 10_000, { min: 500, max: 60_000 }),
@@ -88,6 +91,7 @@ export function loadWorkerConfig(env: Env): Readonly<WorkerConfig> {
     reply: { maxChars: integer(env, 'REPLY_MAX_CHARS', 3000, { min: 200, max: 5000 }) },
     defaultTimeoutSeconds: integer(env, 'WORKER_TIMEOUT_SECONDS', 120, { min: 10, max: 86_400 }),
     logLevel: logLevel(env),
+    runsLocally: boolean(env, 'LOCAL_STACK', false),
   });
 }
 

@@ -10,7 +10,7 @@ import { answerInCard } from './card-answer';
 import { presentCompletion } from './present-answer';
 import { currentModel } from './settings-commands';
 import { modelBudgetMs, type TurnDependencies } from './turn-dependencies';
-import { SETUP_HINT, visionUnsupportedText } from './user-messages';
+import { setupHint, visionUnsupportedText } from './user-messages';
 
 export interface ChatInput {
   text: string;
@@ -26,7 +26,7 @@ export interface ChatInput {
 export async function chatTurn(input: ChatInput, view: ConversationView, event: WorkerEvent, resume: boolean, deps: TurnDependencies): Promise<Answer> {
   const { message } = event;
   const { settings } = deps;
-  if (deps.model === undefined) return doneAnswer(message.msgId, deps.now(), SETUP_HINT, 'setup-hint');
+  if (deps.model === undefined) return doneAnswer(message.msgId, deps.now(), setupHint(settings.runsLocally), 'setup-hint');
   const state = readState(view.records);
   const model = currentModel(state.model, deps);
   if (input.images.length > 0 && !settings.models.vision.includes(model)) {

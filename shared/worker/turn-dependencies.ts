@@ -24,6 +24,8 @@ export interface WorkerSettings {
   showReasoning: boolean;
   /** Set when answers stream into AI cards. */
   card: CardSettings | undefined;
+  /** Under `npm start`: hints say to edit .env and restart instead of redeploying. */
+  runsLocally: boolean;
 }
 
 /** Fetches a picture the user sent, as a data URL for the model. */

@@ -9,6 +9,7 @@ export function createWorkerSettings(overrides: Partial<WorkerSettings> = {}): W
     modelTimeoutMs: 30_000,
     models: { default: 'model-a', allowed: ['model-a', 'model-b', 'vision-c'], vision: ['vision-c'] },
     showReasoning: false,
+    runsLocally: false,
     card: undefined,
     ...overrides,
   };

@@ -32,7 +32,7 @@ describe('configuration', () => {
     ['GROUP_SHARED_HISTORY', { ...minimal, GROUP_SHARED_HISTORY: 'maybe' }],
   ])('fails at start with a message naming %s', (variable, env) => {
     // Act / Assess
-    expect(() => loadWorkerConfig(env)).toThrow(new RegExp(`Environment variable ${variable} `));
+    expect(() => loadWorkerConfig(env)).toThrow(new RegExp(`Setting ${variable} `));
   });
 
   it('names FC_ENDPOINT and DINGTALK_APP_SECRET for the callback', () => {
@@ -80,7 +80,7 @@ describe('configuration', () => {
     ])('fails at start with a message naming %s when it is %s', (variable, raw) => {
       // Act / Assess
       expect(() => loadWorkerConfig({ ...minimal, DINGTALK_CARD_TEMPLATE_ID: 'tpl.schema', [variable]: raw })).toThrow(
-        new RegExp(`Environment variable ${variable} must be a whole number`),
+        new RegExp(`Setting ${variable} must be a whole number`),
       );
     });
   });
@@ -124,7 +124,7 @@ describe('configuration', () => {
 
   it('fails at start with a message naming SHOW_REASONING when it is not a yes or no', () => {
     // Act / Assess
-    expect(() => loadWorkerConfig({ ...minimal, SHOW_REASONING: 'sometimes' })).toThrow(/Environment variable SHOW_REASONING /);
+    expect(() => loadWorkerConfig({ ...minimal, SHOW_REASONING: 'sometimes' })).toThrow(/Setting SHOW_REASONING /);
   });
 
   it('accepts pictures up to 8 MiB by default, and reads IMAGE_MAX_BYTES within its range', () => {
@@ -134,6 +134,6 @@ describe('configuration', () => {
     // Assess
     expect(byDefault.imageMaxBytes).toBe(8 * 1024 * 1024);
     expect(set.imageMaxBytes).toBe(1024 * 1024);
-    expect(() => loadWorkerConfig({ ...minimal, IMAGE_MAX_BYTES: String(21 * 1024 * 1024) })).toThrow(/Environment variable IMAGE_MAX_BYTES /);
+    expect(() => loadWorkerConfig({ ...minimal, IMAGE_MAX_BYTES: String(21 * 1024 * 1024) })).toThrow(/Setting IMAGE_MAX_BYTES /);
   });
 });

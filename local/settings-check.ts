@@ -1,0 +1,43 @@
+import { join } from 'node:path';
+import { integer } from '../shared/config/env';
+import { loadCallbackConfig } from '../shared/config/callback-config';
+import { readSettingsFile, withSettingsFile } from '../shared/config/settings-file';
+import { loadWorkerConfig } from '../shared/config/worker-config';
+import { ConfigError } from '../shared/errors';
+
+/**
+ * What `npm start` checks before it says "ready": both functions' settings as each will see them (the environment
+ * over the settings.env the build packed beside its bundle), and the local server's own. A bad one is one line
+ * naming the variable, never a stack trace and never a server that answers every message with an error.
+ */
+export interface LocalSettings {
+  port: number;
+  host: string;
+}
+
+export function checkLocalSettings(rootDir: string, env: Record<string, string>): LocalSettings {
+  // What the local stack sets itself is stood in for, so only the admin's own settings can fail.
+  const stackProvided = { FC_REGION: 'cn-local', LOCAL_STACK: 'true' };
+  for (const name of ['callback', 'worker'] as const) {
+    const functionEnv = withSettingsFile({ ...env, ...stackProvided }, readSettingsFile(join(rootDir, 'dist', name)));
+    if (name === 'callback') loadCallbackConfig(functionEnv);
+    else loadWorkerConfig(functionEnv);
+  }
+  return { port: integer(env, 'LOCAL_PORT', 9000, { min: 0, max: 65_535 }), host: env['LOCAL_HOST'] ?? '127.0.0.1' };
+}
+
+/** One line for the terminal: the variable and what it expects (never its value). */
+export function describeStartFailure(error: unknown, settings: LocalSettings | undefined): string {
+  if (error instanceof ConfigError) {
+    return `设置有误 / invalid setting: ${error.variable} ${error.expectation.zh} (${error.expectation.en})。请修改 .env 或 settings.env 后重新运行 npm start。`;
+  }
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'EADDRINUSE') {
+    return `LOCAL_PORT ${settings?.port} 已被占用 / port in use: 请在 .env 中换一个端口，例如 LOCAL_PORT=${(settings?.port ?? 9000) + 1}。`;
+  }
+  if (code === 'EACCES') return `LOCAL_PORT ${settings?.port} 无权监听 / not permitted: 请使用 1024 以上的端口。`;
+  if (code === 'ENOTFOUND' || code === 'EADDRNOTAVAIL' || code === 'EAI_AGAIN') {
+    return `LOCAL_HOST 不是本机地址 / not an address of this machine: 请使用 127.0.0.1 或 0.0.0.0。`;
+  }
+  return `本地服务启动失败 / the local server could not start: ${error instanceof Error ? error.message : String(error)}`;
+}

@@ -1,0 +1,136 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { SETTINGS, type SettingScope } from '../../../shared/config/settings-registry';
+
+/**
+ * s.yaml against what Function Compute 3.0 enforces at deploy time (docs/platform-limits.md) and against the README's
+ * settings table: a deploy that FC would refuse, or a documented setting that never reaches its function, fails here.
+ */
+const ROOT = join(__dirname, '..', '..', '..');
+const spec = parse(readFileSync(join(ROOT, 's.yaml'), 'utf8')) as SYaml;
+const FUNCTIONS = { worker: spec.resources['worker'], callback: spec.resources['callback'] };
+
+interface FunctionResource {
+  actions?: { 'pre-deploy'?: Array<{ run: string }> };
+  props: { functionName: string; cpu: number; memorySize: number; diskSize: number; timeout: number; environmentVariables: Record<string, unknown> };
+}
+interface SYaml {
+  vars: Record<string, string>;
+  resources: Record<string, FunctionResource>;
+}
+
+/** The values an admin's deploy would carry: every default, plus the long ones the issue names. */
+const DEPLOYED: Record<string, string> = {
+  SYSTEM_PROMPT: '你'.repeat(1000),
+  OPENAI_API_KEY: ['a', 'b', 'c'].map((k) => `sk-proj-${k.repeat(48)}`).join(','),
+  DINGTALK_APP_KEY: 'dingabcdefghijklmnop',
+  DINGTALK_APP_SECRET: 'x'.repeat(64),
+  OSS_BUCKET: 'my-company-dingtalk-history',
+  DEPLOY_ROLE_ARN: 'acs:ram::1234567890123456:role/dingtalk-llm-fc',
+};
+
+/** Resolves the Serverless Devs expressions s.yaml uses; any other form fails, so the test cannot skip one. */
+function resolve(value: unknown): string {
+  const text = String(value);
+  return text.replace(/\$\{([^}]+)\}/g, (_, expression: string) => {
+    const env = /^env\('([A-Z0-9_]+)'(?:,\s*'([^']*)')?\)$/.exec(expression);
+    if (env) {
+      const [, name = '', fallback] = env;
+      const deployed = DEPLOYED[name] ?? fallback;
+      if (deployed === undefined) throw new Error(`no value for required ${name}`);
+      return deployed;
+    }
+    const variable = /^vars\.(\w+)$/.exec(expression);
+    if (variable) return resolve(spec.vars[variable[1] ?? '']);
+    const ref = /^resources\.(\w+)\.props\.functionName$/.exec(expression);
+    if (ref) return resolve(spec.resources[ref[1] ?? '']?.props.functionName);
+    throw new Error(`unknown expression \${${expression}}`);
+  });
+}
+
+const deployedEnv = (resource: FunctionResource): Record<string, string> =>
+  Object.fromEntries(Object.entries(resource.props.environmentVariables).map(([key, value]) => [key, resolve(value)]));
+
+/** The stricter reading of "4 KB in total": the variables as one JSON object, in UTF-8 bytes. */
+export const envBytes = (env: Record<string, string>): number => Buffer.byteLength(JSON.stringify(env), 'utf8');
+
+describe.each(Object.entries(FUNCTIONS))('s.yaml: the %s function', (name, resource) => {
+  it('exists with a name FC accepts', () => {
+    // Assess
+    expect(resource).toBeDefined();
+    expect(resolve(resource?.props.functionName)).toMatch(/^[A-Za-z_][A-Za-z0-9_-]{0,63}$/);
+  });
+
+  it('sets no reserved (FC_*) or malformed variable names', () => {
+    // Act
+    const keys = Object.keys(resource?.props.environmentVariables ?? {});
+    // Assess
+    expect(keys.filter((key) => !/^[A-Za-z][A-Za-z0-9_]*$/.test(key) || key.startsWith('FC_'))).toEqual([]);
+  });
+
+  it('fits its variables in 4 KB with a 1,000-character Chinese prompt and three API keys', () => {
+    // Act
+    const bytes = envBytes(deployedEnv(resource as FunctionResource));
+    // Assess
+    expect(bytes).toBeLessThanOrEqual(4096);
+  });
+
+  it('asks for cpu, memory, disk and timeout within FC 3.0 rules', () => {
+    // Prepare
+    const { cpu, memorySize, diskSize, timeout } = (resource as FunctionResource).props;
+    // Assess
+    expect(Math.abs(cpu / 0.05 - Math.round(cpu / 0.05))).toBeLessThan(1e-9);
+    expect(cpu).toBeGreaterThanOrEqual(0.05);
+    expect(cpu).toBeLessThanOrEqual(16);
+    expect(memorySize % 64).toBe(0);
+    expect(memorySize).toBeGreaterThanOrEqual(128);
+    expect(memorySize).toBeLessThanOrEqual(32 * 1024);
+    const gb = memorySize / 1024;
+    expect(gb / cpu).toBeGreaterThanOrEqual(1);
+    expect(gb / cpu).toBeLessThanOrEqual(4);
+    expect([512, 10240]).toContain(diskSize);
+    expect(timeout).toBeGreaterThanOrEqual(1);
+    expect(timeout).toBeLessThanOrEqual(86_400);
+  });
+
+  it('builds before it deploys, so deploying it alone is never stale', () => {
+    // Assess
+    const steps = resource?.actions?.['pre-deploy']?.map((step) => step.run) ?? [];
+    expect(steps.some((run) => /npm (ci|install)\b/.test(run) && /npm run build\b/.test(run))).toBe(true);
+  });
+
+  it('passes every setting of this function that is given as an environment variable, and no unknown one', () => {
+    // Prepare
+    const keys = new Set(Object.keys(resource?.props.environmentVariables ?? {}));
+    const expected = Object.entries(SETTINGS)
+      .filter(([, info]) => info.source === 'env' && (info.scope === name || info.scope === 'both'))
+      .map(([setting]) => setting);
+    // Assess
+    expect(expected.filter((setting) => !keys.has(setting))).toEqual([]);
+    expect([...keys].filter((key) => key !== 'NODE_OPTIONS' && !expected.includes(key))).toEqual([]);
+  });
+});
+
+describe('README settings table', () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const section = readme.split(/^## 配置 · Configuration$/m)[1]?.split(/^## /m)[0] ?? '';
+  const rows = section.split('\n').filter((line) => /^\| `[A-Z]/.test(line));
+  const documented = new Map<string, { scope: SettingScope; file: boolean }>();
+  for (const row of rows) {
+    const [names = '', where = ''] = row.split('|').slice(1).map((cell) => cell.trim());
+    const scope = (['both', 'callback', 'worker', 'deploy', 'local'] as const).find((word) => where.includes(word));
+    for (const match of names.matchAll(/`([A-Z][A-Z0-9_]*)`/g)) {
+      documented.set(match[1] ?? '', { scope: scope ?? ('?' as SettingScope), file: where.includes('settings.env') });
+    }
+  }
+
+  it('documents exactly the settings the product reads, each for the function that reads it', () => {
+    // Act
+    const fromRegistry = Object.fromEntries(
+      Object.entries(SETTINGS).map(([name, info]) => [name, { scope: info.scope, file: info.source === 'file' }]),
+    );
+    // Assess
+    expect(Object.fromEntries(documented)).toEqual(fromRegistry);
+  });
+});
