@@ -59,6 +59,7 @@ export const handler = createWorkerHandler({
   model: config.model && createOpenAiChatModel({ ...config.model, logger }),
   replier: createReplier({
     ...dingtalkApi,
+    webhookHosts: config.webhookHosts,
     logger,
     split: { maxChars: config.reply.maxChars },
   }),
