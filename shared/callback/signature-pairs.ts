@@ -20,7 +20,8 @@ export const PAIR_WINDOW_MS = 10_000;
 /** Genuine messages sharing one millisecond are a handful; more under one pair is someone replaying it. */
 const MAX_MESSAGES_PER_PAIR = 20;
 const MAX_OBJECT_BYTES = 8 * 1024;
-const MAX_ROUNDS = 3;
+/** Each lost race means another message was appended, so the cap on messages also bounds the retries. */
+const MAX_ROUNDS = MAX_MESSAGES_PER_PAIR + 1;
 const CONTENT_TYPE = 'application/x-ndjson';
 
 export interface PairSighting {

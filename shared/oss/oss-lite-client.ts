@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Agent } from 'node:http';
 import { isIP } from 'node:net';
 import { StorageError } from '../errors';
@@ -89,7 +90,10 @@ export function createOssLiteClient(options: OssLiteOptions): OssLiteClient {
 
   return {
     async append(key, data, position, contentType) {
-      const reply = await call('POST', key, { append: '', position: String(position) }, data, { 'content-type': contentType }, ERROR_BODY_BYTES);
+      // Content-MD5 as ali-oss sends it: OSS refuses a body damaged on the way instead of appending it.
+      const md5 = createHash('md5').update(data).digest('base64');
+      const headers = { 'content-type': contentType, 'content-md5': md5 };
+      const reply = await call('POST', key, { append: '', position: String(position) }, data, headers, ERROR_BODY_BYTES);
       const nextPosition = Number(reply.headers['x-oss-next-append-position']);
       if (reply.status === 200 && Number.isSafeInteger(nextPosition)) return { kind: 'appended', nextPosition };
       const code = ossErrorCode(reply);
