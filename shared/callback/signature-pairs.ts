@@ -15,6 +15,8 @@ import type { OssLiteClient } from '../oss/oss-lite-client';
  *   `windowMs` of the first sighting (two messages DingTalk signed in the same millisecond share a pair) and is
  *   appended so that its own redelivery is recognised later.
  * Objects are removed by an OSS lifecycle rule on the prefix (one day), long after DingTalk's one-hour window.
+ * When OSS cannot be asked, this fails closed (StorageError → 503, as for a failed invocation): accepting would reopen
+ * the replay for as long as OSS is down, while a 503 costs a genuine message at most DingTalk's retry.
  */
 export const PAIR_WINDOW_MS = 10_000;
 /** Genuine messages sharing one millisecond are a handful; more under one pair is someone replaying it. */
