@@ -23,14 +23,23 @@ export function post(agent: Agent, url: URL, body: Buffer, headers: Record<strin
   });
 }
 
-/** `total` POSTs from CONCURRENCY clients on keep-alive connections: requests per second and latency p99. */
-export async function load(url: URL, body: Buffer, headers: Record<string, string>, total: number) {
+export interface LoadRequest {
+  body: Buffer;
+  headers: Record<string, string>;
+}
+
+/**
+ * `total` POSTs from CONCURRENCY clients on keep-alive connections: requests per second and latency p99. `next`
+ * builds each request (a fresh message and signature, as DingTalk sends them), outside the timed span.
+ */
+export async function load(url: URL, next: () => LoadRequest, total: number) {
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const latencies: number[] = [];
   let sent = 0;
   const client = async (): Promise<void> => {
     while (sent < total) {
       sent += 1;
+      const { body, headers } = next();
       const start = process.hrtime.bigint();
       const status = await post(agent, url, body, headers);
       if (status !== 200) throw new Error(`${url.href} answered ${status}`);

@@ -42,6 +42,8 @@ export async function startWorkerStack(): Promise<WorkerStack> {
     DINGTALK_APP_KEY: FAKE_APP_KEY,
     DINGTALK_APP_SECRET: FAKE_APP_SECRET,
     DINGTALK_API_BASE: dingtalk.url,
+    // The fake DingTalk serves the session webhooks; the worker posts only to listed hosts.
+    DINGTALK_WEBHOOK_HOSTS: new URL(dingtalk.url).host,
     OPENAI_API_KEY: 'sk-bench-000000000000',
     OPENAI_BASE_URL: openai.baseURL,
     OPENAI_MODEL: 'fake-model',

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline/promises';
-import { buildTextCallback, signedHeaders } from './dingtalk-callback';
+import { buildTextCallback, chatReceiverPort, signedHeaders } from './dingtalk-callback';
 import { localEnvironment, projectRoot } from './local-env';
 
 /**
@@ -28,7 +28,15 @@ async function main(): Promise<void> {
       notify?.();
     });
   });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  // A fixed port (LOCAL_CHAT_PORT, 9001 by default): the local stack lets session webhooks point at it and nowhere else.
+  const port = chatReceiverPort(env);
+  try {
+    await new Promise<void>((resolve, reject) => receiver.once('error', reject).listen(port, '127.0.0.1', resolve));
+  } catch (error) {
+    console.error(`无法监听回复端口 / cannot listen on 127.0.0.1:${port} (LOCAL_CHAT_PORT): ${(error as Error).message}`);
+    process.exitCode = 1;
+    return;
+  }
   const webhook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/robot/sendBySession?session=${randomUUID()}`;
 
   const ask = async (question: string): Promise<void> => {

@@ -34,6 +34,10 @@ export function buildTextCallback(options: CallbackOptions): Record<string, unkn
   };
 }
 
+/** Where `npm run chat` receives the robot's session-webhook replies; the local stack allows this host. */
+export const chatReceiverPort = (env: Readonly<Record<string, string | undefined>>): number => Number(env['LOCAL_CHAT_PORT'] ?? 9001);
+export const chatReceiverHost = (env: Readonly<Record<string, string | undefined>>): string => `127.0.0.1:${chatReceiverPort(env)}`;
+
 /** The headers DingTalk signs a callback with: HMAC-SHA256 of `timestamp\nappSecret`, keyed by the app secret. */
 export function signedHeaders(appSecret: string, nowMs: number = Date.now()): Record<string, string> {
   const timestamp = String(nowMs);

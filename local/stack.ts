@@ -7,6 +7,9 @@ import { createFunctionHost, type InvocationResult } from './fc/function-host';
 import { createHttpTrigger } from './fc/http-trigger';
 import { createInvokeApi } from './fc/invoke-api';
 import { startOssServer } from './oss/oss-server';
+import { chatReceiverHost } from './dingtalk-callback';
+import { DEFAULT_WEBHOOK_HOSTS, WEBHOOK_HOSTS_VARIABLE } from '../shared/dingtalk/webhook-hosts';
+import { list } from '../shared/config/env';
 
 export const CALLBACK_FUNCTION = 'dingtalk-llm-callback';
 export const WORKER_FUNCTION = 'dingtalk-llm-worker';
@@ -24,6 +27,11 @@ export interface LocalStackOptions {
   dataDir?: string;
   /** `discardAsync`: asynchronous invocations are accepted (202) and counted but never run (for benchmarks). */
   worker?: { timeoutSeconds?: number; maxRetries?: number; retryDelayMs?: number; discardAsync?: boolean };
+  /**
+   * Where the local session webhooks are received (`host:port`), added to DINGTALK_WEBHOOK_HOSTS for both functions;
+   * by default the receiver of `npm run chat`.
+   */
+  webhookHosts?: string[];
   /** Receives both functions' log output; printed to this process's console when absent. */
   onOutput?: (text: string) => void;
   onWorkerResult?: (entry: { requestId: string; attempt: number; result: InvocationResult; willRetry: boolean }) => void;
@@ -56,6 +64,11 @@ export async function startLocalStack(options: LocalStackOptions) {
   const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
 
   const dist = join(options.rootDir, 'dist');
+  const webhookHosts = [...new Set([
+    ...list(options.env, WEBHOOK_HOSTS_VARIABLE, DEFAULT_WEBHOOK_HOSTS),
+    ...(options.webhookHosts ?? [chatReceiverHost(options.env)]),
+  ])].join(',');
+  const ossEnv = { OSS_ENDPOINT: oss.url, OSS_BUCKET: bucket, OSS_REGION: REGION, OSS_INTERNAL: 'false' };
   const shared = {
     credentials,
     region: REGION,
@@ -67,7 +80,7 @@ export async function startLocalStack(options: LocalStackOptions) {
     ...shared,
     name: CALLBACK_FUNCTION,
     bundle: join(dist, 'callback', 'index.js'),
-    env: { ...options.env, FC_ENDPOINT: url, WORKER_FUNCTION_NAME: WORKER_FUNCTION },
+    env: { ...options.env, ...ossEnv, [WEBHOOK_HOSTS_VARIABLE]: webhookHosts, WORKER_INVOKE_ENDPOINT: url, WORKER_FUNCTION_NAME: WORKER_FUNCTION },
     timeoutSeconds: 10,
     memoryMb: 128,
   });
@@ -76,7 +89,7 @@ export async function startLocalStack(options: LocalStackOptions) {
     ...shared,
     name: WORKER_FUNCTION,
     bundle: join(dist, 'worker', 'index.js'),
-    env: { ...options.env, OSS_ENDPOINT: oss.url, OSS_BUCKET: bucket, OSS_REGION: REGION, OSS_INTERNAL: 'false' },
+    env: { ...options.env, ...ossEnv, [WEBHOOK_HOSTS_VARIABLE]: webhookHosts },
     timeoutSeconds: workerTimeout,
     memoryMb: 256,
   });
@@ -87,9 +100,13 @@ export async function startLocalStack(options: LocalStackOptions) {
     ...(options.worker?.discardAsync ? { discard: true } : {}),
     ...(options.onWorkerResult ? { onResult: options.onWorkerResult } : {}),
   });
+  // Tests hold back the next 202s to stand for an answer that arrives after the callback's invoke timeout.
+  const lateAccepts: number[] = [];
   const invokeApi = createInvokeApi({
     credentials: [credentials],
     functions: [WORKER_FUNCTION],
+    asyncTask: true,
+    acceptDelayMs: () => lateAccepts.shift() ?? 0,
     onInvoke: async (call) => {
       if (call.async) {
         queue.submit(call.body, call.requestId);
@@ -114,7 +131,11 @@ export async function startLocalStack(options: LocalStackOptions) {
     await Promise.all([callback.close(), worker.close(), oss.close()]);
   }
 
-  return { url, oss, bucket, credentials, drain: queue.drain, asyncAccepted: queue.accepted, crashWorker: worker.crashBusyInstances, close };
+  const delayNextAccepts = (times: number, delayMs: number): void => {
+    for (let index = 0; index < times; index += 1) lateAccepts.push(delayMs);
+  };
+
+  return { url, oss, bucket, credentials, drain: queue.drain, asyncAccepted: queue.accepted, crashWorker: worker.crashBusyInstances, delayNextAccepts, close };
 }
 
 export type LocalStack = Awaited<ReturnType<typeof startLocalStack>>;

@@ -9,6 +9,10 @@ export type ErrorCode =
   | 'PAYLOAD_TOO_LARGE'
   | 'PAYLOAD_INVALID'
   | 'SIGNATURE_INVALID'
+  | 'SIGNATURE_REUSED'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'CALLBACK_IMPLAUSIBLE'
+  | 'WEBHOOK_HOST_REFUSED'
   | 'INVOKE_FAILED'
   | ModelErrorCode
   | 'STORAGE_FAILED'
@@ -65,6 +69,36 @@ export class PayloadParseError extends BotError {
 export class SignatureVerificationError extends BotError {
   constructor(reason: 'missing' | 'stale' | 'mismatch') {
     super('SIGNATURE_INVALID', `signature ${reason}`);
+  }
+}
+
+/**
+ * A (timestamp, sign) pair that already carried another message: DingTalk's signature covers the timestamp only, so
+ * a pair authorizes only the message(s) it was first seen with.
+ */
+export class SignatureReusedError extends BotError {
+  constructor(reason: string) {
+    super('SIGNATURE_REUSED', `signature already used: ${reason}`);
+  }
+}
+
+export class UnsupportedMediaTypeError extends BotError {
+  constructor() {
+    super('UNSUPPORTED_MEDIA_TYPE', 'content-type must be application/json');
+  }
+}
+
+/** A signed callback whose fields cannot belong to that signature (times far from it, another robot's code). */
+export class ImplausibleCallbackError extends BotError {
+  constructor(field: string, problem: string) {
+    super('CALLBACK_IMPLAUSIBLE', `${field} ${problem}`);
+  }
+}
+
+/** A session webhook that is not on DINGTALK_WEBHOOK_HOSTS: replies go to DingTalk only. */
+export class WebhookHostError extends BotError {
+  constructor() {
+    super('WEBHOOK_HOST_REFUSED', 'sessionWebhook is not a DingTalk webhook host');
   }
 }
 

@@ -9,6 +9,7 @@ import { createCardClient } from '../../shared/dingtalk/card-client';
 import { createMessageFiles } from '../../shared/dingtalk/message-files';
 import { createReplier } from '../../shared/dingtalk/replier';
 import { createSessionWebhookSender } from '../../shared/dingtalk/session-webhook';
+import { DEFAULT_WEBHOOK_HOSTS, parseWebhookHosts, webhookHostsSetting } from '../../shared/dingtalk/webhook-hosts';
 import { ConfigError } from '../../shared/errors';
 import { createConversationHistory } from '../../shared/history/conversation-history';
 import { createOssAppendLog } from '../../shared/history/oss-append-log';
@@ -39,10 +40,19 @@ function wire() {
     if (!(error instanceof ConfigError)) throw error;
     return createMisconfiguredWorker({
       error,
-      webhook: createSessionWebhookSender({ http }),
+      // The list itself may be the broken setting: then only DingTalk's own webhook host is trusted.
+      webhook: createSessionWebhookSender({ http, allowedHosts: fallbackWebhookHosts() }),
       logger: logger('info', [env['DINGTALK_APP_SECRET'] ?? '', ...list(env, 'OPENAI_API_KEY', [])]),
       runsLocally: env['LOCAL_STACK'] === 'true',
     });
+  }
+}
+
+function fallbackWebhookHosts() {
+  try {
+    return webhookHostsSetting(env);
+  } catch {
+    return parseWebhookHosts(DEFAULT_WEBHOOK_HOSTS);
   }
 }
 
@@ -80,7 +90,7 @@ function wireWorker(config: Readonly<WorkerConfig>) {
         tailBytes: config.history.tailBytes,
       }),
     model: config.model && createOpenAiChatModel({ ...config.model, logger: log }),
-    replier: createReplier({ ...dingtalkApi, logger: log, split: { maxChars: config.reply.maxChars } }),
+    replier: createReplier({ ...dingtalkApi, webhookHosts: config.webhookHosts, logger: log, split: { maxChars: config.reply.maxChars } }),
     // The gate outlives invocations on purpose: after a card failure this instance uses markdown for a while.
     cards: config.card && {
       client: createCardClient({ ...dingtalkApi, templateId: config.card.templateId, contentKey: config.card.contentKey }),

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody } from '../read-body';
@@ -21,7 +22,9 @@ export function createHttpTrigger(host: FunctionHost, accountId: string) {
       const value = request.rawHeaders[index + 1] as string;
       headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
     }
-    const isText = /json|text|xml|form/.test(request.headers['content-type'] ?? 'text');
+    // Text goes as a string, anything else (and text that is not valid UTF-8, which a string would silently alter)
+    // as base64, so the handler sees the bytes that were sent.
+    const isText = /json|text|xml|form/.test(request.headers['content-type'] ?? 'text') && isUtf8(body);
     const requestId = `1-${randomUUID()}`;
     const event = {
       version: 'v1',

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody } from '../read-body';
 import { verifyAcs3Request } from '../../shared/fc/acs3-signer';
 import type { FcCredentials } from '../../shared/fc/context';
+import { TASK_ID_PATTERN } from '../../shared/fc/fc-invoker';
 
 /**
  * A local stand-in for FC 3.0's InvokeFunction endpoint, strict where the real one is: ACS3 signature, STS token,
@@ -14,6 +15,11 @@ export const ASYNC_PAYLOAD_LIMIT_BYTES = 128 * 1024;
 export const SYNC_PAYLOAD_LIMIT_BYTES = 32 * 1024 * 1024;
 /** FC's error-code table lists EntityTooLarge as a 400, not a 413. */
 export const ENTITY_TOO_LARGE_STATUS = 400;
+/**
+ * FC documents that a repeated x-fc-async-task-id is "rejected … and an error 409 is returned" in task mode, but not
+ * the error code; this one is assumed. Clients must go by the status.
+ */
+export const DUPLICATE_TASK_CODE = 'TaskAlreadyExists';
 
 export interface InvokeCall {
   functionName: string;
@@ -21,6 +27,7 @@ export interface InvokeCall {
   async: boolean;
   body: Buffer;
   requestId: string;
+  taskId?: string;
 }
 
 export interface InvokeApiOptions {
@@ -31,6 +38,16 @@ export interface InvokeApiOptions {
   requestId?: () => string;
   /** An async invocation runs after its 202 went out, so its failure has nowhere else to go. */
   onAsyncError?: (error: unknown, call: InvokeCall) => void;
+  /**
+   * FC's task mode (s.yaml `asyncInvokeConfig.asyncTask: true`): x-fc-async-task-id is remembered and a second
+   * submission with the same id is refused with 409 before anything runs.
+   */
+  asyncTask?: boolean;
+  /**
+   * For tests: how long to hold back the 202 of an accepted async invocation (already queued by then), to stand for
+   * an answer lost or late on the way back, after the caller's timeout.
+   */
+  acceptDelayMs?: (call: InvokeCall) => number;
 }
 
 /** Returns false, without touching the response, when the path is not under FC's function API. */
@@ -45,6 +62,7 @@ export function createInvokeApi(options: InvokeApiOptions): InvokeApiHandler {
   const onAsyncError = options.onAsyncError ?? ((error) => console.error('async invocation failed:', error));
   const findCredentials = (id: string) => options.credentials.find((c) => c.accessKeyId === id);
   const known = new Set(options.functions);
+  const submittedTasks = new Set<string>();
 
   async function handle(req: IncomingMessage, res: ServerResponse, path: string, rawQuery: string): Promise<void> {
     const requestId = newRequestId();
@@ -70,11 +88,22 @@ export function createInvokeApi(options: InvokeApiOptions): InvokeApiHandler {
     const async = type === 'async' || type === 'task';
     if (async && body.length > ASYNC_PAYLOAD_LIMIT_BYTES) return tooLarge(ASYNC_PAYLOAD_LIMIT_BYTES);
     const qualifier = query['qualifier'];
-    const call: InvokeCall = { functionName, async, body, requestId, ...(qualifier ? { qualifier } : {}) };
+    const taskHeader = req.headers['x-fc-async-task-id'];
+    const taskId = async && options.asyncTask && typeof taskHeader === 'string' ? taskHeader : undefined;
+    if (taskId !== undefined && !TASK_ID_PATTERN.test(taskId)) return fail(400, 'InvalidArgument', 'x-fc-async-task-id is invalid');
+    const taskKey = `${functionName}:${qualifier ?? 'LATEST'}:${taskId}`;
+    if (taskId !== undefined && submittedTasks.has(taskKey)) {
+      return fail(409, DUPLICATE_TASK_CODE, `async task '${taskId}' already exists`);
+    }
+    const call: InvokeCall = { functionName, async, body, requestId, ...(qualifier ? { qualifier } : {}), ...(taskId ? { taskId } : {}) };
     if (async) {
+      if (taskId !== undefined) submittedTasks.add(taskKey);
       // Started before the 202 is written, as FC has queued the event by then; awaited by nobody, as with FC.
       new Promise((resolve) => resolve(options.onInvoke(call))).catch((error: unknown) => onAsyncError(error, call));
-      res.writeHead(202, { 'x-fc-request-id': requestId, 'content-length': '0' }).end();
+      const delay = options.acceptDelayMs?.(call) ?? 0;
+      if (delay > 0) await holdBack(res, delay);
+      if (res.destroyed) return;
+      res.writeHead(202, { 'x-fc-request-id': requestId, 'content-length': '0', ...(taskId ? { 'x-fc-async-task-id': taskId } : {}) }).end();
       return;
     }
     const result = await options.onInvoke(call);
@@ -94,6 +123,17 @@ export function createInvokeApi(options: InvokeApiOptions): InvokeApiHandler {
     });
     return true;
   };
+}
+
+/** Waits `delayMs`, or less when the caller has already given up and closed the connection. */
+function holdBack(res: ServerResponse, delayMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, delayMs);
+    res.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 function sendError(res: ServerResponse, requestId: string, status: number, code: string, message: string): void {

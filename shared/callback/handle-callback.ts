@@ -1,29 +1,38 @@
+import { createHash } from 'node:crypto';
 import { verifyDingTalkSignature } from '../dingtalk/verify-signature';
-import { DingTalkCallbackSchema, type WorkerEventInput } from '../dingtalk/schema';
-import { asBotError } from '../errors';
+import { DingTalkCallbackSchema, type DingTalkMessage, type WorkerEventInput } from '../dingtalk/schema';
+import { isAllowedWebhook, type WebhookHostList } from '../dingtalk/webhook-hosts';
+import { UnsupportedMediaTypeError, WebhookHostError, asBotError } from '../errors';
 import type { FcContext } from '../fc/context';
-import { jsonResponse, requireMethod, toHttpRequest, type HttpResponse } from '../fc/http-event';
+import type { InvokeOptions, InvokeOutcome } from '../fc/fc-invoker';
+import { jsonResponse, requireMethod, toHttpRequest, type HttpRequest, type HttpResponse } from '../fc/http-event';
 import { errorToHttpResponse, isClientError } from '../fc/http-response';
 import { withLogFields, type Logger } from '../logging/logger';
-import { parseJson, parseWith } from '../validation/parse';
+import { decodeUtf8, parseJson, parseWith } from '../validation/parse';
+import { checkPlausible } from './plausibility';
+import { messageDigest, type SignaturePairGuard } from './signature-pairs';
 
 export interface AsyncInvoker {
-  invokeAsync(payload: string): Promise<{ requestId: string }>;
+  invokeAsync(payload: string, options: InvokeOptions): Promise<InvokeOutcome>;
 }
 
 export interface CallbackDependencies {
+  appKey: string;
   appSecret: string;
   maxBodyBytes: number;
+  webhookHosts: WebhookHostList;
   /** Built per invocation: the FC role's credentials arrive in each invocation's context. */
   createInvoker: (context: FcContext) => AsyncInvoker;
+  createPairGuard: (context: FcContext) => SignaturePairGuard;
   logger: Logger;
   now: () => number;
   newDeliveryId: () => string;
 }
 
 /**
- * The HTTP trigger's whole job: check the DingTalk callback (size, method, signature, schema), hand it to the worker
- * with an asynchronous invocation, answer 200 {}. A request that fails any check never reaches the worker.
+ * The HTTP trigger's whole job: check the DingTalk callback (size, method, content type, signature, encoding, schema,
+ * plausibility against the signature, webhook host, one message per signature), hand it to the worker with an
+ * asynchronous invocation, answer 200 {}. A request that fails any check never reaches the worker.
  */
 export function createCallbackHandler(deps: CallbackDependencies) {
   return (event: Buffer, context: FcContext): Promise<HttpResponse> =>
@@ -35,21 +44,25 @@ export function createCallbackHandler(deps: CallbackDependencies) {
       const request = toHttpRequest(event, deps.maxBodyBytes);
       if (request.method === 'GET' || request.method === 'HEAD') return jsonResponse(200, { status: 'ok' });
       requireMethod(request, 'POST');
-      verifyDingTalkSignature({
-        appSecret: deps.appSecret,
-        timestamp: request.headers['timestamp'],
-        sign: request.headers['sign'],
-        nowMs: deps.now(),
-      });
-      const message = parseWith(DingTalkCallbackSchema, parseJson(request.body.toString('utf8')));
+      requireJson(request);
+      const { timestamp = '', sign = '' } = request.headers;
+      verifyDingTalkSignature({ appSecret: deps.appSecret, timestamp, sign, nowMs: deps.now() });
+      const message = parseWith(DingTalkCallbackSchema, parseJson(decodeUtf8(request.body, 'body')));
+      checkPlausible(message, Number(timestamp), deps.appKey);
+      if (!isAllowedWebhook(message.sessionWebhook, deps.webhookHosts)) throw new WebhookHostError();
+      const canonical = JSON.stringify(message);
+      const admission = await deps.createPairGuard(context).admit({ timestamp, sign, msgId: message.msgId, digest: messageDigest(canonical) });
       const payload: WorkerEventInput = { deliveryId: deps.newDeliveryId(), receivedAt: deps.now(), message };
-      const invocation = await deps.createInvoker(context).invokeAsync(JSON.stringify(payload));
-      log.info('callback accepted', {
-        msgId: message.msgId,
-        msgtype: message.msgtype,
-        conversationType: message.conversationType,
+      const taskId = workerTaskId(deps.appKey, message.msgId);
+      const invocation = await deps.createInvoker(context).invokeAsync(JSON.stringify(payload), { taskId });
+      log.info(invocation.duplicate ? 'callback already handed over' : 'callback accepted', {
+        ...describe(message),
         deliveryId: payload.deliveryId,
+        signature_pair: admission,
         worker_request_id: invocation.requestId,
+        invoke_attempts: invocation.attempts,
+        // 409 on our own retry: the first submission landed and its answer was lost; otherwise a redelivery.
+        ...(invocation.duplicate ? { duplicate_of: invocation.attempts > 1 ? 'our first attempt' : 'an earlier delivery' } : {}),
       });
       return jsonResponse(200, {});
     } catch (error) {
@@ -59,4 +72,28 @@ export function createCallbackHandler(deps: CallbackDependencies) {
       return errorToHttpResponse(botError);
     }
   }
+}
+
+const describe = (message: DingTalkMessage) => ({
+  msgId: message.msgId,
+  msgtype: message.msgtype,
+  conversationType: message.conversationType,
+});
+
+/**
+ * FC task id for one DingTalk message: the same for the invoker's own retry and for a DingTalk redelivery, so FC
+ * runs the worker once. Hashed, since FC allows only [A-Za-z0-9_-] and msgIds carry '=' and '+'.
+ */
+export function workerTaskId(appKey: string, msgId: string): string {
+  return `dt_${createHash('sha256').update(`${appKey}\n${msgId}`).digest('base64url')}`;
+}
+
+/** A declared Content-Type must be JSON in UTF-8; DingTalk sends `application/json; charset=utf-8`. */
+function requireJson(request: HttpRequest): void {
+  const declared = request.headers['content-type'];
+  if (declared === undefined) return;
+  const [type = '', ...parameters] = declared.split(';').map((part) => part.trim().toLowerCase());
+  const json = type === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(type);
+  const charset = parameters.find((parameter) => parameter.startsWith('charset='))?.slice('charset='.length).replace(/"/g, '');
+  if (!json || (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')) throw new UnsupportedMediaTypeError();
 }

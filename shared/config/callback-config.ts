@@ -1,26 +1,38 @@
+import { webhookHostsSetting, type WebhookHostList } from '../dingtalk/webhook-hosts';
 import { integer, logLevel, optionalString, optionalUrl, requiredString, type Env, type LogLevelSetting } from './env';
+import { normalizePrefix, ossSettings, type OssSettings } from './oss-config';
 
 export interface CallbackConfig {
+  appKey: string;
   appSecret: string;
   workerFunctionName: string;
   workerQualifier: string | undefined;
   /** Overrides the invoke endpoint built from the FC context (https://<accountId>.<region>.fc.aliyuncs.com). */
-  fcEndpoint: string | undefined;
+  invokeEndpoint: string | undefined;
   maxBodyBytes: number;
   invokeTimeoutMs: number;
+  webhookHosts: WebhookHostList;
+  /** Where each (timestamp, sign) pair's record lives; an OSS lifecycle rule on it removes them after a day. */
+  oss: OssSettings;
+  signaturePrefix: string;
   logLevel: LogLevelSetting;
 }
 
 /** Read once at cold start; a bad value throws ConfigError naming the variable. */
 export function loadCallbackConfig(env: Env): Readonly<CallbackConfig> {
   return Object.freeze({
+    appKey: requiredString(env, 'DINGTALK_APP_KEY'),
     appSecret: requiredString(env, 'DINGTALK_APP_SECRET'),
     workerFunctionName: optionalString(env, 'WORKER_FUNCTION_NAME', 'dingtalk-llm-worker'),
     workerQualifier: optionalString(env, 'WORKER_QUALIFIER'),
-    fcEndpoint: optionalUrl(env, 'FC_ENDPOINT'),
+    invokeEndpoint: optionalUrl(env, 'WORKER_INVOKE_ENDPOINT'),
     // FC accepts at most 128 KB for an async invocation; DingTalk text messages are far smaller.
     maxBodyBytes: integer(env, 'CALLBACK_MAX_BODY_BYTES', 64 * 1024, { min: 1024, max: 120 * 1024 }),
     invokeTimeoutMs: integer(env, 'INVOKE_TIMEOUT_MS', 3000, { min: 100, max: 9000 }),
+    webhookHosts: webhookHostsSetting(env),
+    // DingTalk gives up on a callback after ~10 s, so the callback's OSS budget is far shorter than the worker's.
+    oss: ossSettings(env, 2000, 9000),
+    signaturePrefix: normalizePrefix(optionalString(env, 'SIGNATURE_PREFIX', 'dingtalk-llm/signatures/')),
     logLevel: logLevel(env),
   });
 }

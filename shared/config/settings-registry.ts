@@ -58,6 +58,7 @@ export const SETTINGS: Readonly<Record<string, SettingInfo>> = {
   WORKER_QUALIFIER: env('callback'),
   WORKER_INVOKE_ENDPOINT: env('callback'),
   CALLBACK_MAX_BODY_BYTES: env('callback'),
+  SIGNATURE_PREFIX: env('callback'),
   INVOKE_TIMEOUT_MS: env('callback'),
   LOG_LEVEL: env('both'),
   DEPLOY_REGION: env('deploy'),
@@ -68,6 +69,7 @@ export const SETTINGS: Readonly<Record<string, SettingInfo>> = {
   LOCAL_HOST: env('local'),
   LOCAL_DATA_DIR: env('local'),
   CHAT_TARGET_URL: env('local'),
+  LOCAL_CHAT_PORT: env('local'),
   LOCAL_STACK: env('local'),
 };
 

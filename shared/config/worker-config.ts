@@ -1,11 +1,15 @@
+import { webhookHostsSetting, type WebhookHostList } from '../dingtalk/webhook-hosts';
 import { boolean, integer, list, logLevel, optionalNumber, optionalString, optionalUrl, requiredString } from './env';
 import type { Env, LogLevelSetting } from './env';
+import { normalizePrefix, ossSettings, type OssSettings } from './oss-config';
 
 export const DEFAULT_SYSTEM_PROMPT =
   '你是钉钉里的智能助手。请用简体中文回答（除非用户使用其他语言），回答准确、简洁，必要时使用 Markdown。';
 
 export interface WorkerConfig {
   dingtalk: { appKey: string; appSecret: string; apiBase: string };
+  /** Checked again before each session-webhook post, whatever the callback let through. */
+  webhookHosts: WebhookHostList;
   /** Undefined when no key is set: the robot then answers with a setup hint instead of failing. */
   model:
     | { apiKeys: string[]; baseURL: string; model: string; temperature?: number; maxTokens?: number; timeoutMs: number }
@@ -17,7 +21,7 @@ export interface WorkerConfig {
   showReasoning: boolean;
   imageMaxBytes: number;
   systemPrompt: string;
-  oss: { bucket: string; region: string; endpoint: string | undefined; internal: boolean; timeoutMs: number };
+  oss: OssSettings;
   history: { prefix: string; tailBytes: number; tokenBudget: number; sessionTimeoutMs: number; groupShared: boolean };
   commands: { reset: string[]; help: string[] };
   reply: { maxChars: number };
@@ -41,6 +45,7 @@ export function loadWorkerConfig(env: Env): Readonly<WorkerConfig> {
       appSecret: requiredString(env, 'DINGTALK_APP_SECRET'),
       apiBase: optionalUrl(env, 'DINGTALK_API_BASE', 'https://api.dingtalk.com') as string,
     },
+    webhookHosts: webhookHostsSetting(env),
     model:
       apiKeys.length === 0
         ? undefined
@@ -69,14 +74,7 @@ export function loadWorkerConfig(env: Env): Readonly<WorkerConfig> {
     showReasoning: boolean(env, 'SHOW_REASONING', false),
     imageMaxBytes: integer(env, 'IMAGE_MAX_BYTES', 8 * 1024 * 1024, { min: 1024, max: 20 * 1024 * 1024 }),
     systemPrompt: optionalString(env, 'SYSTEM_PROMPT', DEFAULT_SYSTEM_PROMPT),
-    oss: {
-      bucket: requiredString(env, 'OSS_BUCKET'),
-      // FC sets FC_REGION in every function: a bucket in the function's own region needs no setting.
-      region: optionalString(env, 'OSS_REGION') ?? optionalString(env, 'FC_REGION') ?? requiredString(env, 'OSS_REGION'),
-      endpoint: optionalUrl(env, 'OSS_ENDPOINT'),
-      internal: boolean(env, 'OSS_INTERNAL', true),
-      timeoutMs: integer(env, 'OSS_TIMEOUT_MS', 10_000, { min: 500, max: 60_000 }),
-    },
+    oss: ossSettings(env, 10_000, 60_000),
     history: {
       prefix: normalizePrefix(optionalString(env, 'HISTORY_PREFIX', 'dingtalk-llm/history/')),
       tailBytes: integer(env, 'HISTORY_TAIL_BYTES', 64 * 1024, { min: 4096, max: 4 * 1024 * 1024 }),
@@ -95,4 +93,3 @@ export function loadWorkerConfig(env: Env): Readonly<WorkerConfig> {
   });
 }
 
-const normalizePrefix = (prefix: string): string => (prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`).replace(/^\/+/, '');

@@ -5,6 +5,7 @@ import type { AccessTokenProvider } from './access-token';
 import { createOpenApiClient, type MarkdownContent } from './openapi-client';
 import { type DingTalkMessage, isGroup } from './schema';
 import { createSessionWebhookSender } from './session-webhook';
+import type { WebhookHostList } from './webhook-hosts';
 import { DEFAULT_SPLIT_LIMITS, type SplitMarkdownOptions, splitMarkdown } from './split-markdown';
 
 /**
@@ -30,6 +31,8 @@ export interface ReplierOptions {
   /** The app's AppKey, which is the robotCode of an enterprise-internal robot when the callback lacks one. */
   appKey: string;
   tokens: AccessTokenProvider;
+  /** DINGTALK_WEBHOOK_HOSTS: where a session webhook may point. */
+  webhookHosts: WebhookHostList;
   logger: Logger;
   now?: () => number;
   split?: SplitMarkdownOptions;
@@ -43,6 +46,7 @@ export function createReplier(options: ReplierOptions): Replier {
   const { logger } = options;
   const webhook = createSessionWebhookSender({
     http: options.http,
+    allowedHosts: options.webhookHosts,
     ...(options.now ? { now: options.now } : {}),
     ...(options.webhookExpiryMarginMs === undefined ? {} : { expiryMarginMs: options.webhookExpiryMarginMs }),
   });

@@ -7,11 +7,13 @@ import * as v from 'valibot';
  */
 const id = v.pipe(v.string(), v.minLength(1), v.maxLength(512));
 const optionalId = v.optional(v.pipe(v.string(), v.maxLength(512)));
+/** Milliseconds from 2000 to 2100: anything else (1e300, negative, fractional) is not a DingTalk time. */
 const epochMs = v.pipe(
   v.union([v.number(), v.pipe(v.string(), v.regex(/^\d{1,16}$/))]),
   v.transform(Number),
   v.integer(),
-  v.minValue(0),
+  v.minValue(946_684_800_000),
+  v.maxValue(4_102_444_800_000),
 );
 
 export const DingTalkCallbackSchema = v.object({

@@ -3,12 +3,14 @@ import { DingTalkApiError } from '../errors';
 import { networkReason } from '../http/network-reason';
 import { asRecord } from '../validation/as-record';
 import type { MarkdownContent } from './openapi-client';
+import { isAllowedWebhook, type WebhookHostList } from './webhook-hosts';
 
 /**
  * The callback's `sessionWebhook`: a temporary reply URL that needs no access token and is the only way to @-mention
  * in markdown. It expires (`sessionWebhookExpiredTime`, ~90 min after the message), and DingTalk reports most failures
  * as HTTP 200 with a non-zero `errcode`, so both are checked. The URL carries a session token: it never goes into an
- * error message or a log field. Facts: ../shared/brief/dingtalk.md §4a.
+ * error message or a log field. Facts: ../shared/brief/dingtalk.md §4a. It is posted only to a listed DingTalk host
+ * (DINGTALK_WEBHOOK_HOSTS) and redirects are not followed: a forged callback must not carry a conversation elsewhere.
  */
 export interface SessionWebhook {
   url: string;
@@ -25,6 +27,8 @@ export interface SessionWebhookSender {
 
 export interface SessionWebhookSenderOptions {
   http: AxiosInstance;
+  /** The hosts a webhook may point at; any other is refused before a byte is sent. */
+  allowedHosts: WebhookHostList;
   now?: () => number;
   /** Treat the webhook as expired this long before its expiry time, to cover the request's own duration. */
   expiryMarginMs?: number;
@@ -41,6 +45,7 @@ export function createSessionWebhookSender(options: SessionWebhookSenderOptions)
   return {
     isExpired,
     async send(webhook, content, atUserIds = []) {
+      if (!isAllowedWebhook(webhook.url, options.allowedHosts)) throw new DingTalkApiError('session webhook host is not allowed');
       if (isExpired(webhook)) throw new DingTalkApiError('session webhook has expired');
       const body = {
         msgtype: 'markdown',
@@ -48,7 +53,7 @@ export function createSessionWebhookSender(options: SessionWebhookSenderOptions)
         ...(atUserIds.length > 0 ? { at: { atUserIds: [...atUserIds], isAtAll: false } } : {}),
       };
       const response = await options.http
-        .post(webhook.url, body, { validateStatus: () => true })
+        .post(webhook.url, body, { validateStatus: () => true, maxRedirects: 0 })
         .catch((error: unknown) => {
           throw new DingTalkApiError(`session webhook failed: ${networkReason(error)}`);
         });

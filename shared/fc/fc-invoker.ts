@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { request as httpRequest, type Agent, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { Agent } from 'node:http';
 import { InvokeError } from '../errors';
+import { boundedRequest, type BoundedReply } from '../http/bounded-request';
 import { networkReason } from '../http/network-reason';
 import { FC_API_VERSION, formatAcsDate, signInvokeRequest } from './acs3-signer';
 import type { FcCredentials } from './context';
@@ -16,7 +16,7 @@ export interface FcInvokerOptions {
   functionName: string;
   qualifier?: string;
   credentials: FcCredentials;
-  /** Budget for the whole call, connection included. */
+  /** Budget for the whole call, connection and the one retry included. */
   timeoutMs: number;
   now?: () => Date;
   nonce?: () => string;
@@ -24,73 +24,84 @@ export interface FcInvokerOptions {
   agent?: Agent;
 }
 
-export interface FcInvoker {
-  invokeAsync(payload: string): Promise<{ requestId: string }>;
+export interface InvokeOptions {
+  /**
+   * x-fc-async-task-id (FC task mode): FC refuses a second submission of the same id with 409, so a retry or a
+   * DingTalk redelivery of one message can never run the worker twice.
+   */
+  taskId?: string;
 }
 
-interface Reply {
-  status: number;
+export interface InvokeOutcome {
   requestId: string;
-  body: string;
+  /** FC answered 409 to the task id: this event was submitted before (by our own retry or an earlier delivery). */
+  duplicate: boolean;
+  attempts: number;
+}
+
+export interface FcInvoker {
+  invokeAsync(payload: string, options?: InvokeOptions): Promise<InvokeOutcome>;
 }
 
 const MAX_BODY_BYTES = 16 * 1024;
 const MAX_ATTEMPTS = 2;
+/** FC's documented rule for x-fc-async-task-id. */
+export const TASK_ID_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]{0,127}$/;
 
 export function createFcInvoker(options: FcInvokerOptions): FcInvoker {
   const { functionName, qualifier, credentials, timeoutMs } = options;
   const now = options.now ?? (() => new Date());
   const nonce = options.nonce ?? (() => randomBytes(16).toString('hex'));
   const url = parseEndpoint(options.endpoint);
-  const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
   const path = `/${FC_API_VERSION}/functions/${encodeURIComponent(functionName)}/invocations`;
   const query: Record<string, string> = qualifier === undefined ? {} : { qualifier };
   const target = qualifier === undefined ? path : `${path}?qualifier=${encodeURIComponent(qualifier)}`;
   const describe = `InvokeFunction ${functionName}${qualifier === undefined ? '' : `:${qualifier}`}`;
 
-  function attempt(body: Buffer, signal: AbortSignal, retryStale: boolean): Promise<Reply> {
+  function attempt(body: Buffer, signal: AbortSignal, taskId: string | undefined): Promise<BoundedReply> {
+    const extra: Record<string, string> = { 'x-fc-invocation-type': 'Async', ...(taskId ? { 'x-fc-async-task-id': taskId } : {}) };
     const headers = signInvokeRequest({
-      method: 'POST', host: url.host, path, query, body, credentials, date: formatAcsDate(now()), nonce: nonce(),
-      headers: { 'x-fc-invocation-type': 'Async' },
+      method: 'POST', host: url.host, path, query, body, credentials, date: formatAcsDate(now()), nonce: nonce(), headers: extra,
     });
-    return new Promise<Reply>((resolve, reject) => {
-      const req = send(url, {
-        method: 'POST', path: target, signal, headers: { ...headers, 'content-length': String(body.length) },
-        ...(options.agent ? { agent: options.agent } : {}),
-      });
-      req.on('error', (error: NodeJS.ErrnoException) => {
-        // A kept-alive socket can die while FC freezes the instance; Node's documented remedy is to resend once.
-        if (retryStale && req.reusedSocket && error.code === 'ECONNRESET') resolve(attempt(body, signal, false));
-        else reject(error);
-      });
-      req.on('response', (res) => readReply(res).then(resolve, reject));
-      req.end(body);
+    return boundedRequest({
+      url, method: 'POST', path: target, headers, body, signal, maxBodyBytes: MAX_BODY_BYTES,
+      ...(options.agent ? { agent: options.agent } : {}),
     });
   }
 
   return {
     /**
      * One retry, inside the same time budget, for what a second try can fix: no answer, 429 or 5xx. Losing this
-     * invocation loses the user's message, and whether DingTalk redelivers in HTTP mode is unconfirmed.
+     * invocation loses the user's message, and whether DingTalk redelivers in HTTP mode is unconfirmed. With a task
+     * id the retry is safe even when the first submission did land (FC then answers 409), so a first attempt that
+     * takes more than half the budget is cut short and retried instead of waited for.
      */
-    async invokeAsync(payload) {
+    async invokeAsync(payload, { taskId } = {}) {
+      if (taskId !== undefined && !TASK_ID_PATTERN.test(taskId)) throw new InvokeError(`${describe}: invalid task id`);
       const body = Buffer.from(payload, 'utf8');
-      const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(), timeoutMs);
+      const budget = new AbortController();
+      const timer = setTimeout(() => budget.abort(), timeoutMs);
       try {
         for (let attemptNumber = 1; ; attemptNumber += 1) {
           const last = attemptNumber === MAX_ATTEMPTS;
-          let reply: Reply;
+          const signal = taskId !== undefined && !last
+            ? AbortSignal.any([budget.signal, AbortSignal.timeout(Math.ceil(timeoutMs / 2))])
+            : budget.signal;
+          let reply: BoundedReply;
           try {
-            reply = await attempt(body, controller.signal, true);
+            reply = await attempt(body, signal, taskId);
           } catch (error) {
-            if (!last && !controller.signal.aborted) continue;
-            const reason = controller.signal.aborted ? `timed out after ${timeoutMs} ms` : networkReason(error);
+            if (!last && !budget.signal.aborted) continue;
+            const reason = budget.signal.aborted ? `timed out after ${timeoutMs} ms` : networkReason(error);
             throw new InvokeError(`${describe} failed: ${reason}`, undefined, { cause: error });
           }
-          if (reply.status === 202) return { requestId: reply.requestId };
+          const requestId = typeof reply.headers['x-fc-request-id'] === 'string' ? reply.headers['x-fc-request-id'] : '';
+          // A 202 without x-fc-request-id is still an accepted invocation; the id only serves the logs.
+          if (reply.status === 202) return { requestId, duplicate: false, attempts: attemptNumber };
+          if (reply.status === 409 && taskId !== undefined) return { requestId, duplicate: true, attempts: attemptNumber };
           if (!last && (reply.status === 429 || reply.status >= 500)) continue;
-          throw new InvokeError(`${describe} failed: HTTP ${reply.status}${fcReason(reply.body, credentials)}`, reply.status);
+          const reason = fcReason(reply.body.toString('utf8'), credentials);
+          throw new InvokeError(`${describe} failed: HTTP ${reply.status}${reason}`, reply.status);
         }
       } finally {
         clearTimeout(timer);
@@ -105,28 +116,6 @@ function parseEndpoint(endpoint: string): URL {
     throw new InvokeError(`FC endpoint must be an http(s) URL, got "${endpoint}"`);
   }
   return url;
-}
-
-function readReply(res: IncomingMessage): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    res.on('data', (chunk: Buffer) => {
-      // Only error bodies are read, and only their JSON head matters; don't buffer whatever a proxy sends.
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    res.on('error', reject);
-    res.on('close', () => {
-      if (!res.complete) reject(new Error('connection closed before the response ended'));
-    });
-    res.on('end', () => {
-      const requestId = res.headers['x-fc-request-id'];
-      // A 202 without x-fc-request-id is still an accepted invocation; the id only serves the logs.
-      const body = Buffer.concat(chunks).toString('utf8');
-      resolve({ status: res.statusCode ?? 0, requestId: typeof requestId === 'string' ? requestId : '', body });
-    });
-  });
 }
 
 /** FC 3.0 documents `Code`/`Message`, older gateways `ErrorCode`/`ErrorMessage`; read either. */

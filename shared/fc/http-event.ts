@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { MethodNotAllowedError, PayloadTooLargeError } from '../errors';
-import { parseJson, parseWith } from '../validation/parse';
+import { decodeUtf8, parseJson, parseWith } from '../validation/parse';
 
 /**
  * FC 3.0 built-in runtimes hand an HTTP-trigger request to the handler as a Buffer holding this JSON document
@@ -38,7 +38,7 @@ export interface HttpResponse {
 export function toHttpRequest(event: Buffer, maxBodyBytes: number): HttpRequest {
   // JSON escaping can grow a body at most sixfold (\u0000); anything larger is refused before parsing it.
   if (event.length > maxBodyBytes * 6 + 65_536) throw new PayloadTooLargeError(maxBodyBytes);
-  const parsed = parseWith(FcHttpEventSchema, parseJson(event.toString('utf8')));
+  const parsed = parseWith(FcHttpEventSchema, parseJson(decodeUtf8(event, 'event')));
   // base64 is 4/3 of the payload, and a UTF-8 string has at least as many bytes as code units: refuse early.
   const encodedLimit = parsed.isBase64Encoded ? Math.ceil((maxBodyBytes * 4) / 3) + 4 : maxBodyBytes;
   if (parsed.body.length > encodedLimit) throw new PayloadTooLargeError(maxBodyBytes);

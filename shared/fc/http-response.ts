@@ -10,6 +10,10 @@ const CLIENT_ERRORS: Partial<Record<BotError['code'], number>> = {
   PAYLOAD_TOO_LARGE: 413,
   PAYLOAD_INVALID: 400,
   SIGNATURE_INVALID: 401,
+  SIGNATURE_REUSED: 403,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  CALLBACK_IMPLAUSIBLE: 400,
+  WEBHOOK_HOST_REFUSED: 400,
 };
 
 export function errorToHttpResponse(error: unknown): HttpResponse {
@@ -21,6 +25,8 @@ export function errorToHttpResponse(error: unknown): HttpResponse {
       return response;
     }
     if (error.code === 'INVOKE_FAILED') return jsonResponse(503, { error: error.code, message: 'worker unavailable' });
+    // The callback's store of seen signatures; DingTalk may deliver again when it is back.
+    if (error.code === 'STORAGE_FAILED') return jsonResponse(503, { error: error.code, message: 'storage unavailable' });
   }
   return jsonResponse(500, { error: 'INTERNAL', message: 'internal error' });
 }

@@ -1,5 +1,5 @@
-import { signedHeaders } from '../../local/dingtalk-callback';
-import { FAKE_APP_SECRET } from '../helpers/fake-dingtalk';
+import { buildTextCallback, signedHeaders } from '../../local/dingtalk-callback';
+import { FAKE_APP_KEY, FAKE_APP_SECRET } from '../helpers/fake-dingtalk';
 import { startE2eStack, type E2eStack } from './e2e-stack';
 
 describe('end to end: callbacks that must be refused', () => {
@@ -39,6 +39,50 @@ describe('end to end: callbacks that must be refused', () => {
     expect(e2e.workerResults).toHaveLength(0);
     expect(e2e.dingtalk.messages).toHaveLength(0);
   });
+
+  const valid = (overrides: Record<string, unknown> = {}) =>
+    JSON.stringify({ ...buildTextCallback({ text: '你好', sessionWebhook: e2e.dingtalk.webhookUrl('refused'), robotCode: FAKE_APP_KEY }), ...overrides });
+  it.each([
+    ['JSON nested 5000 levels deep', 400, 'PAYLOAD_INVALID', () => `${'['.repeat(5000)}${']'.repeat(5000)}`],
+    ['a lone surrogate in msgId', 400, 'PAYLOAD_INVALID', () => valid().replace(/"msgId":"[^"]+"/, '"msgId":"msg\\udc00"')],
+    ['createAt 1e300', 400, 'PAYLOAD_INVALID', () => valid().replace(/"createAt":\d+/, '"createAt":1e300')],
+    ['a negative createAt', 400, 'PAYLOAD_INVALID', () => valid({ createAt: -5 })],
+    ['a fractional expiry', 400, 'PAYLOAD_INVALID', () => valid({ sessionWebhookExpiredTime: Date.now() + 0.25 })],
+  ])('refuses %s with %i %s, never a 5xx, and starts no work', async (_name, status, error, text) => {
+    // Act
+    const response = await e2e.post(text());
+    await e2e.drain();
+    // Assess
+    expect(response.status).toBe(status);
+    expect(await response.json()).toEqual({ error, message: expect.any(String) });
+    expect(e2e.workerResults).toHaveLength(0);
+    expect(e2e.dingtalk.messages).toHaveLength(0);
+  });
+
+  it('refuses a body that is not valid UTF-8 with 400', async () => {
+    // Prepare
+    const bytes = Buffer.concat([Buffer.from(valid().slice(0, -3)), Buffer.from([0xe4, 0xbd]), Buffer.from('"}}')]);
+    // Act
+    const response = await fetch(`${e2e.stack.url}/`, { method: 'POST', headers: signedHeaders(FAKE_APP_SECRET), body: bytes });
+    await e2e.drain();
+    // Assess
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ error: 'PAYLOAD_INVALID', message: 'invalid payload: body: invalid UTF-8' });
+    expect(e2e.workerResults).toHaveLength(0);
+  });
+
+  it.each([['text/plain'], ['application/octet-stream'], ['application/json; charset=gb2312']])(
+    'refuses a declared Content-Type of %s with 415',
+    async (contentType) => {
+      // Act
+      const response = await e2e.post(valid(), { ...signedHeaders(FAKE_APP_SECRET), 'content-type': contentType });
+      await e2e.drain();
+      // Assess
+      expect(response.status).toBe(415);
+      expect(await response.json()).toEqual({ error: 'UNSUPPORTED_MEDIA_TYPE', message: 'content-type must be application/json' });
+      expect(e2e.workerResults).toHaveLength(0);
+    },
+  );
 
   it('answers a GET with a short health text and other methods with 405', async () => {
     // Act

@@ -27,7 +27,7 @@ describe('end to end: a conversation through the built bundles', () => {
     ]);
   });
 
-  it('costs at most 3 OSS requests for an ordinary turn', async () => {
+  it('costs at most 3 OSS requests for the history and 1 for the signature record in an ordinary turn', async () => {
     // Prepare
     ok(await e2e.send({ text: '第一句' }));
     await e2e.drain();
@@ -36,8 +36,11 @@ describe('end to end: a conversation through the built bundles', () => {
     ok(await e2e.send({ text: '第二句' }));
     await e2e.drain();
     // Assess
-    const turn = e2e.stack.oss.requests.slice(before).map((request) => request.operation);
-    expect(turn).toEqual(['GetObject', 'AppendObject', 'AppendObject']);
+    const turn = e2e.stack.oss.requests.slice(before);
+    const operations = (prefix: string) => turn.filter((request) => request.key.startsWith(prefix)).map((request) => request.operation);
+    expect(operations('dingtalk-llm/history/')).toEqual(['GetObject', 'AppendObject', 'AppendObject']);
+    expect(operations('dingtalk-llm/signatures/')).toEqual(['AppendObject']);
+    expect(turn).toHaveLength(4);
   });
 
   it('answers a message DingTalk delivers twice exactly once', async () => {

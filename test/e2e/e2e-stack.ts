@@ -21,7 +21,10 @@ export interface SendOptions {
   msgId?: string;
   group?: boolean;
   user?: string;
-  /** Makes the session webhook already expired, so the worker must use the robot OpenAPI. */
+  /**
+   * Makes the session webhook expire a second after the signed timestamp (plausible for the callback, already inside
+   * the worker's safety margin), so the worker must use the robot OpenAPI.
+   */
   expiredWebhook?: boolean;
   /** Another message type: its `msgtype` and `content` replace the text (picture, audio, richText, file, …). */
   media?: { msgtype: string; content: Record<string, unknown> };
@@ -53,13 +56,15 @@ export async function startE2eStack(options: { env?: Record<string, string>; wor
     },
     port: 0,
     dataDir,
+    // The fake DingTalk serves the session webhooks, so its host is the one webhooks may point at.
+    webhookHosts: [new URL(dingtalk.url).host],
     worker: { timeoutSeconds: options.workerTimeoutSeconds ?? 20, maxRetries: 3, retryDelayMs: 100 },
     onOutput: (text) => output.push(text),
     onWorkerResult: ({ attempt, result }) => workerResults.push({ attempt, result }),
   });
 
   let sessions = 0;
-  async function send(message: SendOptions, headers: Record<string, string> = signedHeaders(FAKE_APP_SECRET)): Promise<Response> {
+  async function send(message: SendOptions, headers?: Record<string, string>): Promise<Response> {
     const now = Date.now();
     const body = buildTextCallback({
       text: message.text,
@@ -70,12 +75,12 @@ export async function startE2eStack(options: { env?: Record<string, string>; wor
       ...(message.msgId ? { msgId: message.msgId } : {}),
       now,
     });
-    if (message.expiredWebhook) body['sessionWebhookExpiredTime'] = now - 1000;
+    if (message.expiredWebhook) body['sessionWebhookExpiredTime'] = now + 1000;
     if (message.media) {
       delete body['text'];
       Object.assign(body, message.media);
     }
-    return post(JSON.stringify(body), headers);
+    return post(JSON.stringify(body), headers ?? signedHeaders(FAKE_APP_SECRET, now));
   }
 
   function post(body: string, headers: Record<string, string> = signedHeaders(FAKE_APP_SECRET), method = 'POST'): Promise<Response> {

@@ -34,6 +34,8 @@ interface SendOptions {
   wireBody?: Buffer;
   /** Runs on the signed headers, to model a client that signs wrongly or a request altered in transit. */
   tamper?: (headers: Record<string, string>) => void;
+  taskId?: string;
+  port?: number;
 }
 
 let server: Server;
@@ -75,10 +77,13 @@ function send(options: SendOptions = {}): Promise<Reply> {
   const body = options.body ?? Buffer.from('{"msgId":"m1"}');
   const headers = signInvokeRequest({
     method: options.method ?? 'POST',
-    host: `127.0.0.1:${port}`,
+    host: `127.0.0.1:${options.port ?? port}`,
     path,
     query,
-    headers: options.invocationType ? { 'x-fc-invocation-type': options.invocationType } : {},
+    headers: {
+      ...(options.invocationType ? { 'x-fc-invocation-type': options.invocationType } : {}),
+      ...(options.taskId ? { 'x-fc-async-task-id': options.taskId } : {}),
+    },
     body,
     credentials: options.credentials ?? CREDENTIALS,
     date: formatAcsDate(options.date ?? NOW),
@@ -88,7 +93,7 @@ function send(options: SendOptions = {}): Promise<Reply> {
   const search = new URLSearchParams(query).toString();
   return new Promise((resolve, reject) => {
     const target = search ? `${path}?${search}` : path;
-    const req = request({ host: '127.0.0.1', port, method: options.method ?? 'POST', path: target, headers });
+    const req = request({ host: '127.0.0.1', port: options.port ?? port, method: options.method ?? 'POST', path: target, headers });
     req.on('error', reject);
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
@@ -196,5 +201,61 @@ describe('createInvokeApi', () => {
 
     // Assess
     expect(reply).toMatchObject({ status: 418, body: 'not mine' });
+  });
+
+  describe('task mode', () => {
+    let taskServer: Server;
+    let taskPort: number;
+    beforeEach(async () => {
+      const api = createInvokeApi({
+        credentials: [CREDENTIALS],
+        functions: ['dingtalk-worker'],
+        asyncTask: true,
+        onInvoke: async (call) => {
+          calls.push(call);
+          return { status: 202 };
+        },
+        now: () => NOW,
+        requestId: () => 'req-task',
+      });
+      taskServer = createServer((req, res) => void api(req, res));
+      await new Promise<void>((resolve) => taskServer.listen(0, '127.0.0.1', resolve));
+      taskPort = (taskServer.address() as AddressInfo).port;
+    });
+    afterEach(async () => {
+      taskServer.closeAllConnections();
+      await new Promise((resolve) => taskServer.close(resolve));
+    });
+
+    it('refuses a repeated x-fc-async-task-id with 409 in FC\'s error shape and runs the event once', async () => {
+      // Act
+      const first = await send({ port: taskPort, invocationType: 'Async', taskId: 'dt_once' });
+      const again = await send({ port: taskPort, invocationType: 'Async', taskId: 'dt_once' });
+      const other = await send({ port: taskPort, invocationType: 'Async', taskId: 'dt_other' });
+
+      // Assess
+      expect([first.status, again.status, other.status]).toEqual([202, 409, 202]);
+      expect(first.headers['x-fc-async-task-id']).toBe('dt_once');
+      expect(JSON.parse(again.body)).toMatchObject({ Code: 'TaskAlreadyExists', RequestId: 'req-task', Message: expect.stringContaining('dt_once') });
+      expect(calls.map((call) => call.taskId)).toEqual(['dt_once', 'dt_other']);
+    });
+
+    it('refuses a task id outside FC\'s rule with 400', async () => {
+      // Act
+      const reply = await send({ port: taskPort, invocationType: 'Async', taskId: '9starts-with-digit' });
+
+      // Assess
+      expect(reply.status).toBe(400);
+      expect(JSON.parse(reply.body)).toMatchObject({ Code: 'InvalidArgument' });
+      expect(calls).toEqual([]);
+    });
+  });
+
+  it('accepts a repeated task id when task mode is off, as FC does', async () => {
+    // Act
+    const replies = [await send({ invocationType: 'Async', taskId: 'dt_x' }), await send({ invocationType: 'Async', taskId: 'dt_x' })];
+
+    // Assess
+    expect(replies.map((reply) => reply.status)).toEqual([202, 202]);
   });
 });

@@ -35,11 +35,34 @@ describe('configuration', () => {
     expect(() => loadWorkerConfig(env)).toThrow(new RegExp(`Setting ${variable} `));
   });
 
-  it('names FC_ENDPOINT and DINGTALK_APP_SECRET for the callback', () => {
+  it('names WORKER_INVOKE_ENDPOINT, DINGTALK_APP_KEY and DINGTALK_APP_SECRET for the callback', () => {
     // Act / Assess
-    expect(() => loadCallbackConfig({})).toThrow(/DINGTALK_APP_SECRET is required/);
-    expect(() => loadCallbackConfig({ DINGTALK_APP_SECRET: 's', FC_ENDPOINT: 'nope' })).toThrow(/FC_ENDPOINT/);
-    expect(loadCallbackConfig({ DINGTALK_APP_SECRET: 's', FC_ENDPOINT: 'http://127.0.0.1:9000' }).fcEndpoint).toBe('http://127.0.0.1:9000');
+    expect(() => loadCallbackConfig({ ...minimal, DINGTALK_APP_SECRET: '' })).toThrow(/DINGTALK_APP_SECRET is required/);
+    expect(() => loadCallbackConfig({ ...minimal, DINGTALK_APP_KEY: '' })).toThrow(/DINGTALK_APP_KEY is required/);
+    expect(() => loadCallbackConfig({ ...minimal, WORKER_INVOKE_ENDPOINT: 'nope' })).toThrow(/WORKER_INVOKE_ENDPOINT/);
+    expect(loadCallbackConfig({ ...minimal, WORKER_INVOKE_ENDPOINT: 'http://127.0.0.1:9000' }).invokeEndpoint).toBe('http://127.0.0.1:9000');
+  });
+
+  it('gives the callback DingTalk as the only webhook host and its own prefix and OSS budget', () => {
+    // Act
+    const config = loadCallbackConfig(minimal);
+    // Assess
+    expect(config.webhookHosts).toEqual([{ hostname: 'oapi.dingtalk.com', port: undefined }]);
+    expect(config.signaturePrefix).toBe('dingtalk-llm/signatures/');
+    expect(config.oss).toEqual({ bucket: 'b', region: 'cn-hangzhou', endpoint: undefined, internal: true, timeoutMs: 2000 });
+    expect(loadCallbackConfig({ ...minimal, SIGNATURE_PREFIX: '/sig' }).signaturePrefix).toBe('sig/');
+  });
+
+  it('reads the webhook hosts the same way for both functions and names the variable when one is malformed', () => {
+    // Prepare
+    const env = { ...minimal, DINGTALK_WEBHOOK_HOSTS: 'oapi.dingtalk.com, 127.0.0.1:9001' };
+    // Act
+    const hosts = [loadCallbackConfig(env).webhookHosts, loadWorkerConfig(env).webhookHosts];
+    // Assess
+    expect(hosts[0]).toEqual([{ hostname: 'oapi.dingtalk.com', port: undefined }, { hostname: '127.0.0.1', port: 9001 }]);
+    expect(hosts[1]).toEqual(hosts[0]);
+    expect(() => loadWorkerConfig({ ...minimal, DINGTALK_WEBHOOK_HOSTS: 'https://oapi.dingtalk.com/' })).toThrow(/DINGTALK_WEBHOOK_HOSTS/);
+    expect(() => loadCallbackConfig({ ...minimal, DINGTALK_WEBHOOK_HOSTS: 'evil.example:99999' })).toThrow(/DINGTALK_WEBHOOK_HOSTS/);
   });
 
   describe('AI cards', () => {

@@ -1,6 +1,7 @@
 import axios from 'axios';
 import { createAccessTokenProvider } from '../../../../shared/dingtalk/access-token';
 import { createReplier, type Replier, summarizeTitle } from '../../../../shared/dingtalk/replier';
+import { parseWebhookHosts } from '../../../../shared/dingtalk/webhook-hosts';
 import type { DingTalkMessage } from '../../../../shared/dingtalk/schema';
 import { DeliveryError } from '../../../../shared/errors';
 import { describeError, type LogFields, type Logger } from '../../../../shared/logging/logger';
@@ -49,6 +50,7 @@ describe('createReplier', () => {
       apiBase: fake.url,
       appKey: fake.appKey,
       tokens,
+      webhookHosts: parseWebhookHosts([new URL(fake.url).host]),
       logger: log.logger,
       now: () => NOW,
       split: LIMITS,

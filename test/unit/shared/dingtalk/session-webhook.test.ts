@@ -1,13 +1,16 @@
 import axios from 'axios';
 import { createSessionWebhookSender } from '../../../../shared/dingtalk/session-webhook';
+import { parseWebhookHosts } from '../../../../shared/dingtalk/webhook-hosts';
 import { DingTalkApiError } from '../../../../shared/errors';
+import { startRecordingServer, type RecordingServer } from '../../../helpers/recording-server';
 import { type FakeDingTalk, startFakeDingTalk } from '../../../helpers/fake-dingtalk';
 
 describe('createSessionWebhookSender', () => {
   const http = axios.create({ timeout: 5000 });
   const now = 1_700_000_000_000;
   let fake: FakeDingTalk;
-  const sender = () => createSessionWebhookSender({ http, now: () => now, expiryMarginMs: 30_000 });
+  const sender = () =>
+    createSessionWebhookSender({ http, allowedHosts: parseWebhookHosts([new URL(fake.url).host]), now: () => now, expiryMarginMs: 30_000 });
 
   beforeEach(async () => {
     fake = await startFakeDingTalk();
@@ -100,5 +103,42 @@ describe('createSessionWebhookSender', () => {
     // Assess
     expect(error).toBeInstanceOf(DingTalkApiError);
     expect(fake.requests).toEqual([]);
+  });
+
+  describe('refusing a webhook that is not DingTalk', () => {
+    let attacker: RecordingServer;
+    beforeEach(async () => {
+      attacker = await startRecordingServer();
+    });
+    afterEach(() => attacker.close());
+
+    it.each([
+      ['the listed address on another port (an attacker\'s server)', () => `${attacker.url}/robot/sendBySession?session=s`],
+      ['userinfo in front of the listed host', () => `http://user@${new URL(fake.url).host}/robot/sendBySession?session=sess-1`],
+    ])('sends nothing to %s', async (_label, url) => {
+      // Act
+      const error = await sender().send({ url: url() }, { title: 't', text: '会话历史' }).catch((caught: unknown) => caught);
+
+      // Assess
+      expect(error).toMatchObject({ name: 'DingTalkApiError', message: 'session webhook host is not allowed' });
+      expect(attacker.requests).toEqual([]);
+      expect(fake.requests).toEqual([]);
+    });
+
+    it('does not follow a redirect from a listed host to another one', async () => {
+      // Prepare
+      const redirector = await startRecordingServer({ status: 307, headers: { location: `${attacker.url}/steal` } });
+      const allowed = parseWebhookHosts([new URL(redirector.url).host]);
+      const send = createSessionWebhookSender({ http, allowedHosts: allowed, now: () => now });
+
+      // Act
+      const error = await send.send({ url: `${redirector.url}/robot/sendBySession?session=s` }, { title: 't', text: 'x' }).catch((caught: unknown) => caught);
+      await redirector.close();
+
+      // Assess
+      expect(error).toMatchObject({ name: 'DingTalkApiError', status: 307 });
+      expect(redirector.requests).toHaveLength(1);
+      expect(attacker.requests).toEqual([]);
+    });
   });
 });

@@ -92,7 +92,7 @@ describe('createFcInvoker', () => {
     const result = await invoker(fc.endpoint, { qualifier: 'LATEST' }).invokeAsync(payload);
 
     // Assess
-    expect(result).toEqual({ requestId: '1-65f0a000-abc' });
+    expect(result).toEqual({ requestId: '1-65f0a000-abc', duplicate: false, attempts: 1 });
     expect(fc.headers[0]?.['x-fc-invocation-type']).toBe('Async');
     expect(fc.calls).toEqual([
       { functionName: 'dingtalk-worker', qualifier: 'LATEST', async: true, body: Buffer.from(payload, 'utf8'), requestId: '1-65f0a000-abc' },
@@ -136,7 +136,7 @@ describe('createFcInvoker', () => {
     const result = await invoker(flaky).invokeAsync('{"msgId":"m1"}');
 
     // Assess
-    expect(result).toEqual({ requestId: '1-65f0a000-abc' });
+    expect(result).toEqual({ requestId: '1-65f0a000-abc', duplicate: false, attempts: 2 });
     expect(requests).toBe(2);
     expect(fc.calls).toHaveLength(1);
   });
@@ -235,5 +235,64 @@ describe('createFcInvoker', () => {
 
     // Assess
     expect(create).toThrow(InvokeError);
+  });
+
+  describe('task mode (x-fc-async-task-id)', () => {
+    /** The local FC with task mode on; `lateAccepts` holds back that many 202s by `delayMs` each. */
+    async function taskFc(lateAccepts = 0, delayMs = 0) {
+      const calls: InvokeCall[] = [];
+      const taskIds: Array<string | undefined> = [];
+      let late = lateAccepts;
+      const api = createInvokeApi({
+        credentials: [CREDENTIALS],
+        functions: ['dingtalk-worker'],
+        asyncTask: true,
+        acceptDelayMs: () => (late-- > 0 ? delayMs : 0),
+        onInvoke: async (call) => {
+          calls.push(call);
+          return { status: 202 };
+        },
+        now: () => NOW,
+      });
+      const endpoint = await listen((req, res) => {
+        taskIds.push(req.headers['x-fc-async-task-id'] as string | undefined);
+        if (!api(req, res)) res.writeHead(404).end();
+      });
+      return { endpoint, calls, taskIds };
+    }
+
+    it('sends the task id, and a second submission of it is reported as a duplicate, not run again', async () => {
+      // Prepare
+      const fc = await taskFc();
+      const client = invoker(fc.endpoint);
+      // Act
+      const first = await client.invokeAsync('{"n":1}', { taskId: 'dt_abc-DEF_123' });
+      const second = await client.invokeAsync('{"n":1}', { taskId: 'dt_abc-DEF_123' });
+      // Assess
+      expect(first).toMatchObject({ duplicate: false, attempts: 1 });
+      expect(second).toMatchObject({ duplicate: true, attempts: 1 });
+      expect(fc.taskIds).toEqual(['dt_abc-DEF_123', 'dt_abc-DEF_123']);
+      expect(fc.calls).toHaveLength(1);
+    });
+
+    it('cuts a first attempt whose 202 is late short, and counts the 409 of its retry as delivered', async () => {
+      // Prepare: the 202 would come after the whole budget; the event is queued all the same
+      const fc = await taskFc(1, 1_500);
+      // Act
+      const outcome = await invoker(fc.endpoint, { timeoutMs: 600 }).invokeAsync('{"n":1}', { taskId: 'dt_late' });
+      // Assess
+      expect(outcome).toMatchObject({ duplicate: true, attempts: 2 });
+      expect(fc.calls).toHaveLength(1);
+    });
+
+    it('refuses a task id FC would refuse, without sending anything', async () => {
+      // Prepare
+      const fc = await taskFc();
+      // Act
+      const error = await failure(invoker(fc.endpoint).invokeAsync('{}', { taskId: '1-starts-with-a-digit' }));
+      // Assess
+      expect(error.message).toContain('invalid task id');
+      expect(fc.taskIds).toEqual([]);
+    });
   });
 });

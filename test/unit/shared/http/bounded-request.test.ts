@@ -1,0 +1,75 @@
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { boundedRequest } from '../../../../shared/http/bounded-request';
+
+const servers: Server[] = [];
+afterEach(async () => {
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+async function listen(listener: RequestListener): Promise<URL> {
+  const server = createServer(listener);
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+}
+
+const call = (url: URL, overrides: Partial<Parameters<typeof boundedRequest>[0]> = {}) =>
+  boundedRequest({ url, method: 'POST', path: '/p?q=1', headers: { 'x-test': 'yes' }, body: Buffer.from('hi'), signal: AbortSignal.timeout(2000), maxBodyBytes: 16, ...overrides });
+
+describe('boundedRequest', () => {
+  it('sends method, target, headers and body, and returns status, headers and body', async () => {
+    // Prepare
+    let seen = '';
+    const url = await listen((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk)).on('end', () => {
+        seen = `${req.method} ${req.url} ${req.headers['x-test']} ${req.headers['content-length']} ${Buffer.concat(chunks).toString()}`;
+        res.writeHead(201, { 'x-answer': '42' }).end('ok');
+      });
+    });
+    // Act
+    const reply = await call(url);
+    // Assess
+    expect(seen).toBe('POST /p?q=1 yes 2 hi');
+    expect(reply).toMatchObject({ status: 201, truncated: false, body: Buffer.from('ok') });
+    expect(reply.headers['x-answer']).toBe('42');
+  });
+
+  it('keeps only maxBodyBytes of a long answer and drops the connection', async () => {
+    // Prepare
+    const url = await listen((_req, res) => res.end('x'.repeat(100_000)));
+    // Act
+    const reply = await call(url);
+    // Assess
+    expect(reply.truncated).toBe(true);
+    expect(reply.body.toString()).toBe('x'.repeat(16));
+  });
+
+  it('returns a redirect as it is, without following it', async () => {
+    // Prepare
+    let followed = false;
+    const target = await listen((_req, res) => {
+      followed = true;
+      res.end();
+    });
+    const url = await listen((_req, res) => res.writeHead(301, { location: `${target.origin}/` }).end());
+    // Act
+    const reply = await call(url);
+    // Assess
+    expect(reply.status).toBe(301);
+    expect(followed).toBe(false);
+  });
+
+  it('ends when its signal aborts', async () => {
+    // Prepare
+    const url = await listen(() => undefined);
+    // Act
+    const error = await call(url, { signal: AbortSignal.timeout(50) }).catch((caught: unknown) => caught);
+    // Assess
+    expect(error).toMatchObject({ name: 'AbortError' });
+  });
+});
