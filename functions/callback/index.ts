@@ -1,47 +1,74 @@
 import { randomUUID } from 'node:crypto';
 import { createCallbackHandler } from '../../shared/callback/handle-callback';
 import { createSignaturePairGuard } from '../../shared/callback/signature-pairs';
-import { loadCallbackConfig } from '../../shared/config/callback-config';
+import { createMisconfiguredCallback } from '../../shared/callback/misconfigured-callback';
+import { postWebhookNotice } from '../../shared/callback/webhook-notice';
+import { loadCallbackConfig, type CallbackConfig } from '../../shared/config/callback-config';
+import { optionalString } from '../../shared/config/env';
+import { readSettingsFile, withSettingsFile } from '../../shared/config/settings-file';
+import { webhookHostsOrDefault } from '../../shared/dingtalk/webhook-hosts';
+import { ConfigError } from '../../shared/errors';
 import { defaultInvokeEndpoint } from '../../shared/fc/context';
 import { createFcInvoker } from '../../shared/fc/fc-invoker';
 import { createLogger } from '../../shared/logging/logger';
 import { createOssLiteClient } from '../../shared/oss/oss-lite-client';
 
-// Wiring only: read config once per instance, build clients, hand each FC event to the shared pipeline.
-const config = loadCallbackConfig(process.env);
-const logger = createLogger({
-  service: 'dingtalk-callback',
-  level: config.logLevel,
-  secrets: [config.appSecret],
-}).child({ function_name: process.env['FC_FUNCTION_NAME'] ?? 'dingtalk-llm-callback' });
+// Wiring only: settings once per instance, clients per invocation (they sign with that invocation's credentials),
+// each FC event handed to the shared pipeline. A malformed setting wires the handler that says which one instead.
+const env = withSettingsFile(process.env, readSettingsFile(__dirname));
+const functionName = process.env['FC_FUNCTION_NAME'] ?? 'dingtalk-llm-callback';
+const logger = (level: CallbackConfig['logLevel'], secrets: string[]) =>
+  createLogger({ service: 'dingtalk-callback', level, secrets }).child({ function_name: functionName });
 
-export const handler = createCallbackHandler({
-  appKey: config.appKey,
-  appSecret: config.appSecret,
-  maxBodyBytes: config.maxBodyBytes,
-  webhookHosts: config.webhookHosts,
-  createInvoker: (context) =>
-    createFcInvoker({
-      endpoint: config.invokeEndpoint ?? defaultInvokeEndpoint(context),
-      functionName: config.workerFunctionName,
-      ...(config.workerQualifier ? { qualifier: config.workerQualifier } : {}),
-      credentials: context.credentials,
-      timeoutMs: config.invokeTimeoutMs,
-    }),
-  createPairGuard: (context) =>
-    createSignaturePairGuard({
-      oss: createOssLiteClient({
-        bucket: config.oss.bucket,
-        region: config.oss.region,
-        ...(config.oss.endpoint ? { endpoint: config.oss.endpoint } : {}),
-        internal: config.oss.internal,
-        credentials: context.credentials,
-        timeoutMs: config.oss.timeoutMs,
-      }),
-      prefix: config.signaturePrefix,
+export const handler = wire();
+
+function wire() {
+  try {
+    return wireCallback(loadCallbackConfig(env));
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    const appSecret = optionalString(env, 'DINGTALK_APP_SECRET');
+    return createMisconfiguredCallback({
+      error,
+      appSecret: error.variable === 'DINGTALK_APP_SECRET' ? undefined : appSecret,
+      webhookHosts: webhookHostsOrDefault(env),
+      postNotice: postWebhookNotice,
+      logger: logger('info', appSecret ? [appSecret] : []),
       now: Date.now,
-    }),
-  logger,
-  now: Date.now,
-  newDeliveryId: randomUUID,
-});
+      runsLocally: env['LOCAL_STACK'] === 'true',
+    });
+  }
+}
+
+function wireCallback(config: Readonly<CallbackConfig>) {
+  return createCallbackHandler({
+    appKey: config.appKey,
+    appSecret: config.appSecret,
+    maxBodyBytes: config.maxBodyBytes,
+    webhookHosts: config.webhookHosts,
+    createInvoker: (context) =>
+      createFcInvoker({
+        endpoint: config.invokeEndpoint ?? defaultInvokeEndpoint(context),
+        functionName: config.workerFunctionName,
+        ...(config.workerQualifier ? { qualifier: config.workerQualifier } : {}),
+        credentials: context.credentials,
+        timeoutMs: config.invokeTimeoutMs,
+      }),
+    createPairGuard: (context) =>
+      createSignaturePairGuard({
+        oss: createOssLiteClient({
+          bucket: config.oss.bucket,
+          region: config.oss.region,
+          ...(config.oss.endpoint ? { endpoint: config.oss.endpoint } : {}),
+          internal: config.oss.internal,
+          credentials: context.credentials,
+          timeoutMs: config.oss.timeoutMs,
+        }),
+        prefix: config.signaturePrefix,
+        now: Date.now,
+      }),
+    logger: logger(config.logLevel, [config.appSecret]),
+    now: Date.now,
+    newDeliveryId: randomUUID,
+  });
+}

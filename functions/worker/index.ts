@@ -9,7 +9,7 @@ import { createCardClient } from '../../shared/dingtalk/card-client';
 import { createMessageFiles } from '../../shared/dingtalk/message-files';
 import { createReplier } from '../../shared/dingtalk/replier';
 import { createSessionWebhookSender } from '../../shared/dingtalk/session-webhook';
-import { DEFAULT_WEBHOOK_HOSTS, parseWebhookHosts, webhookHostsSetting } from '../../shared/dingtalk/webhook-hosts';
+import { webhookHostsOrDefault } from '../../shared/dingtalk/webhook-hosts';
 import { ConfigError } from '../../shared/errors';
 import { createConversationHistory } from '../../shared/history/conversation-history';
 import { createOssAppendLog } from '../../shared/history/oss-append-log';
@@ -40,19 +40,10 @@ function wire() {
     if (!(error instanceof ConfigError)) throw error;
     return createMisconfiguredWorker({
       error,
-      // The list itself may be the broken setting: then only DingTalk's own webhook host is trusted.
-      webhook: createSessionWebhookSender({ http, allowedHosts: fallbackWebhookHosts() }),
+      webhook: createSessionWebhookSender({ http, allowedHosts: webhookHostsOrDefault(env) }),
       logger: logger('info', [env['DINGTALK_APP_SECRET'] ?? '', ...list(env, 'OPENAI_API_KEY', [])]),
       runsLocally: env['LOCAL_STACK'] === 'true',
     });
-  }
-}
-
-function fallbackWebhookHosts() {
-  try {
-    return webhookHostsSetting(env);
-  } catch {
-    return parseWebhookHosts(DEFAULT_WEBHOOK_HOSTS);
   }
 }
 

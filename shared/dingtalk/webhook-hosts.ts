@@ -45,6 +45,15 @@ export function webhookHostsSetting(env: Env): WebhookHostList {
   return parseWebhookHosts(list(env, WEBHOOK_HOSTS_VARIABLE, DEFAULT_WEBHOOK_HOSTS));
 }
 
+/** For a function whose settings are broken (perhaps this one): the list if it parses, DingTalk's own host if not. */
+export function webhookHostsOrDefault(env: Env): WebhookHostList {
+  try {
+    return webhookHostsSetting(env);
+  } catch {
+    return parseWebhookHosts(DEFAULT_WEBHOOK_HOSTS);
+  }
+}
+
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
 const DEFAULT_PORTS: Readonly<Record<string, number>> = { 'https:': 443, 'http:': 80 };
 

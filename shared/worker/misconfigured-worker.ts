@@ -4,7 +4,7 @@ import { asBotError, type ConfigError } from '../errors';
 import type { FcContext } from '../fc/context';
 import { withLogFields, type Logger } from '../logging/logger';
 import { parseJson, parseWith } from '../validation/parse';
-import { configErrorText } from './user-messages';
+import { CONFIG_NOTICE_TITLE, configErrorText } from '../config/config-error-text';
 
 export interface MisconfiguredWorkerDependencies {
   error: ConfigError;
@@ -25,7 +25,7 @@ export function createMisconfiguredWorker(deps: MisconfiguredWorkerDependencies)
   const { error, logger } = deps;
   const fields = { variable: error.variable, problem: error.message };
   logger.error('worker settings invalid: every message is answered with a notice until they are fixed', fields);
-  const notice = { title: '机器人配置有误', text: configErrorText(error, deps.runsLocally) };
+  const notice = { title: CONFIG_NOTICE_TITLE, text: configErrorText(error, deps.runsLocally) };
 
   return (event: Buffer, context: FcContext): Promise<'misconfigured' | 'refused'> =>
     withLogFields({ request_id: context.requestId }, async () => {

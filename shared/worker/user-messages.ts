@@ -1,4 +1,4 @@
-import { BotError, type ConfigError } from '../errors';
+import { BotError } from '../errors';
 import type { UsageSum } from '../history/records';
 import { SLASH_COMMANDS, type CommandSettings } from './commands';
 
@@ -26,10 +26,6 @@ export function helpText(commands: CommandSettings, groupShared: boolean, unknow
 
 export const RESET_DONE = '已开启新对话，之前的会话记录和人设已清空。';
 
-/** What fixes a setting: a redeploy in the cloud, an edit of .env and a restart under `npm start`. */
-const howToApply = (runsLocally: boolean): string =>
-  runsLocally ? '请在 .env 中修改后重启 npm start。' : '请管理员修改后重新部署（s deploy）。';
-
 export const setupHint = (runsLocally: boolean): string =>
   [
     '机器人已收到消息，但还没有配置大模型。',
@@ -40,9 +36,6 @@ export const setupHint = (runsLocally: boolean): string =>
 
 export const SETUP_HINT = setupHint(false);
 
-/** Names the variable and what it expects; never its value, which may be a misplaced secret. */
-export const configErrorText = (error: ConfigError, runsLocally: boolean): string =>
-  `⚠️ 机器人配置有误：设置项 ${error.variable} ${error.expectation.zh}。${howToApply(runsLocally)}`;
 
 export const PERSONA_MAX_CHARS = 2000;
 export const personaSet = (persona: string): string => `已设定本会话的人设：\n\n> ${persona.replace(/\n/g, '\n> ')}`;

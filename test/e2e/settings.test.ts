@@ -33,6 +33,37 @@ describe('end to end: a malformed worker setting', () => {
   });
 });
 
+describe('end to end: a malformed callback setting', () => {
+  let e2e: E2eStack | undefined;
+  afterEach(async () => e2e?.close());
+
+  it('tells the sender of a signed message which setting to fix, and never starts the worker', async () => {
+    // Prepare
+    e2e = await startE2eStack({ env: { INVOKE_TIMEOUT_MS: 'soon' } });
+    // Act
+    const response = await e2e.send({ text: '你好' });
+    await e2e.drain();
+    // Assess
+    expect(response.status).toBe(200);
+    expect(e2e.dingtalk.messages.map((message) => message.text)).toEqual([
+      expect.stringMatching(/设置项 INVOKE_TIMEOUT_MS 应为 100 到 9000 之间的整数。请在 \.env 中修改后重启 npm start/),
+    ]);
+    expect(e2e.dingtalk.messages[0]?.text).not.toContain('soon');
+    expect(e2e.workerResults).toEqual([]);
+    expect(e2e.openai.requests).toHaveLength(0);
+  });
+
+  it('answers an unsigned request with 503 and tells nobody', async () => {
+    // Prepare
+    e2e = await startE2eStack({ env: { INVOKE_TIMEOUT_MS: 'soon' } });
+    // Act
+    const response = await e2e.send({ text: '你好' }, { 'content-type': 'application/json', timestamp: String(Date.now()), sign: 'forged' });
+    // Assess
+    expect(response.status).toBe(503);
+    expect(e2e.dingtalk.messages).toEqual([]);
+  });
+});
+
 /** `npm start` checks both functions' settings before it says "ready", and a bad port is one line naming it. */
 describe('local server start', () => {
   const ROOT = join(__dirname, '..', '..');
