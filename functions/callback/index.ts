@@ -6,8 +6,8 @@ import { postWebhookNotice } from '../../shared/callback/webhook-notice';
 import { loadCallbackConfig, type CallbackConfig } from '../../shared/config/callback-config';
 import { optionalString } from '../../shared/config/env';
 import { readSettingsFile, withSettingsFile } from '../../shared/config/settings-file';
+import { wireWithSettings } from '../../shared/config/wire-with-settings';
 import { webhookHostsOrDefault } from '../../shared/dingtalk/webhook-hosts';
-import { ConfigError } from '../../shared/errors';
 import { defaultInvokeEndpoint } from '../../shared/fc/context';
 import { createFcInvoker } from '../../shared/fc/fc-invoker';
 import { createLogger } from '../../shared/logging/logger';
@@ -20,13 +20,10 @@ const functionName = process.env['FC_FUNCTION_NAME'] ?? 'dingtalk-llm-callback';
 const logger = (level: CallbackConfig['logLevel'], secrets: string[]) =>
   createLogger({ service: 'dingtalk-callback', level, secrets }).child({ function_name: functionName });
 
-export const handler = wire();
-
-function wire() {
-  try {
-    return wireCallback(loadCallbackConfig(env));
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
+export const handler = wireWithSettings(
+  () => loadCallbackConfig(env),
+  wireCallback,
+  (error) => {
     const appSecret = optionalString(env, 'DINGTALK_APP_SECRET');
     return createMisconfiguredCallback({
       error,
@@ -37,8 +34,8 @@ function wire() {
       now: Date.now,
       runsLocally: env['LOCAL_STACK'] === 'true',
     });
-  }
-}
+  },
+);
 
 function wireCallback(config: Readonly<CallbackConfig>) {
   return createCallbackHandler({

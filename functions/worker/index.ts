@@ -3,6 +3,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import axios from 'axios';
 import { list } from '../../shared/config/env';
 import { readSettingsFile, withSettingsFile } from '../../shared/config/settings-file';
+import { wireWithSettings } from '../../shared/config/wire-with-settings';
 import { loadWorkerConfig, type WorkerConfig } from '../../shared/config/worker-config';
 import { createAccessTokenProvider } from '../../shared/dingtalk/access-token';
 import { createCardClient } from '../../shared/dingtalk/card-client';
@@ -10,7 +11,6 @@ import { createMessageFiles } from '../../shared/dingtalk/message-files';
 import { createReplier } from '../../shared/dingtalk/replier';
 import { createSessionWebhookSender } from '../../shared/dingtalk/session-webhook';
 import { webhookHostsOrDefault } from '../../shared/dingtalk/webhook-hosts';
-import { ConfigError } from '../../shared/errors';
 import { createConversationHistory } from '../../shared/history/conversation-history';
 import { createOssAppendLog } from '../../shared/history/oss-append-log';
 import { createOssClient } from '../../shared/history/oss-client';
@@ -31,21 +31,17 @@ const http = axios.create({
   httpsAgent: new HttpsAgent({ keepAlive: true }),
 });
 
-export const handler = wire();
-
-function wire() {
-  try {
-    return wireWorker(loadWorkerConfig(env));
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    return createMisconfiguredWorker({
+export const handler = wireWithSettings(
+  () => loadWorkerConfig(env),
+  wireWorker,
+  (error) =>
+    createMisconfiguredWorker({
       error,
       webhook: createSessionWebhookSender({ http, allowedHosts: webhookHostsOrDefault(env) }),
       logger: logger('info', [env['DINGTALK_APP_SECRET'] ?? '', ...list(env, 'OPENAI_API_KEY', [])]),
       runsLocally: env['LOCAL_STACK'] === 'true',
-    });
-  }
-}
+    }),
+);
 
 function logger(level: WorkerConfig['logLevel'], secrets: string[]) {
   return createLogger({ service: 'dingtalk-worker', level, secrets }).child({ function_name: functionName });
