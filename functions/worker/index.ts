@@ -1,9 +1,7 @@
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
-import axios from 'axios';
 import { loadWorkerConfig } from '../../shared/config/worker-config';
 import { createAccessTokenProvider } from '../../shared/dingtalk/access-token';
 import { createCardClient } from '../../shared/dingtalk/card-client';
+import { createDingTalkHttp } from '../../shared/dingtalk/dingtalk-http';
 import { createMessageFiles } from '../../shared/dingtalk/message-files';
 import { createReplier } from '../../shared/dingtalk/replier';
 import { createConversationHistory } from '../../shared/history/conversation-history';
@@ -24,11 +22,8 @@ const logger = createLogger({
   secrets: [config.dingtalk.appSecret, ...(config.model?.apiKeys ?? [])],
 }).child({ function_name: process.env['FC_FUNCTION_NAME'] ?? 'dingtalk-llm-worker' });
 
-const http = axios.create({
-  timeout: 10_000,
-  httpAgent: new HttpAgent({ keepAlive: true }),
-  httpsAgent: new HttpsAgent({ keepAlive: true }),
-});
+// Bounded answers, no redirects followed (dingtalk-http.ts).
+const http = createDingTalkHttp({ timeoutMs: 10_000 });
 const tokens = createAccessTokenProvider({ http, ...config.dingtalk });
 const dingtalkApi = { http, apiBase: config.dingtalk.apiBase, tokens, appKey: config.dingtalk.appKey };
 

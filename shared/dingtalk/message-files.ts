@@ -5,6 +5,7 @@ import { networkReason } from '../http/network-reason';
 import { asRecord } from '../validation/as-record';
 import type { AccessTokenProvider } from './access-token';
 import { createDingTalkRequester } from './dingtalk-api';
+import { statusReason } from './dingtalk-http';
 
 /**
  * Pictures users send the robot, fetched in two steps: `messageFiles/download` trades the callback's downloadCode for
@@ -59,9 +60,12 @@ export function createMessageFiles(options: MessageFilesOptions): MessageFiles {
   const fetchBytes = async (url: string): Promise<Buffer> => {
     // A stream rather than an arraybuffer with maxContentLength: the declared size is checked before any of the body
     // is read, and an oversized body is told apart from a broken download by our own count, not by axios' message.
+    // The count is of inflated bytes: axios hands over the stream after decompression.
     const response = await options.http
       .get<Readable>(url, {
         responseType: 'stream',
+        // Counted below against this picture's own limit, not the small one for DingTalk's JSON answers.
+        maxContentLength: -1,
         validateStatus: () => true,
         timeout: timeoutMs,
         signal: AbortSignal.timeout(timeoutMs),
@@ -74,7 +78,7 @@ export function createMessageFiles(options: MessageFilesOptions): MessageFiles {
     const declared = Number(response.headers['content-length']);
     if (response.status < 200 || response.status >= 300) {
       body.destroy();
-      throw failed(`HTTP ${response.status}`);
+      throw failed(statusReason(response.status));
     }
     if (Number.isFinite(declared) && declared > options.maxBytes) {
       body.destroy();
