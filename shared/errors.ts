@@ -109,7 +109,7 @@ export class DeliveryError extends BotError {
   }
 }
 
-export type MediaErrorCode = 'MEDIA_TOO_LARGE' | 'MEDIA_UNSUPPORTED' | 'MEDIA_DOWNLOAD_FAILED';
+export type MediaErrorCode = 'MEDIA_TOO_LARGE' | 'MEDIA_TOTAL_TOO_LARGE' | 'MEDIA_UNSUPPORTED' | 'MEDIA_DOWNLOAD_FAILED';
 
 /** A picture the user sent could not be fetched from DingTalk or is not an image the model can take. */
 export class MediaError extends BotError {

@@ -36,6 +36,7 @@ export const handler = createWorkerHandler({
     models: { default: config.model?.model ?? '', allowed: config.models.allowed, vision: config.models.vision },
     showReasoning: config.showReasoning,
     card: config.card,
+    images: config.images,
   },
   createHistory: (context) =>
     createConversationHistory({
