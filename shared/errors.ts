@@ -73,6 +73,10 @@ export type ModelErrorCode =
   | 'MODEL_TIMEOUT'
   | 'MODEL_UNREACHABLE'
   | 'MODEL_REJECTED'
+  /** A 404 naming the model (OpenAI's `model_not_found`): OPENAI_MODEL or OPENAI_MODELS has a name the service lacks. */
+  | 'MODEL_UNKNOWN'
+  /** A 404 that is not about the model: the path does not exist, so OPENAI_BASE_URL is wrong (usually lacks /v1). */
+  | 'MODEL_ENDPOINT_NOT_FOUND'
   | 'MODEL_SERVER';
 
 /** The model call failed; `status` is the HTTP status when there was one. */

@@ -99,6 +99,8 @@ const ERROR_TEXTS: Partial<Record<BotError['code'], string>> = {
   MODEL_TIMEOUT: '模型响应超时，请稍后再试，或把问题拆小一些。',
   MODEL_UNREACHABLE: '无法连接到模型服务，请联系管理员检查 OPENAI_BASE_URL 和网络。',
   MODEL_REJECTED: '模型服务拒绝了这次请求（可能是模型名称有误或对话过长），可发送「新对话」后重试。',
+  MODEL_UNKNOWN: '模型服务找不到所用的模型，请管理员检查 OPENAI_MODEL（或 OPENAI_MODELS）里的模型名称。',
+  MODEL_ENDPOINT_NOT_FOUND: '模型服务地址返回 404，请管理员检查 OPENAI_BASE_URL（通常是缺少结尾的 /v1）。',
   MODEL_SERVER: '模型服务暂时出错，请稍后再试。',
   STORAGE_FAILED: '会话记录暂时无法读写，请稍后再试。',
   APPEND_CONFLICT: '会话记录暂时无法读写，请稍后再试。',
