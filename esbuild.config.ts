@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   // `npm run bench`: the measurements run the built bundles above; the bench itself needs no minifying.
   await build({
     ...common,
-    entryPoints: [join(root, 'bench', 'index.ts')],
+    entryPoints: [join(root, 'bench', 'index.ts'), join(root, 'bench', 'attack-memory.ts')],
     outdir: join(root, 'dist', 'bench'),
     packages: 'external',
   });

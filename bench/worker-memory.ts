@@ -28,17 +28,28 @@ const context = JSON.parse(process.env.BENCH_CONTEXT);
 });
 `;
 
-interface ChildResult {
+export interface ChildResult {
   outcome: string;
   maxRssKiB: number;
 }
 
-function runChild(stack: WorkerStack, mode: 'worker' | 'floor', event: Buffer): Promise<ChildResult> {
+/**
+ * One fresh node process that (mode 'worker') loads the worker bundle with the stack's settings plus `extraEnv` and
+ * runs `event`, or (mode 'floor') does everything but that; resolves with its outcome and peak RSS.
+ */
+export function runChild(
+  stack: WorkerStack,
+  mode: 'worker' | 'floor',
+  event: Buffer,
+  extraEnv: Record<string, string> = {},
+  bundle = workerBundlePath(),
+): Promise<ChildResult> {
   const env = {
     PATH: process.env['PATH'] ?? '',
     ...stack.env,
+    ...extraEnv,
     BENCH_MODE: mode,
-    BENCH_WORKER: workerBundlePath(),
+    BENCH_WORKER: bundle,
     BENCH_EVENT: event.toString('utf8'),
     BENCH_CONTEXT: JSON.stringify(stack.context),
   };

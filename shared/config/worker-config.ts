@@ -70,7 +70,7 @@ export function loadWorkerConfig(env: Env): Readonly<WorkerConfig> {
     imageMaxBytes: integer(env, 'IMAGE_MAX_BYTES', 8 * 1024 * 1024, { min: 1024, max: 20 * 1024 * 1024 }),
     images: {
       maxCount: integer(env, 'IMAGE_MAX_COUNT', 4, { min: 1, max: 20 }),
-      totalMaxBytes: integer(env, 'IMAGE_TOTAL_MAX_BYTES', 20 * 1024 * 1024, { min: 1024, max: 64 * 1024 * 1024 }),
+      totalMaxBytes: integer(env, 'IMAGE_TOTAL_MAX_BYTES', 10 * 1024 * 1024, { min: 1024, max: 64 * 1024 * 1024 }),
     },
     systemPrompt: optionalString(env, 'SYSTEM_PROMPT', DEFAULT_SYSTEM_PROMPT),
     oss: {

@@ -10,7 +10,7 @@ export function createWorkerSettings(overrides: Partial<WorkerSettings> = {}): W
     models: { default: 'model-a', allowed: ['model-a', 'model-b', 'vision-c'], vision: ['vision-c'] },
     showReasoning: false,
     card: undefined,
-    images: { maxCount: 4, totalMaxBytes: 20 * 1024 * 1024 },
+    images: { maxCount: 4, totalMaxBytes: 10 * 1024 * 1024 },
     ...overrides,
   };
 }
