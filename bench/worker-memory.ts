@@ -34,6 +34,17 @@ export interface ChildResult {
 }
 
 /**
+ * Linux carries a process's maxRSS over fork and exec, so a child forked straight from the bench (which holds the
+ * servers and their requests) would report at least the bench's own RSS. The child is therefore started by a small
+ * launcher process, whose fork is as small as a bare node.
+ */
+const LAUNCHER = `
+require('node:child_process')
+  .spawn(process.execPath, ['-e', process.env.BENCH_CHILD], { stdio: 'inherit' })
+  .on('exit', (code) => process.exit(code ?? 1));
+`;
+
+/**
  * One fresh node process that (mode 'worker') loads the worker bundle with the stack's settings plus `extraEnv` and
  * runs `event`, or (mode 'floor') does everything but that; resolves with its outcome and peak RSS.
  */
@@ -52,9 +63,10 @@ export function runChild(
     BENCH_WORKER: bundle,
     BENCH_EVENT: event.toString('utf8'),
     BENCH_CONTEXT: JSON.stringify(stack.context),
+    BENCH_CHILD: CHILD,
   };
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', CHILD], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['-e', LAUNCHER], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
