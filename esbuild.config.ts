@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   // `npm run bench`: the measurements run the built bundles above; the bench itself needs no minifying.
   await build({
     ...common,
-    entryPoints: [join(root, 'bench', 'index.ts'), join(root, 'bench', 'pair-check.ts')],
+    entryPoints: [join(root, 'bench', 'index.ts'), join(root, 'bench', 'pair-check.ts'), join(root, 'bench', 'attack-memory.ts')],
     outdir: join(root, 'dist', 'bench'),
     packages: 'external',
   });

@@ -28,22 +28,45 @@ const context = JSON.parse(process.env.BENCH_CONTEXT);
 });
 `;
 
-interface ChildResult {
+export interface ChildResult {
   outcome: string;
   maxRssKiB: number;
 }
 
-function runChild(stack: WorkerStack, mode: 'worker' | 'floor', event: Buffer): Promise<ChildResult> {
+/**
+ * Linux carries a process's maxRSS over fork and exec, so a child forked straight from the bench (which holds the
+ * servers and their requests) would report at least the bench's own RSS. The child is therefore started by a small
+ * launcher process, whose fork is as small as a bare node.
+ */
+const LAUNCHER = `
+require('node:child_process')
+  .spawn(process.execPath, ['-e', process.env.BENCH_CHILD], { stdio: 'inherit' })
+  .on('exit', (code) => process.exit(code ?? 1));
+`;
+
+/**
+ * One fresh node process that (mode 'worker') loads the worker bundle with the stack's settings plus `extraEnv` and
+ * runs `event`, or (mode 'floor') does everything but that; resolves with its outcome and peak RSS.
+ */
+export function runChild(
+  stack: WorkerStack,
+  mode: 'worker' | 'floor',
+  event: Buffer,
+  extraEnv: Record<string, string> = {},
+  bundle = workerBundlePath(),
+): Promise<ChildResult> {
   const env = {
     PATH: process.env['PATH'] ?? '',
     ...stack.env,
+    ...extraEnv,
     BENCH_MODE: mode,
-    BENCH_WORKER: workerBundlePath(),
+    BENCH_WORKER: bundle,
     BENCH_EVENT: event.toString('utf8'),
     BENCH_CONTEXT: JSON.stringify(stack.context),
+    BENCH_CHILD: CHILD,
   };
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', CHILD], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['-e', LAUNCHER], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));

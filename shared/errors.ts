@@ -115,6 +115,10 @@ export type ModelErrorCode =
   | 'MODEL_TIMEOUT'
   | 'MODEL_UNREACHABLE'
   | 'MODEL_REJECTED'
+  /** A 404 naming the model (OpenAI's `model_not_found`): OPENAI_MODEL or OPENAI_MODELS has a name the service lacks. */
+  | 'MODEL_UNKNOWN'
+  /** A 404 that is not about the model: the path does not exist, so OPENAI_BASE_URL is wrong (usually lacks /v1). */
+  | 'MODEL_ENDPOINT_NOT_FOUND'
   | 'MODEL_SERVER';
 
 /** The model call failed; `status` is the HTTP status when there was one. */
@@ -151,7 +155,7 @@ export class DeliveryError extends BotError {
   }
 }
 
-export type MediaErrorCode = 'MEDIA_TOO_LARGE' | 'MEDIA_UNSUPPORTED' | 'MEDIA_DOWNLOAD_FAILED';
+export type MediaErrorCode = 'MEDIA_TOO_LARGE' | 'MEDIA_TOTAL_TOO_LARGE' | 'MEDIA_UNSUPPORTED' | 'MEDIA_DOWNLOAD_FAILED';
 
 /** A picture the user sent could not be fetched from DingTalk or is not an image the model can take. */
 export class MediaError extends BotError {

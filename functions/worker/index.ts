@@ -1,12 +1,10 @@
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
-import axios from 'axios';
 import { list } from '../../shared/config/env';
 import { readSettingsFile, withSettingsFile } from '../../shared/config/settings-file';
 import { wireWithSettings } from '../../shared/config/wire-with-settings';
 import { loadWorkerConfig, type WorkerConfig } from '../../shared/config/worker-config';
 import { createAccessTokenProvider } from '../../shared/dingtalk/access-token';
 import { createCardClient } from '../../shared/dingtalk/card-client';
+import { createDingTalkHttp } from '../../shared/dingtalk/dingtalk-http';
 import { createMessageFiles } from '../../shared/dingtalk/message-files';
 import { createReplier } from '../../shared/dingtalk/replier';
 import { createSessionWebhookSender } from '../../shared/dingtalk/session-webhook';
@@ -25,11 +23,8 @@ import { createMisconfiguredWorker } from '../../shared/worker/misconfigured-wor
 // STS credentials. A malformed setting wires the worker that tells the user which one instead.
 const env = withSettingsFile(process.env, readSettingsFile(__dirname));
 const functionName = process.env['FC_FUNCTION_NAME'] ?? 'dingtalk-llm-worker';
-const http = axios.create({
-  timeout: 10_000,
-  httpAgent: new HttpAgent({ keepAlive: true }),
-  httpsAgent: new HttpsAgent({ keepAlive: true }),
-});
+// Bounded answers, no redirects followed (dingtalk-http.ts).
+const http = createDingTalkHttp({ timeoutMs: 10_000 });
 
 export const handler = wireWithSettings(
   () => loadWorkerConfig(env),
@@ -61,6 +56,7 @@ function wireWorker(config: Readonly<WorkerConfig>) {
       showReasoning: config.showReasoning,
       card: config.card,
       runsLocally: config.runsLocally,
+      images: config.images,
     },
     createHistory: (context) =>
       createConversationHistory({

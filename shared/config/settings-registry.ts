@@ -48,6 +48,8 @@ export const SETTINGS: Readonly<Record<string, SettingInfo>> = {
   HELP_COMMANDS: file('worker'),
   REPLY_MAX_CHARS: env('worker'),
   IMAGE_MAX_BYTES: env('worker'),
+  IMAGE_MAX_COUNT: env('worker'),
+  IMAGE_TOTAL_MAX_BYTES: env('worker'),
   DINGTALK_CARD_TEMPLATE_ID: env('worker'),
   DINGTALK_CARD_CONTENT_KEY: env('worker'),
   CARD_UPDATE_INTERVAL_MS: env('worker'),

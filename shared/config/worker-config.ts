@@ -20,6 +20,8 @@ export interface WorkerConfig {
   card: { templateId: string; contentKey: string; minIntervalMs: number; minGrowthChars: number; maxChars: number } | undefined;
   showReasoning: boolean;
   imageMaxBytes: number;
+  /** Pictures of one message: how many are read, and the bytes they may have together. */
+  images: { maxCount: number; totalMaxBytes: number };
   systemPrompt: string;
   oss: OssSettings;
   history: { prefix: string; tailBytes: number; tokenBudget: number; sessionTimeoutMs: number; groupShared: boolean };
@@ -73,6 +75,10 @@ export function loadWorkerConfig(env: Env): Readonly<WorkerConfig> {
           },
     showReasoning: boolean(env, 'SHOW_REASONING', false),
     imageMaxBytes: integer(env, 'IMAGE_MAX_BYTES', 8 * 1024 * 1024, { min: 1024, max: 20 * 1024 * 1024 }),
+    images: {
+      maxCount: integer(env, 'IMAGE_MAX_COUNT', 4, { min: 1, max: 20 }),
+      totalMaxBytes: integer(env, 'IMAGE_TOTAL_MAX_BYTES', 10 * 1024 * 1024, { min: 1024, max: 64 * 1024 * 1024 }),
+    },
     systemPrompt: optionalString(env, 'SYSTEM_PROMPT', DEFAULT_SYSTEM_PROMPT),
     oss: ossSettings(env, 10_000, 60_000),
     history: {

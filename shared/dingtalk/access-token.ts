@@ -2,6 +2,7 @@ import type { AxiosInstance } from 'axios';
 import { DingTalkApiError } from '../errors';
 import { networkReason } from '../http/network-reason';
 import { asRecord } from '../validation/as-record';
+import { statusReason } from './dingtalk-http';
 
 /**
  * The app access token for DingTalk's new OpenAPI (api.dingtalk.com). DingTalk rate-limits the token endpoint, so the
@@ -58,7 +59,7 @@ export function createAccessTokenProvider(options: AccessTokenProviderOptions): 
     const expireIn = body['expireIn'];
     if (response.status !== 200 || typeof token !== 'string' || token === '' || typeof expireIn !== 'number') {
       const code = typeof body['code'] === 'string' ? body['code'] : undefined;
-      throw new DingTalkApiError(`access token request rejected (HTTP ${response.status})`, response.status, code);
+      throw new DingTalkApiError(`access token request rejected (${statusReason(response.status)})`, response.status, code);
     }
     // Measured from when we asked, so a slow response cannot make us keep the token past its real expiry.
     if (startedIn === generation) cached = { token, refreshAt: requestedAt + expireIn * 1000 - margin };

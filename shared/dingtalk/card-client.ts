@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AxiosInstance } from 'axios';
 import { DingTalkApiError } from '../errors';
+import { asRecord } from '../validation/as-record';
 import type { AccessTokenProvider } from './access-token';
 import { createDingTalkRequester } from './dingtalk-api';
 import { type DingTalkMessage, isGroup } from './schema';
@@ -14,7 +15,7 @@ export interface CardClient {
   /**
    * `POST /v1.0/card/instances/createAndDeliver`: creates the card in the processing state (flowStatus 1) with
    * `content` as its text and delivers it to the message's chat (group: IM_GROUP.<conversationId>, with an @ of the
-   * sender; 1:1: IM_ROBOT.<senderStaffId>).
+   * sender; 1:1: IM_ROBOT.<senderStaffId>). A 200 is not delivery: any `deliverResults[].success === false` throws.
    */
   create(input: { outTrackId: string; message: DingTalkMessage; content: string }): Promise<void>;
   /** `PUT /v1.0/card/streaming`: replaces the card's text (isFull); `finalize` ends the stream. */
@@ -41,12 +42,15 @@ export interface CardClientOptions {
  * How the worker should take a failed card call. `transient`: DingTalk is throttling or unwell (403 `…QpsLimit…`,
  * 429, 5xx, no answer), so fall back to markdown and leave cards alone for a short cool-down. `config`: DingTalk
  * refused the request itself (template not published, missing Card.* permission, IP whitelist…), which no retry
- * fixes. `chat`: only this message cannot get a card (a 1:1 chat without senderStaffId); nothing to cool down.
+ * fixes. `chat`: only this message cannot get a card (a 1:1 chat without senderStaffId, a card DingTalk did not
+ * deliver to this chat); nothing to cool down.
  */
 export type CardErrorKind = 'transient' | 'config' | 'chat';
 
 /** Our own code (not DingTalk's) on the error `create` throws for a 1:1 message without senderStaffId. */
 export const CARD_NO_RECIPIENT = 'local.senderStaffIdMissing';
+/** Our own code on the error `create` throws when DingTalk created the card but did not deliver it. */
+export const CARD_NOT_DELIVERED = 'local.cardNotDelivered';
 
 const DEFAULT_TIMEOUT_MS = 5000;
 
@@ -57,7 +61,7 @@ export function createCardClient(options: CardClientOptions): CardClient {
 
   return {
     async create({ outTrackId, message, content }) {
-      await api.call(
+      const answer = await api.call(
         'POST',
         '/v1.0/card/instances/createAndDeliver',
         {
@@ -73,6 +77,7 @@ export function createCardClient(options: CardClientOptions): CardClient {
         },
         callOptions,
       );
+      checkDelivered(answer);
     },
     async stream({ outTrackId, content, finalize, error }) {
       await api.call(
@@ -123,6 +128,26 @@ function openSpace(message: DingTalkMessage, robotCode: string): Record<string, 
   return { openSpaceId: `dtv1.card//IM_ROBOT.${staffId}`, imRobotOpenDeliverModel: { spaceType: 'IM_ROBOT' } };
 }
 
+/**
+ * createAndDeliver's `{success, result: {outTrackId, deliverResults: [{spaceType, spaceId, success, errorMsg}]}}`:
+ * the card exists, but a space that says success false (a user outside the app's visible range, a group the robot
+ * left) never shows it.
+ */
+function checkDelivered(answer: unknown): void {
+  const body = asRecord(answer);
+  const results = asRecord(body['result'])['deliverResults'];
+  const failed = (Array.isArray(results) ? results : []).map(asRecord).filter((result) => result['success'] === false);
+  if (body['success'] !== false && failed.length === 0) return;
+  const reasons = failed.map((result) => {
+    const space = typeof result['spaceType'] === 'string' ? result['spaceType'] : 'space';
+    const why = typeof result['errorMsg'] === 'string' ? result['errorMsg'].slice(0, 200) : 'no reason given';
+    return `${space}: ${why}`;
+  });
+  const detail = reasons.length > 0 ? reasons.join('; ') : 'success false';
+  const advice = " (a 1:1 card needs the user inside the app's visible range in the DingTalk developer console)";
+  throw new DingTalkApiError(`AI card was created but not delivered: ${detail}${advice}`, 200, CARD_NOT_DELIVERED);
+}
+
 /** DingTalk's card rate limit: 403 with a code containing `QpsLimit` (§8), or a plain 429. */
 export function isQpsLimit(error: unknown): boolean {
   if (!(error instanceof DingTalkApiError)) return false;
@@ -133,7 +158,7 @@ export function isQpsLimit(error: unknown): boolean {
 export function cardErrorKind(error: unknown): CardErrorKind {
   // Not a DingTalk answer at all (a bug, say): a short pause is safer than switching cards off for long.
   if (!(error instanceof DingTalkApiError)) return 'transient';
-  if (error.apiCode === CARD_NO_RECIPIENT) return 'chat';
+  if (error.apiCode === CARD_NO_RECIPIENT || error.apiCode === CARD_NOT_DELIVERED) return 'chat';
   const status = error.status;
   if (status === undefined || status >= 500 || isQpsLimit(error)) return 'transient';
   return 'config';

@@ -3,11 +3,12 @@ import { DingTalkApiError } from '../errors';
 import { networkReason } from '../http/network-reason';
 import { asRecord } from '../validation/as-record';
 import type { AccessTokenProvider } from './access-token';
+import { statusReason } from './dingtalk-http';
 
 /**
  * One authenticated call to DingTalk's new OpenAPI (api.dingtalk.com), shared by the robot message, AI card and
- * message file clients so that token handling and error mapping exist once.
- * Facts: ../shared/brief/dingtalk.md §4b, §8.
+ * message file clients so that token handling and error mapping exist once. The answer's size and redirects are
+ * bounded by the http instance (dingtalk-http.ts). Facts: ../shared/brief/dingtalk.md §4b, §8.
  */
 export interface DingTalkRequester {
   /**
@@ -71,7 +72,7 @@ export function createDingTalkRequester(options: DingTalkRequesterOptions): Ding
       options.tokens.invalidate(token);
       return call(method, path, body, callOptions, true);
     }
-    const reason = code === undefined ? `HTTP ${response.status}` : `HTTP ${response.status} ${code}`;
+    const reason = code === undefined ? statusReason(response.status) : `${statusReason(response.status)} ${code}`;
     throw new DingTalkApiError(`DingTalk ${path} rejected (${reason})`, response.status, code);
   };
 

@@ -5,6 +5,7 @@ import { networkReason } from '../http/network-reason';
 import { asRecord } from '../validation/as-record';
 import type { AccessTokenProvider } from './access-token';
 import { createDingTalkRequester } from './dingtalk-api';
+import { statusReason } from './dingtalk-http';
 
 /**
  * Pictures users send the robot, fetched in two steps: `messageFiles/download` trades the callback's downloadCode for
@@ -12,7 +13,17 @@ import { createDingTalkRequester } from './dingtalk-api';
  * anyone who holds it, so it is never put in an error or a log line; the model gets a data URL instead.
  */
 export interface MessageFiles {
-  downloadImage(input: { downloadCode: string; robotCode?: string }): Promise<DownloadedImage>;
+  downloadImage(input: { downloadCode: string; robotCode?: string; allowance?: ByteAllowance }): Promise<DownloadedImage>;
+}
+
+/**
+ * Bytes several downloads share (the pictures of one message): each chunk read is taken from it, and a download that
+ * finds it spent fails with MEDIA_TOTAL_TOO_LARGE and gives back what it had taken.
+ */
+export interface ByteAllowance {
+  /** False, taking nothing, when fewer than `bytes` are left. */
+  take(bytes: number): boolean;
+  release(bytes: number): void;
 }
 
 export interface DownloadedImage {
@@ -56,12 +67,15 @@ export function createMessageFiles(options: MessageFilesOptions): MessageFiles {
     return url;
   };
 
-  const fetchBytes = async (url: string): Promise<Buffer> => {
+  const fetchBytes = async (url: string, allowance: ByteAllowance | undefined): Promise<Buffer> => {
     // A stream rather than an arraybuffer with maxContentLength: the declared size is checked before any of the body
     // is read, and an oversized body is told apart from a broken download by our own count, not by axios' message.
+    // The count is of inflated bytes: axios hands over the stream after decompression.
     const response = await options.http
       .get<Readable>(url, {
         responseType: 'stream',
+        // Counted below against this picture's own limit, not the small one for DingTalk's JSON answers.
+        maxContentLength: -1,
         validateStatus: () => true,
         timeout: timeoutMs,
         signal: AbortSignal.timeout(timeoutMs),
@@ -74,7 +88,7 @@ export function createMessageFiles(options: MessageFilesOptions): MessageFiles {
     const declared = Number(response.headers['content-length']);
     if (response.status < 200 || response.status >= 300) {
       body.destroy();
-      throw failed(`HTTP ${response.status}`);
+      throw failed(statusReason(response.status));
     }
     if (Number.isFinite(declared) && declared > options.maxBytes) {
       body.destroy();
@@ -85,13 +99,15 @@ export function createMessageFiles(options: MessageFilesOptions): MessageFiles {
     try {
       for await (const chunk of body as AsyncIterable<Buffer>) {
         total += chunk.length;
-        if (total > options.maxBytes) {
-          body.destroy();
-          throw tooLarge(total, options.maxBytes);
+        if (total > options.maxBytes) throw tooLarge(total, options.maxBytes);
+        if (allowance && !allowance.take(chunk.length)) {
+          throw new MediaError('MEDIA_TOTAL_TOO_LARGE', 'the pictures of this message exceed their total byte limit');
         }
         chunks.push(chunk);
       }
     } catch (error) {
+      body.destroy();
+      allowance?.release(chunks.reduce((sum, chunk) => sum + chunk.length, 0));
       if (error instanceof MediaError) throw error;
       throw failed(networkReason(error));
     }
@@ -99,8 +115,8 @@ export function createMessageFiles(options: MessageFilesOptions): MessageFiles {
   };
 
   return {
-    async downloadImage({ downloadCode, robotCode }) {
-      const bytes = await fetchBytes(await downloadUrl(downloadCode, robotCode ?? options.appKey));
+    async downloadImage({ downloadCode, robotCode, allowance }) {
+      const bytes = await fetchBytes(await downloadUrl(downloadCode, robotCode ?? options.appKey), allowance);
       // DingTalk's storage often labels pictures application/octet-stream, so the bytes decide.
       const mimeType = sniffImageType(bytes);
       if (mimeType === undefined) {

@@ -1,4 +1,6 @@
 import type { AxiosInstance } from 'axios';
+import { DingTalkApiError } from '../errors';
+import { asRecord } from '../validation/as-record';
 import type { AccessTokenProvider } from './access-token';
 import { createDingTalkRequester } from './dingtalk-api';
 
@@ -13,7 +15,10 @@ export interface MarkdownContent {
 }
 
 export interface OpenApiClient {
-  /** 1:1 chat: `oToMessages/batchSend` to the sender's staff id. */
+  /**
+   * 1:1 chat: `oToMessages/batchSend` to the sender's staff id. DingTalk answers 200 even when it did not deliver: a
+   * recipient in `invalidStaffIdList` or `flowControlledStaffIdList` makes this throw DingTalkApiError.
+   */
   sendToUser(input: { robotCode: string; userId: string } & MarkdownContent): Promise<void>;
   /** Group chat: `groupMessages/send` to the callback's conversationId (the openConversationId). */
   sendToGroup(input: { robotCode: string; conversationId: string } & MarkdownContent): Promise<void>;
@@ -25,26 +30,59 @@ export interface OpenApiClientOptions {
   tokens: AccessTokenProvider;
 }
 
+/** Our own codes (not DingTalk's) on the error for a batchSend that named the recipient as not reached. */
+export const RECIPIENT_INVALID = 'local.invalidStaffId';
+export const RECIPIENT_FLOW_CONTROLLED = 'local.flowControlledStaffId';
+
+const BATCH_SEND = '/v1.0/robot/oToMessages/batchSend';
+
 export function createOpenApiClient(options: OpenApiClientOptions): OpenApiClient {
   const api = createDingTalkRequester(options);
-  const post = async (path: string, body: Record<string, unknown>): Promise<void> => {
-    await api.call('POST', path, body);
-  };
 
   return {
-    sendToUser: ({ robotCode, userId, title, text }) =>
-      post('/v1.0/robot/oToMessages/batchSend', {
+    async sendToUser({ robotCode, userId, title, text }) {
+      const answer = await api.call('POST', BATCH_SEND, {
         robotCode,
         userIds: [userId],
         msgKey: 'sampleMarkdown',
         msgParam: JSON.stringify({ title, text }),
-      }),
-    sendToGroup: ({ robotCode, conversationId, title, text }) =>
-      post('/v1.0/robot/groupMessages/send', {
+      });
+      checkRecipients(asRecord(answer), userId);
+    },
+    async sendToGroup({ robotCode, conversationId, title, text }) {
+      await api.call('POST', '/v1.0/robot/groupMessages/send', {
         robotCode,
         openConversationId: conversationId,
         msgKey: 'sampleMarkdown',
         msgParam: JSON.stringify({ title, text }),
-      }),
+      });
+    },
   };
+}
+
+/**
+ * batchSend's `{processQueryKey, invalidStaffIdList, flowControlledStaffIdList}`: a staff id in either list was not
+ * sent the message. An invalid id is most often a user outside the app's visible range, which only the admin can fix.
+ */
+function checkRecipients(answer: Record<string, unknown>, userId: string): void {
+  const listed = (field: string): boolean => {
+    const list = answer[field];
+    return Array.isArray(list) && list.includes(userId);
+  };
+  if (listed('invalidStaffIdList')) {
+    throw new DingTalkApiError(
+      `DingTalk ${BATCH_SEND} did not deliver to ${userId} (invalidStaffIdList): the user is most likely outside the ` +
+        "app's visible range (应用可见范围); add the user to the app's visible range in the DingTalk developer console",
+      200,
+      RECIPIENT_INVALID,
+    );
+  }
+  if (listed('flowControlledStaffIdList')) {
+    throw new DingTalkApiError(
+      `DingTalk ${BATCH_SEND} did not deliver to ${userId} (flowControlledStaffIdList): DingTalk is limiting how many ` +
+        'messages the robot may send this user; later messages may go through',
+      200,
+      RECIPIENT_FLOW_CONTROLLED,
+    );
+  }
 }

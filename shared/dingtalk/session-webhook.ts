@@ -2,6 +2,7 @@ import type { AxiosInstance } from 'axios';
 import { DingTalkApiError } from '../errors';
 import { networkReason } from '../http/network-reason';
 import { asRecord } from '../validation/as-record';
+import { statusReason } from './dingtalk-http';
 import type { MarkdownContent } from './openapi-client';
 import { isAllowedWebhook, type WebhookHostList } from './webhook-hosts';
 
@@ -62,7 +63,8 @@ export function createSessionWebhookSender(options: SessionWebhookSenderOptions)
       if (response.status === 200 && (errcode === undefined || errcode === 0 || errcode === '0')) return;
       const apiCode = errcode === undefined ? undefined : String(errcode);
       const errmsg = typeof data['errmsg'] === 'string' ? `: ${data['errmsg'].slice(0, 200)}` : '';
-      const reason = apiCode === undefined ? `HTTP ${response.status}` : `HTTP ${response.status}, errcode ${apiCode}`;
+      const status = statusReason(response.status);
+      const reason = apiCode === undefined ? status : `${status}, errcode ${apiCode}`;
       throw new DingTalkApiError(`session webhook rejected (${reason})${errmsg}`, response.status, apiCode);
     },
   };

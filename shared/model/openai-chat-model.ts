@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import { ModelError } from '../errors';
 import type { Logger } from '../logging/logger';
+import { createBoundedFetch } from './bounded-fetch';
 import type { ChatCompletion, ChatMessage, ChatModel, ChatRequest, ChatUsage, StreamProgress } from './chat-model';
 import { createStreamAccumulator } from './stream-accumulator';
 import { toModelError } from './to-model-error';
@@ -19,6 +20,9 @@ export { toModelError } from './to-model-error';
  *   reasoning was passed to onProgress yet (it must only ever see growing text) and the budget left is longer than the
  *   failed attempt took. It is not a key problem, so other keys are not tried.
  * - Everything else (400/404/422, timeouts, empty completions) fails at once.
+ *
+ * Every answer is read through createBoundedFetch (bounded-fetch.ts). Each key has two SDK clients, one for streamed
+ * and one for whole requests, because their answers are bounded differently.
  */
 export interface OpenAiChatModelOptions {
   baseURL: string;
@@ -36,36 +40,40 @@ export interface OpenAiChatModelOptions {
 const RETRY_DELAY_MS = 250;
 const SDK_TIMEOUT_MARGIN_MS = 1000;
 type Deadline = ReturnType<typeof startDeadline>;
+interface KeyClients {
+  streaming: OpenAI;
+  whole: OpenAI;
+}
 
 export function createOpenAiChatModel(options: OpenAiChatModelOptions): ChatModel {
   const { apiKeys, logger } = options;
   if (apiKeys.length === 0 || apiKeys.some((key) => key.trim() === '')) {
     throw new ModelError('MODEL_NOT_CONFIGURED', 'at least one non-empty model API key is required');
   }
-  const secrets = { secrets: apiKeys };
+  const errorOptions = { secrets: apiKeys, endpoint: `POST ${completionsUrl(options.baseURL)}` };
   const sdkLogger = {
     error: (message: string, ...details: unknown[]) => logger.error(`openai sdk: ${message}`, { details }),
     warn: (message: string, ...details: unknown[]) => logger.warn(`openai sdk: ${message}`, { details }),
     info: () => undefined,
     debug: () => undefined,
   };
-  const clients: OpenAI[] = apiKeys.map(
-    (apiKey) =>
-      new OpenAI({
-        apiKey,
-        baseURL: options.baseURL,
-        maxRetries: 0,
-        // null, not undefined: never pick up OPENAI_ORG_ID / OPENAI_PROJECT_ID from the FC environment.
-        organization: null,
-        project: null,
-        fetch: options.fetch,
-        logger: sdkLogger,
-        logLevel: 'warn',
-      }),
-  );
+  const innerFetch = options.fetch ?? fetch;
+  const client = (apiKey: string, streamed: boolean): OpenAI =>
+    new OpenAI({
+      apiKey,
+      baseURL: options.baseURL,
+      maxRetries: 0,
+      // null, not undefined: never pick up OPENAI_ORG_ID / OPENAI_PROJECT_ID from the FC environment.
+      organization: null,
+      project: null,
+      fetch: createBoundedFetch(innerFetch, { streamed }),
+      logger: sdkLogger,
+      logLevel: 'warn',
+    });
+  const clients: KeyClients[] = apiKeys.map((apiKey) => ({ streaming: client(apiKey, true), whole: client(apiKey, false) }));
   let preferred = 0;
 
-  async function attempt(client: OpenAI, request: ChatRequest, deadline: Deadline, progress: { streamed: boolean }) {
+  async function attempt(client: KeyClients, request: ChatRequest, deadline: Deadline, progress: { streamed: boolean }) {
     const model = request.model ?? options.model;
     const body = {
       model,
@@ -80,12 +88,12 @@ export function createOpenAiChatModel(options: OpenAiChatModelOptions): ChatMode
     const collected = createStreamAccumulator();
     const { onProgress } = request;
     if (onProgress === undefined) {
-      const completion = await client.chat.completions.create({ ...body, stream: false }, requestOptions);
+      const completion = await client.whole.chat.completions.create({ ...body, stream: false }, requestOptions);
       const choice = completion?.choices?.[0];
       collected.add(choice?.message);
       return finish(collected.result(), completion?.model || model, toUsage(completion?.usage), choice?.finish_reason);
     }
-    const stream = await client.chat.completions.create(
+    const stream = await client.streaming.chat.completions.create(
       { ...body, stream: true, stream_options: { include_usage: true } },
       requestOptions,
     );
@@ -128,14 +136,14 @@ export function createOpenAiChatModel(options: OpenAiChatModelOptions): ChatMode
   }
 
   async function attemptWithOneRetry(keyIndex: number, request: ChatRequest, deadline: Deadline) {
-    const client = clients[keyIndex] as OpenAI;
+    const client = clients[keyIndex] as KeyClients;
     for (let retried = false; ; retried = true) {
       const progress = { streamed: false };
       const startedAt = Date.now();
       try {
         return await attempt(client, request, deadline, progress);
       } catch (thrown) {
-        const error = toModelError(deadline.signal.aborted ? deadline.signal.reason : thrown, secrets);
+        const error = toModelError(deadline.signal.aborted ? deadline.signal.reason : thrown, errorOptions);
         const transient =
           error.code === 'MODEL_UNREACHABLE' || (error.code === 'MODEL_SERVER' && (error.status ?? 0) >= 500);
         const affordable = deadline.remaining() > Date.now() - startedAt + RETRY_DELAY_MS;
@@ -163,7 +171,7 @@ export function createOpenAiChatModel(options: OpenAiChatModelOptions): ChatMode
             });
             return completion;
           } catch (thrown) {
-            const error = toModelError(thrown, secrets);
+            const error = toModelError(thrown, errorOptions);
             const keyProblem = error.code === 'MODEL_AUTH' || error.code === 'MODEL_RATE_LIMIT';
             if (!keyProblem || offset === clients.length - 1) throw error;
             const fields = { keyIndex, code: error.code, status: error.status };
@@ -176,6 +184,16 @@ export function createOpenAiChatModel(options: OpenAiChatModelOptions): ChatMode
       }
     },
   };
+}
+
+/** Where the SDK sends the request, for the log of a 404; userinfo and query are left out, keys are never in it. */
+function completionsUrl(baseURL: string): string {
+  try {
+    const url = new URL(baseURL);
+    return `${url.origin}${url.pathname.replace(/\/+$/, '')}/chat/completions`;
+  } catch {
+    return `${baseURL.replace(/\/+$/, '')}/chat/completions`;
+  }
 }
 
 /** One AbortSignal for the whole call: the budget running out or the caller aborting, whichever comes first. */

@@ -8,6 +8,8 @@ import { ModelError, type ModelErrorCode } from '../errors';
 export interface ToModelErrorOptions {
   /** Values (the API keys) to blank out of provider messages: some gateways echo the key they refused. */
   secrets?: readonly string[];
+  /** The request tried, as `POST https://host/path` (no key, no query), named when the path was not found. */
+  endpoint?: string;
 }
 
 const MASK = '[REDACTED]';
@@ -42,8 +44,15 @@ export function toModelError(error: unknown, options: ToModelErrorOptions = {}):
   if (error instanceof APIError && typeof error.status === 'number') {
     // No `cause` here: the SDK error's message carries the unscrubbed provider text, and loggers print causes.
     const requestId = error.requestID ? ` (request id ${error.requestID})` : '';
-    const message = `model HTTP ${error.status}: ${scrub(providerMessage(error))}${requestId}`;
-    return new ModelError(codeForStatus(error.status), message, error.status);
+    const code = error.status === 404 ? codeForNotFound(error) : codeForStatus(error.status);
+    const hint =
+      code === 'MODEL_ENDPOINT_NOT_FOUND'
+        ? `; ${options.endpoint ?? 'the chat completions path'} does not exist: check OPENAI_BASE_URL (usually a missing /v1)`
+        : code === 'MODEL_UNKNOWN'
+          ? '; check the model name in OPENAI_MODEL / OPENAI_MODELS'
+          : '';
+    const message = `model HTTP ${error.status}: ${scrub(providerMessage(error))}${requestId}${hint}`;
+    return new ModelError(code, message, error.status);
   }
   if (error instanceof APIError) {
     // An `error` event inside an SSE stream: the provider failed after it had answered 200.
@@ -62,6 +71,17 @@ function codeForStatus(status: number): ModelErrorCode {
   // 400 context too long / content filter, 404 unknown model, 413, 422 …: this request will never succeed as sent.
   if (status >= 400) return 'MODEL_REJECTED';
   return 'MODEL_SERVER';
+}
+
+/**
+ * A 404 is about the model when the provider says so: OpenAI's code `model_not_found`, or a message naming the
+ * model as missing (vLLM "The model `x` does not exist", Ollama "model 'x' not found"). Any other 404 means the URL
+ * has no chat completions endpoint.
+ */
+function codeForNotFound(error: APIError): ModelErrorCode {
+  if (error.code === 'model_not_found') return 'MODEL_UNKNOWN';
+  const text = providerMessage(error);
+  return /\bmodel\b/i.test(text) && /not (?:be )?found|does not exist|not exist/i.test(text) ? 'MODEL_UNKNOWN' : 'MODEL_ENDPOINT_NOT_FOUND';
 }
 
 function providerMessage(error: APIError): string {

@@ -4,7 +4,7 @@ import { asBotError } from '../errors';
 import type { ChatCompletion, ChatModel, ChatRequest } from '../model/chat-model';
 import { doneAnswer, type Answer } from './answer';
 import { startCardStream } from './card-stream';
-import { presentAnswer, presentCompletion } from './present-answer';
+import { presentAnswer, presentCompletion, withNote } from './present-answer';
 import { modelBudgetMs, type TurnDependencies } from './turn-dependencies';
 import { CARD_FALLBACK_NOTE, CARD_PLACEHOLDER, errorText } from './user-messages';
 
@@ -26,6 +26,8 @@ export async function answerInCard(
   event: WorkerEvent,
   resume: boolean,
   deps: TurnDependencies,
+  /** Said under the answer (pictures left out, say); not part of what the model wrote. */
+  note?: string,
 ): Promise<CardOutcome | undefined> {
   const { message } = event;
   const { cards, settings, logger } = deps;
@@ -75,7 +77,7 @@ export async function answerInCard(
     return { kind: 'failed', answer: { ...doneAnswer(message.msgId, deps.now(), text, failure.code), delivered: true } };
   }
 
-  const full = presentCompletion(completion, settings.showReasoning);
+  const full = withNote(presentCompletion(completion, settings.showReasoning), note);
   const result = await stream.finish(full);
   if (!result.delivered) cards.gate.trip();
   logger.info('card answer', {

@@ -7,9 +7,10 @@ import type { StateRecord, TurnRecord } from '../history/records';
 import type { ChatCompletion, ChatMessage, ChatUsage, ContentPart } from '../model/chat-model';
 import { doneAnswer, type Answer } from './answer';
 import { answerInCard } from './card-answer';
-import { presentCompletion } from './present-answer';
+import { presentCompletion, withNote } from './present-answer';
 import { currentModel } from './settings-commands';
 import { modelBudgetMs, type TurnDependencies } from './turn-dependencies';
+import { fetchTurnPictures } from './turn-pictures';
 import { setupHint, visionUnsupportedText } from './user-messages';
 
 export interface ChatInput {
@@ -35,11 +36,7 @@ export async function chatTurn(input: ChatInput, view: ConversationView, event: 
 
   const speaker = isGroup(message) && settings.history.groupShared ? message.senderNick || '成员' : undefined;
   const userText = speaker ? `${speaker}：${input.text}` : input.text;
-  const pictures = await Promise.all(
-    input.images.map((downloadCode) =>
-      deps.images.downloadImage({ downloadCode, ...(message.robotCode ? { robotCode: message.robotCode } : {}) }),
-    ),
-  );
+  const { pictures, note } = await fetchTurnPictures(input.images, message.robotCode, deps);
   const messages = buildPrompt(view.records, userContent(userText, pictures), {
     systemPrompt: state.persona ?? settings.systemPrompt,
     sessionTimeoutMs: settings.history.sessionTimeoutMs,
@@ -48,7 +45,7 @@ export async function chatTurn(input: ChatInput, view: ConversationView, event: 
   });
   const request = { messages, model, timeoutMs: modelBudgetMs(deps) };
 
-  const carded = await answerInCard(request, deps.model, event, resume, deps);
+  const carded = await answerInCard(request, deps.model, event, resume, deps, note);
   if (carded?.kind === 'failed') return carded.answer;
   const completion = carded?.completion ?? (await deps.model.complete(request));
 
@@ -73,7 +70,7 @@ export async function chatTurn(input: ChatInput, view: ConversationView, event: 
     : [];
   return {
     // After a card, only what no card could show is left to send as markdown.
-    text: carded ? carded.remainder : presentCompletion(completion, settings.showReasoning),
+    text: carded ? carded.remainder : withNote(presentCompletion(completion, settings.showReasoning), note),
     records: [turn, ...carry],
     position: undefined,
     delivered: carded !== undefined && carded.remainder === '',

@@ -19,3 +19,6 @@ export function presentAnswer(progress: StreamProgress, showReasoning: boolean):
 /** A finished completion as the user sees it. */
 export const presentCompletion = (completion: ChatCompletion, showReasoning: boolean): string =>
   presentAnswer({ answer: completion.text, reasoning: completion.reasoning ?? '' }, showReasoning);
+
+/** The answer with the robot's own note under it (pictures left out, say), when there is one. */
+export const withNote = (text: string, note: string | undefined): string => (note === undefined ? text : `${text}\n\n${note}`);

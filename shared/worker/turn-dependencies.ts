@@ -1,4 +1,5 @@
 import type { CardClient } from '../dingtalk/card-client';
+import type { ByteAllowance } from '../dingtalk/message-files';
 import type { Replier } from '../dingtalk/replier';
 import type { ConversationHistory } from '../history/conversation-history';
 import type { Logger } from '../logging/logger';
@@ -26,11 +27,17 @@ export interface WorkerSettings {
   card: CardSettings | undefined;
   /** Under `npm start`: hints say to edit .env and restart instead of redeploying. */
   runsLocally: boolean;
+  /** How many pictures of one message are read, and how many bytes they may have together. */
+  images: { maxCount: number; totalMaxBytes: number };
 }
 
-/** Fetches a picture the user sent, as a data URL for the model. */
+/** Fetches a picture the user sent, as a data URL for the model; its bytes are taken from `allowance` as they arrive. */
 export interface ImageFetcher {
-  downloadImage(input: { downloadCode: string; robotCode?: string }): Promise<{ dataUrl: string; bytes: number; mimeType: string }>;
+  downloadImage(input: {
+    downloadCode: string;
+    robotCode?: string;
+    allowance?: ByteAllowance;
+  }): Promise<{ dataUrl: string; bytes: number; mimeType: string }>;
 }
 
 /** Everything one turn needs, passed in: the worker's steps read no module state and build no clients. */

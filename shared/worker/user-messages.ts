@@ -80,6 +80,20 @@ export function visionUnsupportedText(model: string, visionModels: readonly stri
   return `当前模型（${model}）不能识别图片。${hint}目前可以发送文字或语音。`;
 }
 
+/**
+ * The note under an answer that did not see every picture: `sent` in the message, the first `taken` of them fetched,
+ * `overBudget` of those left out because together they passed `totalMaxBytes`. Undefined when nothing was left out.
+ */
+export function picturesSkippedNote(input: { sent: number; taken: number; overBudget: number; totalMaxBytes: number }): string | undefined {
+  const { sent, taken, overBudget } = input;
+  const megabytes = Math.round((input.totalMaxBytes / (1024 * 1024)) * 10) / 10;
+  const sentences = [
+    ...(taken < sent ? [`消息里有 ${sent} 张图片，只读取了前 ${taken} 张。`] : []),
+    ...(overBudget > 0 ? [`${taken < sent ? '其中' : '有'} ${overBudget} 张因图片总大小超过 ${megabytes} MB 未读取。`] : []),
+  ];
+  return sentences.length === 0 ? undefined : `（注：${sentences.join('')}）`;
+}
+
 export const CARD_FALLBACK_NOTE = '（卡片更新失败，后续内容改为普通消息发送。）';
 export const CARD_PLACEHOLDER = '思考中…';
 export const REASONING_TITLE = '💭 思考过程';
@@ -91,10 +105,13 @@ const ERROR_TEXTS: Partial<Record<BotError['code'], string>> = {
   MODEL_TIMEOUT: '模型响应超时，请稍后再试，或把问题拆小一些。',
   MODEL_UNREACHABLE: '无法连接到模型服务，请联系管理员检查 OPENAI_BASE_URL 和网络。',
   MODEL_REJECTED: '模型服务拒绝了这次请求（可能是模型名称有误或对话过长），可发送「新对话」后重试。',
+  MODEL_UNKNOWN: '模型服务找不到所用的模型，请管理员检查 OPENAI_MODEL（或 OPENAI_MODELS）里的模型名称。',
+  MODEL_ENDPOINT_NOT_FOUND: '模型服务地址返回 404，请管理员检查 OPENAI_BASE_URL（通常是缺少结尾的 /v1）。',
   MODEL_SERVER: '模型服务暂时出错，请稍后再试。',
   STORAGE_FAILED: '会话记录暂时无法读写，请稍后再试。',
   APPEND_CONFLICT: '会话记录暂时无法读写，请稍后再试。',
   MEDIA_TOO_LARGE: '图片太大了，请压缩后再发。',
+  MEDIA_TOTAL_TOO_LARGE: '这条消息里的图片加起来太大了，请少发几张或压缩后再发。',
   MEDIA_UNSUPPORTED: '这张图片的格式无法识别，请发送 PNG、JPEG、GIF 或 WebP 图片。',
   MEDIA_DOWNLOAD_FAILED: '没能从钉钉下载这张图片，请稍后重发。',
 };

@@ -30,13 +30,17 @@ export interface SendOptions {
   media?: { msgtype: string; content: Record<string, unknown> };
 }
 
+/** Settings that depend on where the fake servers listen. */
+type EnvFor = (servers: { openaiBaseURL: string }) => Record<string, string>;
+
 /**
  * The built bundles on the local stack (FC + OSS stand-ins), with a fake OpenAI-compatible API and a fake DingTalk
  * behind them: everything talks real HTTP with the real clients, nothing leaves the machine.
  */
-export async function startE2eStack(options: { env?: Record<string, string>; workerTimeoutSeconds?: number } = {}) {
+export async function startE2eStack(options: { env?: Record<string, string> | EnvFor; workerTimeoutSeconds?: number } = {}) {
   const dingtalk = await startFakeDingTalk();
   const openai = await startFakeOpenAi({ apiKeys: E2E_API_KEYS });
+  const env = typeof options.env === 'function' ? options.env({ openaiBaseURL: openai.baseURL }) : options.env;
   const dataDir = mkdtempSync(join(tmpdir(), 'dingtalk-e2e-'));
   const output: string[] = [];
   const workerResults: Array<{ attempt: number; result: InvocationResult }> = [];
@@ -52,7 +56,7 @@ export async function startE2eStack(options: { env?: Record<string, string>; wor
       OPENAI_MODEL: 'fake-model',
       OPENAI_TIMEOUT_MS: '3000',
       LOG_LEVEL: 'info',
-      ...options.env,
+      ...env,
     },
     port: 0,
     dataDir,

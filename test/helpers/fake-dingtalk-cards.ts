@@ -50,6 +50,8 @@ export interface FakeCardsContext {
   templates: Record<string, string>;
   /** The reply for a missing or expired token; undefined when the token is good. */
   checkToken(headers: IncomingHttpHeaders): Reply | undefined;
+  /** Why a card cannot be delivered to this open space (its deliverResults errorMsg); undefined when it can. */
+  deliveryProblem(openSpaceId: string): string | undefined;
 }
 
 interface CardState {
@@ -109,11 +111,14 @@ export function createFakeCards(context: FakeCardsContext) {
         error: false,
         updates: [],
       };
-      cards.push(card);
       const streamable = typeof body['callbackType'] === 'string';
       states.set(outTrackId, { card, contentKey, params: { ...params }, streamable });
-      const deliverResults = [{ spaceId: space.openSpaceId, success: true }];
-      return ok({ success: true, result: { outTrackId, deliverResults } });
+      // The instance exists either way; an undelivered one is simply never shown to anyone.
+      const problem = context.deliveryProblem(space.openSpaceId);
+      if (problem === undefined) cards.push(card);
+      const [spaceType, spaceId] = space.openSpaceId.replace('dtv1.card//', '').split(/\.(.*)/s);
+      const deliverResult = { spaceType, spaceId, success: problem === undefined, ...(problem ? { errorMsg: problem } : {}) };
+      return ok({ success: true, result: { outTrackId, deliverResults: [deliverResult] } });
     },
     cardStreaming(body, request) {
       const denied = context.checkToken(request.headers);

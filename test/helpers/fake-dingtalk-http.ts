@@ -1,5 +1,6 @@
 import { asRecord } from '../../shared/validation/as-record';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type OversizedBody, sendOversized } from './oversized-body';
 
 /**
  * The reply plumbing shared by the fake DingTalk server's route modules (robot messages, AI cards, message files):
@@ -12,10 +13,20 @@ export interface Reply {
   contentType?: string;
   /** Leave out content-length, so the body goes out chunked as from a streaming server. */
   chunked?: boolean;
+  /** Extra response headers (a redirect's `location`, say). */
+  headers?: Record<string, string>;
+  /** Instead of `body`: a huge body generated as it is sent, or a gzip bomb (oversized-body.ts). */
+  oversized?: OversizedBody;
 }
 
-/** A canned answer for `failNext`: an HTTP status and JSON body, or 'hangup' to drop the connection unanswered. */
-export type FakeFailure = { status: number; body?: unknown } | 'hangup';
+/**
+ * A canned answer for `failNext`: an HTTP status with a JSON body and headers (`{ status: 302, headers: { location } }`
+ * is a redirect), an oversized body, or 'hangup' to drop the connection unanswered.
+ */
+export type FakeFailure =
+  | { status: number; body?: unknown; headers?: Record<string, string> }
+  | { status: number; oversized: OversizedBody }
+  | 'hangup';
 
 export type RouteHandler = (body: Record<string, unknown>, request: IncomingMessage, raw: Buffer) => Reply;
 
@@ -48,11 +59,22 @@ export function createFailureQueues<Route>() {
   };
 }
 
+/** A failNext answer as the reply the server sends. */
+export function failureReply(failure: Exclude<FakeFailure, 'hangup'>): Reply {
+  if ('oversized' in failure) return { status: failure.status, body: undefined, oversized: failure.oversized };
+  return { status: failure.status, body: failure.body ?? {}, ...(failure.headers ? { headers: failure.headers } : {}) };
+}
+
 export function send(response: ServerResponse, reply: Reply): void {
+  if (reply.oversized) {
+    sendOversized(response, reply.status, reply.oversized).catch(() => response.destroy());
+    return;
+  }
   const raw = Buffer.isBuffer(reply.body);
   const payload: Buffer = Buffer.isBuffer(reply.body) ? reply.body : Buffer.from(JSON.stringify(reply.body));
   const contentType = raw ? (reply.contentType ?? 'application/octet-stream') : 'application/json;charset=utf-8';
   response.writeHead(reply.status, {
+    ...reply.headers,
     'content-type': contentType,
     ...(reply.chunked ? {} : { 'content-length': payload.length }),
   });

@@ -13,6 +13,7 @@ import {
   BAD_TOKEN,
   createFailureQueues,
   type FakeFailure,
+  failureReply,
   ok,
   type Reply,
   type RouteHandler,
@@ -80,6 +81,12 @@ export interface FakeDingTalk {
   addFile(downloadCode: string, file: FakeFile): void;
   /** The next `times` requests on `route` get `response`, after `after` more requests there have gone through. */
   failNext(route: FakeRoute, times: number, response: FakeFailure, after?: number): void;
+  /**
+   * How DingTalk treats a staff id from now on: 'invalid' (outside the app's visible range: batchSend lists it in
+   * invalidStaffIdList, a 1:1 card is created but not delivered), 'flowControlled' (batchSend lists it in
+   * flowControlledStaffIdList), or undefined (delivered again).
+   */
+  setRecipientProblem(staffId: string, problem: RecipientProblem | undefined): void;
   expireTokens(): void;
   setTokenTtl(seconds: number): void;
   waitForMessages(count: number, timeoutMs?: number): Promise<FakeMessage[]>;
@@ -87,6 +94,8 @@ export interface FakeDingTalk {
   waitForCards(condition: number | ((cards: FakeCard[]) => boolean), timeoutMs?: number): Promise<FakeCard[]>;
   close(): Promise<void>;
 }
+
+export type RecipientProblem = 'invalid' | 'flowControlled';
 
 export const FAKE_APP_KEY = 'dingfakeappkey';
 export const FAKE_APP_SECRET = 'fake-app-secret-0123456789';
@@ -104,6 +113,7 @@ export async function startFakeDingTalk(options: FakeDingTalkOptions = {}): Prom
   let tokenTtlSeconds = options.tokenTtlSeconds ?? 7200;
   const tokens = new Map<string, number>();
   const sessions = new Set<string>();
+  const recipientProblems = new Map<string, RecipientProblem>();
   const failures = createFailureQueues<FakeRoute>();
   const waiters: Array<{ count: number; resolve: () => void }> = [];
   const messages: FakeMessage[] = [];
@@ -123,7 +133,16 @@ export async function startFakeDingTalk(options: FakeDingTalkOptions = {}): Prom
   const checkToken = (headers: IncomingHttpHeaders): Reply | undefined =>
     tokenValid(headers) ? undefined : { status: options.authFailureStatus ?? 401, body: BAD_TOKEN };
   const cardTemplates = options.cardTemplates ?? { [FAKE_CARD_TEMPLATE_ID]: FAKE_CARD_CONTENT_KEY };
-  const cards = createFakeCards({ robotCode, templates: cardTemplates, checkToken });
+  const cards = createFakeCards({
+    robotCode,
+    templates: cardTemplates,
+    checkToken,
+    // errorMsg assumed: DingTalk's exact text for a user outside the visible range is not in our sources.
+    deliveryProblem: (openSpaceId) => {
+      const staffId = /^dtv1\.card\/\/IM_ROBOT\.(.+)$/.exec(openSpaceId)?.[1];
+      return staffId !== undefined && recipientProblems.get(staffId) === 'invalid' ? 'staffId not in the visible scope of the app' : undefined;
+    },
+  });
   const files = createFakeFiles({ robotCode, checkToken });
 
   const routes: Record<FakeRoute, RouteHandler> = {
@@ -149,8 +168,13 @@ export async function startFakeDingTalk(options: FakeDingTalkOptions = {}): Prom
       if (!valid || userIds.length === 0 || userIds.length > 20) {
         return rejected(400, 'invalidParameter.userIds', 'userIds must hold 1 to 20 user ids');
       }
-      record({ via: 'batchSend', userIds: userIds as string[], robotCode, ...auth.content });
-      return ok({ processQueryKey: `pqk-${messages.length}`, invalidStaffIdList: [], flowControlledStaffIdList: [] });
+      // DingTalk answers 200 and names the recipients it did not send to; only the others get the message.
+      const ids = userIds as string[];
+      const invalidStaffIdList = ids.filter((id) => recipientProblems.get(id) === 'invalid');
+      const flowControlledStaffIdList = ids.filter((id) => recipientProblems.get(id) === 'flowControlled');
+      const reached = ids.filter((id) => !recipientProblems.has(id));
+      if (reached.length > 0) record({ via: 'batchSend', userIds: reached, robotCode, ...auth.content });
+      return ok({ processQueryKey: `pqk-${messages.length}`, invalidStaffIdList, flowControlledStaffIdList });
     },
     groupSend(body, request) {
       const auth = checkRobotCall(body, request.headers);
@@ -224,7 +248,7 @@ export async function startFakeDingTalk(options: FakeDingTalkOptions = {}): Prom
       }
       const reply: Reply =
         failure !== undefined
-          ? { status: failure.status, body: failure.body ?? {} }
+          ? failureReply(failure)
           : route === 'unknown'
             ? rejected(404, 'NotFound', 'no such API on the fake')
             : body === undefined && request.method !== 'GET'
@@ -253,6 +277,10 @@ export async function startFakeDingTalk(options: FakeDingTalkOptions = {}): Prom
       return `${url}/robot/sendBySession?session=${encodeURIComponent(sessionId)}`;
     },
     failNext: failures.add,
+    setRecipientProblem(staffId, problem) {
+      if (problem === undefined) recipientProblems.delete(staffId);
+      else recipientProblems.set(staffId, problem);
+    },
     expireTokens: () => tokens.clear(),
     setTokenTtl(seconds) {
       tokenTtlSeconds = seconds;

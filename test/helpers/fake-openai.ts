@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type OversizedBody, sendOversized } from './oversized-body';
 
 /**
  * A real HTTP server on 127.0.0.1 speaking the OpenAI chat-completions wire protocol (JSON and SSE, as observed from
@@ -7,7 +8,8 @@ import type { AddressInfo } from 'node:net';
  * Unit tests script it with `enqueue`; end-to-end tests rely on the default answer, which echoes the request so they
  * can assert that history was sent: `回答：<last user message>（共 <n> 条消息）`. A multimodal last message is echoed as
  * its text parts with `[图片]` for each image. Every request body is kept in `requests`, so tests can assert the model
- * and the content parts that were sent.
+ * and the content parts that were sent. A request to any other path than /v1/chat/completions (a base URL without
+ * /v1, say) gets a plain 404 like OpenAI's "Invalid URL" answer.
  */
 export type FakeReply =
   | {
@@ -33,6 +35,8 @@ export type FakeReply =
       finishReason?: string;
     }
   | { status: number; error?: FakeErrorBody; headers?: Record<string, string> }
+  /** A huge body generated as it is sent, or a gzip bomb, with this status (an error page, or a 200 "completion"). */
+  | { status: number; oversized: OversizedBody }
   /** Accepts the request and stays silent this long, then answers with the default responder. */
   | { hangMs: number }
   | { dropConnection: true }
@@ -63,6 +67,8 @@ export interface FakeOpenAi {
   baseURL: string;
   /** Every chat-completions request, in arrival order. */
   requests: FakeRequest[];
+  /** For each oversized reply sent, the bytes written before it ended or the client went away. */
+  oversizedSent: number[];
   /** Replies used, first in first out, before the default responder. */
   enqueue(...replies: FakeReply[]): void;
   close(): Promise<void>;
@@ -82,6 +88,7 @@ function textOf(content: unknown): string {
 
 export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<FakeOpenAi> {
   const requests: FakeRequest[] = [];
+  const oversizedSent: number[] = [];
   const queue: FakeReply[] = [];
   const timers = new Set<NodeJS.Timeout>();
   const wait: Wait = (ms, res) =>
@@ -151,6 +158,10 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
       res.socket?.destroy();
       return;
     }
+    if ('oversized' in reply) {
+      oversizedSent.push(await sendOversized(res, reply.status, reply.oversized));
+      return;
+    }
     if ('raw' in reply) {
       res.writeHead(reply.status ?? 200, { 'content-type': reply.contentType ?? 'application/json' });
       res.end(reply.raw);
@@ -173,6 +184,7 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
   return {
     baseURL: `http://127.0.0.1:${port}/v1`,
     requests,
+    oversizedSent,
     enqueue: (...replies) => void queue.push(...replies),
     close: () =>
       new Promise<void>((resolve) => {

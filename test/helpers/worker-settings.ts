@@ -11,6 +11,7 @@ export function createWorkerSettings(overrides: Partial<WorkerSettings> = {}): W
     showReasoning: false,
     runsLocally: false,
     card: undefined,
+    images: { maxCount: 4, totalMaxBytes: 10 * 1024 * 1024 },
     ...overrides,
   };
 }

@@ -4,6 +4,7 @@ import axios from 'axios';
 import { type AccessTokenProvider, createAccessTokenProvider } from '../../../../shared/dingtalk/access-token';
 import {
   CARD_NO_RECIPIENT,
+  CARD_NOT_DELIVERED,
   type CardClient,
   cardErrorKind,
   createCardClient,
@@ -128,6 +129,42 @@ describe('createCardClient', () => {
     expect(error).toMatchObject({ status: undefined, apiCode: CARD_NO_RECIPIENT });
     expect(cardErrorKind(error)).toBe('chat');
     expect(fake.requests).toEqual([]);
+  });
+
+  it('fails a card DingTalk created but did not deliver (deliverResults success false), naming the reason', async () => {
+    // Prepare
+    await start();
+    fake.setRecipientProblem('staff-1', 'invalid');
+
+    // Act
+    const error = await client()
+      .create({ outTrackId: 'track-1', message: oneToOne(), content: '' })
+      .catch((caught: unknown) => caught);
+
+    // Assess
+    expect(error).toBeInstanceOf(DingTalkApiError);
+    expect(error).toMatchObject({ status: 200, apiCode: CARD_NOT_DELIVERED });
+    expect((error as Error).message).toContain('IM_ROBOT: staffId not in the visible scope of the app');
+    expect(cardErrorKind(error)).toBe('chat');
+    expect(fake.cards).toEqual([]);
+  });
+
+  it.each([
+    ['success false without deliverResults', { success: false, result: { outTrackId: 'track-1' } }],
+    ['a failed deliverResults entry', { success: true, result: { deliverResults: [{ spaceType: 'IM_GROUP', success: false, errorMsg: 'robot not in group' }] } }],
+  ])('fails createAndDeliver answering %s', async (_label, body) => {
+    // Prepare
+    await start();
+    fake.failNext('cardCreate', 1, { status: 200, body });
+
+    // Act
+    const error = await client()
+      .create({ outTrackId: 'track-1', message: groupMessage(), content: '' })
+      .catch((caught: unknown) => caught);
+
+    // Assess
+    expect(error).toMatchObject({ name: 'DingTalkApiError', apiCode: CARD_NOT_DELIVERED });
+    expect((error as Error).message).toMatch(/^AI card was created but not delivered: (success false|IM_GROUP: robot not in group)/);
   });
 
   it('streams full snapshots, finalizes and finishes the card, in that order', async () => {

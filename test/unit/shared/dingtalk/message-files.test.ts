@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import axios from 'axios';
 import { type AccessTokenProvider, createAccessTokenProvider } from '../../../../shared/dingtalk/access-token';
+import { createDingTalkHttp, DINGTALK_ANSWER_MAX_BYTES, statusReason } from '../../../../shared/dingtalk/dingtalk-http';
 import { createMessageFiles, type MessageFiles, sniffImageType } from '../../../../shared/dingtalk/message-files';
+import { createByteAllowance } from '../../../../shared/worker/turn-pictures';
 import { DingTalkApiError, MediaError } from '../../../../shared/errors';
 import { type FakeDingTalk, type FakeFailure, startFakeDingTalk } from '../../../helpers/fake-dingtalk';
 
@@ -11,6 +13,13 @@ const GIF = Buffer.concat([Buffer.from('GIF89a', 'latin1'), randomBytes(32)]);
 const WEBP = Buffer.concat([Buffer.from('RIFF', 'latin1'), Buffer.alloc(4), Buffer.from('WEBPVP8 ', 'latin1')]);
 const PDF = Buffer.from('%PDF-1.7\n%âãÏÓ\n1 0 obj', 'latin1');
 const MAX_BYTES = 1024;
+const failure = (promise: Promise<unknown>): Promise<MediaError> =>
+  promise.then(
+    () => {
+      throw new Error('expected the download to fail');
+    },
+    (error: unknown) => error as MediaError,
+  );
 
 describe('createMessageFiles', () => {
   const http = axios.create({ timeout: 5000 });
@@ -23,13 +32,6 @@ describe('createMessageFiles', () => {
     const path = fake.requests.find((request) => request.route === 'fileContent')?.path ?? '';
     return path.split('/').pop() ?? '';
   };
-  const failure = (promise: Promise<unknown>): Promise<MediaError> =>
-    promise.then(
-      () => {
-        throw new Error('expected the download to fail');
-      },
-      (error: unknown) => error as MediaError,
-    );
 
   beforeEach(async () => {
     fake = await startFakeDingTalk();
@@ -172,6 +174,80 @@ describe('createMessageFiles', () => {
 
     // Assess
     expect(error).toMatchObject({ code: 'MEDIA_DOWNLOAD_FAILED', message: expect.stringContaining('no downloadUrl') });
+  });
+});
+
+describe('createMessageFiles on the worker\'s DingTalk HTTP client', () => {
+  const http = createDingTalkHttp({ timeoutMs: 5000 });
+  const MB = 1024 * 1024;
+  const picture = (bytes: number): Buffer => Buffer.concat([PNG, Buffer.alloc(bytes - PNG.length)]);
+  let fake: FakeDingTalk;
+  let elsewhere: FakeDingTalk;
+  let files: MessageFiles;
+
+  beforeEach(async () => {
+    [fake, elsewhere] = await Promise.all([startFakeDingTalk(), startFakeDingTalk()]);
+    const tokens = createAccessTokenProvider({ http, apiBase: fake.url, appKey: fake.appKey, appSecret: fake.appSecret });
+    files = createMessageFiles({ http, apiBase: fake.url, tokens, appKey: fake.appKey, maxBytes: 2 * MB });
+  });
+  afterEach(() => Promise.all([fake.close(), elsewhere.close()]));
+
+  it('reads a picture far larger than the limit for DingTalk answers, up to its own limit', async () => {
+    // Prepare
+    fake.addFile('code-1', { body: picture(2 * MB), chunked: true });
+
+    // Act
+    const image = await files.downloadImage({ downloadCode: 'code-1' });
+
+    // Assess
+    expect(image.bytes).toBeGreaterThan(DINGTALK_ANSWER_MAX_BYTES);
+    expect(image.bytes).toBe(2 * MB);
+  });
+
+  it('counts a gzip-encoded picture by its inflated bytes', async () => {
+    // Prepare
+    fake.addFile('code-1', { body: PNG });
+    fake.failNext('fileContent', 1, { status: 200, oversized: { bytes: 64 * MB, gzip: true } });
+
+    // Act
+    const error = await failure(files.downloadImage({ downloadCode: 'code-1' }));
+
+    // Assess
+    expect(error.code).toBe('MEDIA_TOO_LARGE');
+  });
+
+  it('does not follow a redirect from the storage URL', async () => {
+    // Prepare
+    fake.addFile('code-1', { body: PNG });
+    fake.failNext('fileContent', 1, { status: 302, headers: { location: `${elsewhere.url}/files/other` } });
+
+    // Act
+    const error = await failure(files.downloadImage({ downloadCode: 'code-1' }));
+
+    // Assess
+    expect(error).toMatchObject({ code: 'MEDIA_DOWNLOAD_FAILED', message: `picture download failed: ${statusReason(302)}` });
+    expect(elsewhere.requests).toEqual([]);
+  });
+
+  it('takes every byte from a shared allowance, and gives back those of a picture that did not fit', async () => {
+    // Prepare
+    const allowance = createByteAllowance(3 * MB);
+    fake.addFile('first', { body: picture(2 * MB) });
+    fake.addFile('second', { body: picture(2 * MB), chunked: true });
+    fake.addFile('small', { body: picture(MB) });
+
+    // Act
+    const first = await files.downloadImage({ downloadCode: 'first', allowance });
+    const second = await failure(files.downloadImage({ downloadCode: 'second', allowance }));
+    const afterSecond = allowance.used();
+    const small = await files.downloadImage({ downloadCode: 'small', allowance });
+
+    // Assess
+    expect(first.bytes).toBe(2 * MB);
+    expect(second.code).toBe('MEDIA_TOTAL_TOO_LARGE');
+    expect(afterSecond).toBe(2 * MB);
+    expect(small.bytes).toBe(MB);
+    expect(allowance.used()).toBe(3 * MB);
   });
 });
 

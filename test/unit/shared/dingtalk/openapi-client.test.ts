@@ -1,6 +1,10 @@
 import axios from 'axios';
 import { type AccessTokenProvider, createAccessTokenProvider } from '../../../../shared/dingtalk/access-token';
-import { createOpenApiClient } from '../../../../shared/dingtalk/openapi-client';
+import {
+  createOpenApiClient,
+  RECIPIENT_FLOW_CONTROLLED,
+  RECIPIENT_INVALID,
+} from '../../../../shared/dingtalk/openapi-client';
 import { DingTalkApiError } from '../../../../shared/errors';
 import { type FakeDingTalk, type FakeDingTalkOptions, startFakeDingTalk } from '../../../helpers/fake-dingtalk';
 
@@ -140,5 +144,51 @@ describe('createOpenApiClient', () => {
     expect(error).toBeInstanceOf(DingTalkApiError);
     expect((error as DingTalkApiError).message).not.toContain(token);
     expect((error as DingTalkApiError).cause).toBeUndefined();
+  });
+
+  it('fails a batchSend that lists the user in invalidStaffIdList, with the visible-range advice', async () => {
+    // Prepare
+    await start();
+    fake.setRecipientProblem('user123', 'invalid');
+
+    // Act
+    const error = await client()
+      .sendToUser({ robotCode: fake.appKey, userId: 'user123', title: 't', text: 'x' })
+      .catch((caught: unknown) => caught);
+
+    // Assess
+    expect(error).toBeInstanceOf(DingTalkApiError);
+    expect(error).toMatchObject({ status: 200, apiCode: RECIPIENT_INVALID });
+    expect((error as Error).message).toContain('invalidStaffIdList');
+    expect((error as Error).message).toContain("add the user to the app's visible range in the DingTalk developer console");
+    expect(fake.messages).toEqual([]);
+  });
+
+  it('fails a batchSend that lists the user in flowControlledStaffIdList', async () => {
+    // Prepare
+    await start();
+    fake.setRecipientProblem('user123', 'flowControlled');
+
+    // Act
+    const error = await client()
+      .sendToUser({ robotCode: fake.appKey, userId: 'user123', title: 't', text: 'x' })
+      .catch((caught: unknown) => caught);
+
+    // Assess
+    expect(error).toMatchObject({ name: 'DingTalkApiError', status: 200, apiCode: RECIPIENT_FLOW_CONTROLLED });
+    expect((error as Error).message).toContain('flowControlledStaffIdList');
+    expect(fake.messages).toEqual([]);
+  });
+
+  it('succeeds when only other staff ids are listed', async () => {
+    // Prepare
+    await start();
+    fake.setRecipientProblem('someone-else', 'invalid');
+
+    // Act
+    await client().sendToUser({ robotCode: fake.appKey, userId: 'user123', title: 't', text: 'delivered' });
+
+    // Assess
+    expect(fake.messages.map((message) => message.text)).toEqual(['delivered']);
   });
 });

@@ -219,6 +219,26 @@ describe('createReplier', () => {
     expect(count('batchSend')).toBe(1);
   });
 
+  it('fails delivery to a user outside the visible range, logging the advice but not the webhook URL', async () => {
+    // Prepare
+    await start();
+    fake.setRecipientProblem('user123', 'invalid');
+
+    // Act
+    const error = await replier.reply(message({ expiresAt: NOW - 1 }), '答案').catch((caught: unknown) => caught);
+
+    // Assess
+    expect(error).toBeInstanceOf(DeliveryError);
+    expect((error as Error).message).toContain('invalidStaffIdList');
+    expect(fake.messages).toEqual([]);
+    const failed = log.lines.find((line) => line.message === 'reply part could not be delivered');
+    expect(failed?.level).toBe('error');
+    expect(failed?.fields).toContain("add the user to the app's visible range in the DingTalk developer console");
+    const everything = JSON.stringify(log.lines);
+    expect(everything).not.toContain('sess-1');
+    expect(everything).not.toContain('127.0.0.1');
+  });
+
   it('logs the path of every part and why it fell back, without URLs or tokens', async () => {
     // Prepare
     await start();

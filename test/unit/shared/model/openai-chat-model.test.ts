@@ -262,7 +262,7 @@ describe('createOpenAiChatModel', () => {
       );
 
       // Assess
-      expect(error).toMatchObject({ code: 'MODEL_REJECTED', status: 404 });
+      expect(error).toMatchObject({ code: 'MODEL_UNKNOWN', status: 404 });
       expect(error.message).toContain('HTTP 404');
       expect(error.message).toContain('`no-such-model` does not exist');
       expect(fake.requests).toHaveLength(1);
@@ -490,6 +490,56 @@ describe('createOpenAiChatModel', () => {
 
       // Assess
       expect(error.code).toBe('MODEL_SERVER');
+    });
+  });
+
+  describe('bounded answers', () => {
+    const MB = 1024 * 1024;
+
+    it.each([
+      ['a 300 MB error page', { bytes: 300 * MB }],
+      ['a gzip-bombed error page', { bytes: 300 * MB, gzip: true }],
+    ])('fails on %s with the status and a short message, reading only its head', async (_label, oversized) => {
+      // Prepare
+      fake.enqueue({ status: 400, oversized });
+
+      // Act
+      const error = await failureOf(make().complete({ messages: MESSAGES, timeoutMs: 10_000 }));
+
+      // Assess
+      expect(error).toMatchObject({ code: 'MODEL_REJECTED', status: 400 });
+      expect(error.message.length).toBeLessThan(400);
+    });
+
+    it.each([
+      ['plain', undefined],
+      ['streamed', () => undefined],
+    ])('fails a %s request whose 200 answer is a gzip bomb', async (_label, onProgress) => {
+      // Prepare
+      fake.enqueue({ status: 200, oversized: { bytes: 300 * MB, gzip: true } });
+
+      // Act
+      const error = await failureOf(make().complete({ messages: MESSAGES, timeoutMs: 10_000, ...(onProgress ? { onProgress } : {}) }));
+
+      // Assess
+      expect(error.code).toBe('MODEL_SERVER');
+    });
+
+    it('tells a wrong base URL (a plain 404) from an unknown model, naming the path tried but no key', async () => {
+      // Prepare
+      const origin = fake.baseURL.replace(/\/v1$/, '');
+      const { logger } = capturingLogger();
+      const model = createOpenAiChatModel({ baseURL: `${origin}/xyz`, apiKeys: [KEY_A], model: 'qwen-plus', logger });
+
+      // Act
+      const error = await failureOf(model.complete({ messages: MESSAGES, timeoutMs: 5000 }));
+
+      // Assess
+      expect(error).toMatchObject({ code: 'MODEL_ENDPOINT_NOT_FOUND', status: 404 });
+      expect(error.message).toContain(`POST ${origin}/xyz/chat/completions`);
+      expect(error.message).toContain('check OPENAI_BASE_URL (usually a missing /v1)');
+      expect(error.message).not.toContain(KEY_A);
+      expect(fake.requests).toHaveLength(0);
     });
   });
 

@@ -19,7 +19,6 @@ describe('toModelError', () => {
     [401, 'MODEL_AUTH'],
     [402, 'MODEL_AUTH'],
     [403, 'MODEL_AUTH'],
-    [404, 'MODEL_REJECTED'],
     [408, 'MODEL_TIMEOUT'],
     [413, 'MODEL_REJECTED'],
     [422, 'MODEL_REJECTED'],
@@ -37,6 +36,33 @@ describe('toModelError', () => {
     // Assess
     expect(mapped).toBeInstanceOf(ModelError);
     expect(mapped).toMatchObject({ code, status, message: `model HTTP ${status}: provider says no` });
+  });
+
+  it.each([
+    ["OpenAI's code model_not_found", { error: { message: 'The model `gpt-9` does not exist', code: 'model_not_found' } }],
+    ['vLLM naming the model', { error: { message: 'The model `qwen-9` does not exist.', type: 'NotFoundError', code: 404 } }],
+    ['Ollama naming the model', { error: { message: "model 'llama9' not found, try pulling it first" } }],
+  ])('maps a 404 about the model (%s) to MODEL_UNKNOWN, pointing at OPENAI_MODEL', (_name, body) => {
+    // Act
+    const mapped = toModelError(httpError(404, body), { endpoint: 'POST https://llm.example/v1/chat/completions' });
+
+    // Assess
+    expect(mapped).toMatchObject({ code: 'MODEL_UNKNOWN', status: 404 });
+    expect(mapped.message).toContain('OPENAI_MODEL');
+    expect(mapped.message).not.toContain('OPENAI_BASE_URL');
+  });
+
+  it.each([
+    ['a JSON error about the URL', { error: { message: 'Invalid URL (POST /xyz/chat/completions)', code: null } }],
+    ['no JSON body', undefined],
+  ])('maps any other 404 (%s) to MODEL_ENDPOINT_NOT_FOUND, naming the path tried and OPENAI_BASE_URL', (_name, body) => {
+    // Act
+    const mapped = toModelError(httpError(404, body), { endpoint: 'POST https://llm.example/xyz/chat/completions' });
+
+    // Assess
+    expect(mapped).toMatchObject({ code: 'MODEL_ENDPOINT_NOT_FOUND', status: 404 });
+    expect(mapped.message).toContain('POST https://llm.example/xyz/chat/completions');
+    expect(mapped.message).toContain('check OPENAI_BASE_URL (usually a missing /v1)');
   });
 
   it.each([

@@ -152,6 +152,17 @@ describe('answerInCard', () => {
     expect(gate.isOpen()).toBe(true);
   });
 
+  it('ends the final card with the note about pictures left out, which history does not keep', async () => {
+    // Prepare
+    const { deps, calls, request, model } = setup();
+    const note = '（注：消息里有 20 张图片，只读取了前 4 张。）';
+    // Act
+    const outcome = await answerInCard(request, model, event(), false, deps, note);
+    // Assess
+    expect(summary(calls).slice(-2)).toEqual([`stream(final): ${ANSWER}\n\n${note}`, `finish: ${ANSWER}\n\n${note}`]);
+    expect(outcome).toMatchObject({ kind: 'answered', remainder: '', completion: { text: ANSWER } });
+  });
+
   it('addresses the same card when FC retries the same message, and another for another message', async () => {
     // Prepare
     const first = setup();

@@ -11,13 +11,14 @@ const PNG_2 = 'data:image/png;base64,BBBB';
 const text = (content: string, images: string[] = []): ChatInput => ({ text: content, images });
 const pastTurn = (id: string, fields: Partial<TurnRecord> = {}): TurnRecord => ({ t: 'turn', id, at: TEST_NOW - 60_000, user: `问${id}`, assistant: `答${id}`, ...fields });
 
-function setup(options: { model?: FakeChatModelOptions; tailBytes?: number; showReasoning?: boolean } = {}) {
+function setup(options: { model?: FakeChatModelOptions; tailBytes?: number; showReasoning?: boolean; maxImages?: number } = {}) {
   const fake = createFakeChatModel(options.model);
   const images = createImageFetcher({ c1: PNG_1, c2: PNG_2 });
   const defaults = createWorkerSettings();
   const settings = createWorkerSettings({
     showReasoning: options.showReasoning ?? false,
     history: { ...defaults.history, tailBytes: options.tailBytes ?? defaults.history.tailBytes },
+    images: { ...defaults.images, maxCount: options.maxImages ?? defaults.images.maxCount },
   });
   const deps = createTurnDependencies({ settings, model: fake.model, images });
   return { deps, requests: fake.requests, images };
@@ -101,6 +102,19 @@ describe('chatTurn', () => {
       ],
     });
     expect(answer.records[0]).toMatchObject({ t: 'turn', user: '这是什么', assistant: '一只猫和一只狗', images: 2 });
+  });
+
+  it('tells the user under the answer which pictures it left out, but does not remember the note', async () => {
+    // Prepare
+    const { deps, requests, images } = setup({ model: { text: '一只猫' }, maxImages: 1 });
+    const view = viewOf([{ t: 'state', id: 's', at: 1, model: 'vision-c' }]);
+    // Act
+    const answer = await chatTurn(text('这是什么', ['c1', 'c2']), view, event, false, deps);
+    // Assess
+    expect(images.fetched).toEqual(['c1']);
+    expect(requests[0]?.messages.at(-1)?.content).toEqual([{ type: 'text', text: '这是什么' }, { type: 'image', dataUrl: PNG_1 }]);
+    expect(answer.text).toBe('一只猫\n\n（注：消息里有 2 张图片，只读取了前 1 张。）');
+    expect(answer.records[0]).toMatchObject({ assistant: '一只猫', images: 1 });
   });
 
   it('sends a picture without text as an image part alone', async () => {

@@ -1,0 +1,110 @@
+import { ModelError } from '../../../../shared/errors';
+import {
+  createBoundedFetch,
+  MODEL_ANSWER_MAX_BYTES,
+  MODEL_ERROR_BODY_MAX_BYTES,
+  MODEL_EVENT_MAX_BYTES,
+} from '../../../../shared/model/bounded-fetch';
+import { type FakeOpenAi, startFakeOpenAi } from '../../../helpers/fake-openai';
+
+const MB = 1024 * 1024;
+
+/** The fetch given to the openai SDK, against a real server sending what a broken or hostile gateway could. */
+describe('createBoundedFetch', () => {
+  let fake: FakeOpenAi;
+  const post = (bounded: typeof fetch, stream = false): Promise<Response> =>
+    bounded(`${fake.baseURL}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'fake-model', messages: [{ role: 'user', content: '你好' }], stream }),
+    });
+
+  beforeEach(async () => {
+    fake = await startFakeOpenAi();
+  });
+  afterEach(() => fake.close());
+
+  it.each([
+    ['a 300 MB error page', { bytes: 300 * MB }],
+    ['a gzip-bombed error page', { bytes: 300 * MB, gzip: true }],
+  ])('cuts %s to its first MODEL_ERROR_BODY_MAX_BYTES inflated bytes', async (_label, oversized) => {
+    // Prepare
+    fake.enqueue({ status: 502, oversized });
+
+    // Act
+    const response = await post(createBoundedFetch(fetch, { streamed: false }));
+    const text = await response.text();
+
+    // Assess
+    expect(response.status).toBe(502);
+    expect(text.length).toBe(MODEL_ERROR_BODY_MAX_BYTES);
+    expect(response.headers.get('content-encoding')).toBeNull();
+  });
+
+  it('stops reading a huge body: the server gets to write only a small part of it', async () => {
+    // Prepare
+    fake.enqueue({ status: 500, oversized: { bytes: 300 * MB } });
+
+    // Act
+    await (await post(createBoundedFetch(fetch, { streamed: false }))).text();
+    // The server notices the client has gone on its own schedule; it reports the bytes written then.
+    while (fake.oversizedSent.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+
+    // Assess
+    expect(fake.oversizedSent[0]).toBeLessThan(32 * MB);
+  });
+
+  it('fails a 2xx answer over MODEL_ANSWER_MAX_BYTES instead of handing on a cut JSON document', async () => {
+    // Prepare
+    fake.enqueue({ status: 200, oversized: { bytes: 300 * MB, gzip: true } });
+
+    // Act
+    const response = await post(createBoundedFetch(fetch, { streamed: false }));
+    const error = await response.json().catch((caught: unknown) => caught);
+
+    // Assess
+    expect(error).toBeInstanceOf(ModelError);
+    expect(error).toMatchObject({ code: 'MODEL_SERVER', message: `model answer is larger than ${MODEL_ANSWER_MAX_BYTES} bytes` });
+  });
+
+  it('passes an ordinary error body and completion on unchanged', async () => {
+    // Prepare
+    fake.enqueue({ status: 429 });
+    const bounded = createBoundedFetch(fetch, { streamed: false });
+
+    // Act
+    const refused = await (await post(bounded)).json();
+    const answered = await (await post(bounded)).json();
+
+    // Assess
+    expect(refused).toMatchObject({ error: { code: 'rate_limit_exceeded' } });
+    expect(answered).toMatchObject({ choices: [{ message: { content: '回答：你好（共 1 条消息）' } }] });
+  });
+
+  it('fails a streamed answer once one event grows past MODEL_EVENT_MAX_BYTES (a gzip bomb without blank lines)', async () => {
+    // Prepare
+    fake.enqueue({ status: 200, oversized: { bytes: 300 * MB, gzip: true } });
+
+    // Act
+    const response = await post(createBoundedFetch(fetch, { streamed: true }), true);
+    const error = await response.text().catch((caught: unknown) => caught);
+
+    // Assess
+    expect(error).toMatchObject({ code: 'MODEL_SERVER', message: `model stream sent an event larger than ${MODEL_EVENT_MAX_BYTES} bytes` });
+  });
+
+  it('passes a 2xx event stream on unbounded in total only for the streaming client', async () => {
+    // Prepare
+    const long = 'x'.repeat(MODEL_ANSWER_MAX_BYTES + MB);
+    fake.enqueue({ text: long, chunks: 100 }, { text: long, chunks: 100 });
+
+    // Act
+    const streamed = await (await post(createBoundedFetch(fetch, { streamed: true }), true)).text();
+    const whole = await (await post(createBoundedFetch(fetch, { streamed: false }), true)).text().catch((caught: unknown) => caught);
+
+    // Assess
+    expect(streamed).toContain('data: [DONE]');
+    expect(streamed.length).toBeGreaterThan(MODEL_ANSWER_MAX_BYTES);
+    expect(whole).toMatchObject({ code: 'MODEL_SERVER' });
+  });
+});
