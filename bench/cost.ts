@@ -8,7 +8,7 @@ import { benchRoot, round, type Figure } from './figures';
  * priced at USD 0.000020 per CU (tier 1, up to 100 M CU a month). Sources: the pay-as-you-go page of FC 3.0
  * (https://www.alibabacloud.com/help/en/functioncompute/fc-3-0/product-overview/billing-overview-1 and
  * https://alibabacloud.com/help/en/functioncompute/product-overview/pay-as-you-go-billing-method), summarized in
- * the brief function-compute-and-oss.md §6.2. Disk (s.yaml's 512 MB, 0.05 CU/GB·s) is left out, on the reading that
+ * docs/function-compute.md §6. Disk (s.yaml's 512 MB, 0.05 CU/GB·s) is left out, on the reading that
  * FC bills disk above 512 MB only (unconfirmed). FC bills on-demand instances for the wall time of an invocation,
  * including the time the worker waits on the model.
  */

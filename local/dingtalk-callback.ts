@@ -12,7 +12,7 @@ export interface CallbackOptions {
   now?: number;
 }
 
-/** A callback body shaped like DingTalk's (brief dingtalk.md §1): a text message, 1:1 or an @-mention in a group. */
+/** A callback body shaped like DingTalk's (docs/dingtalk.md §1): a text message, 1:1 or an @-mention in a group. */
 export function buildTextCallback(options: CallbackOptions): Record<string, unknown> {
   const now = options.now ?? Date.now();
   const user = options.user ?? 'local-user';

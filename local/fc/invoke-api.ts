@@ -7,8 +7,8 @@ import { TASK_ID_PATTERN } from '../../shared/fc/fc-invoker';
 
 /**
  * A local stand-in for FC 3.0's InvokeFunction endpoint, strict where the real one is: ACS3 signature, STS token,
- * 15-minute clock window, known function names and the documented payload limits (brief function-compute-and-oss.md
- * §4.3). Errors carry FC 3.0's `Code`/`Message`/`RequestId` (what the SDK reads) and the older
+ * 15-minute clock window, known function names and the documented payload limits (docs/function-compute.md §4,
+ * docs/platform-limits.md). Errors carry FC 3.0's `Code`/`Message`/`RequestId` (what the SDK reads) and the older
  * `ErrorCode`/`ErrorMessage` pair, so clients written against either shape see what they expect.
  */
 export const ASYNC_PAYLOAD_LIMIT_BYTES = 128 * 1024;

@@ -7,7 +7,7 @@ import { statusReason } from './dingtalk-http';
 /**
  * The app access token for DingTalk's new OpenAPI (api.dingtalk.com). DingTalk rate-limits the token endpoint, so the
  * worker keeps one provider per warm FC instance and every invocation reuses the cached token until shortly before it
- * expires. Facts: ../shared/brief/dingtalk.md §4b.
+ * expires. Facts: docs/dingtalk.md §4b.
  */
 export interface AccessTokenProvider {
   /** A token valid for at least `refreshMarginMs` more; concurrent callers share one in-flight request. */

@@ -9,7 +9,7 @@ import { type DingTalkMessage, isGroup } from './schema';
 /**
  * DingTalk AI cards (card_1_0 OpenAPI), the transport for answers that stream in as they are written. Every method
  * throws DingTalkApiError (with DingTalk's HTTP status and `code` when there was an answer) on failure; the caller
- * decides whether to fall back to markdown. Facts: ../shared/brief/dingtalk.md §5 and "AI card pitfalls".
+ * decides whether to fall back to markdown. Facts: docs/dingtalk.md §5 and "AI card pitfalls".
  */
 export interface CardClient {
   /**

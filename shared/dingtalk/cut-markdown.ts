@@ -2,7 +2,7 @@ import { FENCE_OPENER, isFenceCloser } from './split-markdown';
 
 /**
  * Where an AI card that would outgrow its limit ends while an answer streams in: DingTalk clients show a card whose
- * markdown passed about 3,000 characters as blank (../shared/brief/dingtalk.md "AI card pitfalls"), so the answer
+ * markdown passed about 3,000 characters as blank (docs/dingtalk.md "AI card pitfalls"), so the answer
  * continues in a further card. Unlike splitMarkdown, which splits a finished answer, this makes one cut at a time in
  * a text that is still growing.
  *

@@ -8,7 +8,7 @@ import { statusReason } from './dingtalk-http';
 /**
  * One authenticated call to DingTalk's new OpenAPI (api.dingtalk.com), shared by the robot message, AI card and
  * message file clients so that token handling and error mapping exist once. The answer's size and redirects are
- * bounded by the http instance (dingtalk-http.ts). Facts: ../shared/brief/dingtalk.md §4b, §8.
+ * bounded by the http instance (dingtalk-http.ts). Facts: docs/dingtalk.md §4b, §8.
  */
 export interface DingTalkRequester {
   /**

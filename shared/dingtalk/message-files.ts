@@ -9,7 +9,7 @@ import { statusReason } from './dingtalk-http';
 
 /**
  * Pictures users send the robot, fetched in two steps: `messageFiles/download` trades the callback's downloadCode for
- * a temporary URL, then a plain GET of that URL gives the bytes (../shared/brief/dingtalk.md §6). The URL works for
+ * a temporary URL, then a plain GET of that URL gives the bytes (docs/dingtalk.md §6). The URL works for
  * anyone who holds it, so it is never put in an error or a log line; the model gets a data URL instead.
  */
 export interface MessageFiles {

@@ -7,7 +7,7 @@ import { createDingTalkRequester } from './dingtalk-api';
 /**
  * The robot message OpenAPI, used when the session webhook has expired or failed. It needs an access token and works
  * for as long as the robot is in the chat. Only `sampleMarkdown` is sent: it renders like the webhook's markdown,
- * but cannot @-mention anyone. Facts: ../shared/brief/dingtalk.md §4b, §8.
+ * but cannot @-mention anyone. Facts: docs/dingtalk.md §4b, §8.
  */
 export interface MarkdownContent {
   title: string;

@@ -11,7 +11,7 @@ import { DEFAULT_SPLIT_LIMITS, type SplitMarkdownOptions, splitMarkdown } from '
 /**
  * Delivers one answer to the chat it came from, as one or more markdown messages in order. The session webhook is
  * tried first (no token, can @-mention); once it has expired or failed, this part and every later one go through the
- * robot OpenAPI, so the user never sees a part twice or out of order. Facts: ../shared/brief/dingtalk.md §4.
+ * robot OpenAPI, so the user never sees a part twice or out of order. Facts: docs/dingtalk.md §4.
  */
 export type ReplyPath = 'webhook' | 'openapi';
 

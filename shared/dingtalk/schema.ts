@@ -3,7 +3,7 @@ import * as v from 'valibot';
 /**
  * The DingTalk robot callback body (HTTP mode), as far as the bot reads it. Unknown fields are dropped, so the worker
  * only ever sees what was checked here. Types are inferred from the schema; there is no parallel hand-written type.
- * Field facts: ../shared/brief/dingtalk.md §1.
+ * Field facts: docs/dingtalk.md §1.
  */
 const id = v.pipe(v.string(), v.minLength(1), v.maxLength(512));
 const optionalId = v.optional(v.pipe(v.string(), v.maxLength(512)));

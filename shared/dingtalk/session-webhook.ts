@@ -10,7 +10,7 @@ import { isAllowedWebhook, type WebhookHostList } from './webhook-hosts';
  * The callback's `sessionWebhook`: a temporary reply URL that needs no access token and is the only way to @-mention
  * in markdown. It expires (`sessionWebhookExpiredTime`, ~90 min after the message), and DingTalk reports most failures
  * as HTTP 200 with a non-zero `errcode`, so both are checked. The URL carries a session token: it never goes into an
- * error message or a log field. Facts: ../shared/brief/dingtalk.md §4a. It is posted only to a listed DingTalk host
+ * error message or a log field. Facts: docs/dingtalk.md §4a. It is posted only to a listed DingTalk host
  * (DINGTALK_WEBHOOK_HOSTS) and redirects are not followed: a forged callback must not carry a conversation elsewhere.
  */
 export interface SessionWebhook {

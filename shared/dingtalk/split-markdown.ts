@@ -1,6 +1,6 @@
 /**
  * Splits a model answer into DingTalk-sized markdown messages. The limits are guesses on the safe side of what
- * DingTalk documents or was seen to enforce (../shared/brief/dingtalk.md §4 "Lengths"): clients stop rendering long
+ * DingTalk documents or was seen to enforce (docs/dingtalk.md §4 "Lengths"): clients stop rendering long
  * markdown near 3,500 characters, group msgParam allows 15,000 bytes and the webhook body 20,000 bytes, so 12,000
  * bytes of text leave room for the title, the @mention and JSON escaping.
  *

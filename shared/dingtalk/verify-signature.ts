@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { SignatureVerificationError } from '../errors';
 
-/** DingTalk refuses callbacks whose timestamp is more than an hour off; so do we (brief dingtalk.md §2a). */
+/** DingTalk refuses callbacks whose timestamp is more than an hour off; so do we (docs/dingtalk.md §2). */
 export const MAX_CLOCK_SKEW_MS = 60 * 60 * 1000;
 
 export interface SignatureInput {

@@ -1,5 +1,5 @@
 /**
- * The part of FC 3.0's Node.js `context` the bot reads (brief function-compute-and-oss.md §3). `credentials` are the
+ * The part of FC 3.0's Node.js `context` the bot reads (docs/function-compute.md §3). `credentials` are the
  * function role's STS credentials; FC may rotate them between invocations, so clients are built per invocation.
  */
 export interface FcCredentials {

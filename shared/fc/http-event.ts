@@ -4,7 +4,7 @@ import { decodeUtf8, parseJson, parseWith } from '../validation/parse';
 
 /**
  * FC 3.0 built-in runtimes hand an HTTP-trigger request to the handler as a Buffer holding this JSON document
- * (brief function-compute-and-oss.md §3). Header names arrive in any case, multi-valued ones comma-joined.
+ * (docs/function-compute.md §3). Header names arrive in any case, multi-valued ones comma-joined.
  */
 const FcHttpEventSchema = v.object({
   version: v.optional(v.string()),

@@ -35,7 +35,7 @@ function wholeLines(bytes: Buffer, start: number, maxBytes: number): Buffer {
   return newline < 0 ? Buffer.alloc(0) : bytes.subarray(newline + 1);
 }
 
-/** The AppendLog port on OSS appendable objects (brief function-compute-and-oss.md §5.6 A). */
+/** The AppendLog port on OSS appendable objects (docs/function-compute.md §5). */
 export function createOssAppendLog(client: OSS): AppendLog {
   return {
     async readTail(key: string, maxBytes: number): Promise<TailRead> {

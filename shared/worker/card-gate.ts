@@ -1,7 +1,7 @@
 /**
  * Whether this warm instance may try AI cards now. After a card API failure (rate limit, outage, a template or
  * permission mistake) answers go out as markdown for a cool-down, instead of paying a failed card call on every
- * message (../shared/brief/dingtalk.md, "AI card pitfalls": degrade, and do not retry the card for a while).
+ * message (docs/dingtalk.md, "AI card pitfalls": degrade, and do not retry the card for a while).
  */
 export interface CardGate {
   isOpen(): boolean;

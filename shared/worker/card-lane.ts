@@ -30,7 +30,7 @@ export interface CardLane {
 /**
  * One lane for every card call, one call at a time, each update carrying the latest text. Concurrent updates can
  * land out of order and roll the card back, and a queue of stale snapshots only costs quota ("single-flight,
- * latest-wins", ../shared/brief/dingtalk.md "AI card pitfalls"). After a call completes, the lane looks again at
+ * latest-wins", docs/dingtalk.md "AI card pitfalls"). After a call completes, the lane looks again at
  * the latest text; while it is not yet due, one timer waits for the moment it will be by time.
  */
 export function createCardLane(options: CardLaneOptions): CardLane {

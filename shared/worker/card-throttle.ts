@@ -1,6 +1,6 @@
 /**
  * When the next streaming update of an AI card is due. Per-chunk updates make the card crawl and burn the card API
- * quota (../shared/brief/dingtalk.md "AI card pitfalls"), so an update waits for both time and growth; a stream too
+ * quota (docs/dingtalk.md "AI card pitfalls"), so an update waits for both time and growth; a stream too
  * slow to grow by `minGrowthChars` is still shown after three intervals, so the card never looks frozen.
  */
 export interface CardThrottleOptions {

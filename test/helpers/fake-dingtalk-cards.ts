@@ -6,7 +6,7 @@ import { asStringMap, ok, type Reply, type RouteHandler, rejected } from './fake
  * The fake DingTalk's AI card API (card_1_0): createAndDeliver, streaming updates and instance updates, with the
  * checks DingTalk makes (token, published template, open space and deliver model, known outTrackId, the streaming key
  * bound in the template). Cards are kept as the user would see them; every call is logged in arrival order so tests
- * can assert ordering. Codes follow ../shared/brief/dingtalk.md §5 and §8; those marked "assumed" are not in our
+ * can assert ordering. Codes follow docs/dingtalk.md §5 and §8; those marked "assumed" are not in our
  * sources.
  */
 export type FakeCardRoute = 'cardCreate' | 'cardStreaming' | 'cardInstance';
@@ -58,7 +58,7 @@ interface CardState {
   card: FakeCard;
   contentKey: string;
   params: Record<string, string>;
-  /** Created without callbackType: streaming then fails with 500 (community report, brief §5 pitfalls). */
+  /** Created without callbackType: streaming then fails with 500 (community report, docs/dingtalk.md §5). */
   streamable: boolean;
 }
 
@@ -126,7 +126,7 @@ export function createFakeCards(context: FakeCardsContext) {
       const state = existing(body);
       if ('status' in state) return state;
       if (typeof body['guid'] !== 'string' || body['guid'] === '') return assumed('param.guidEmpty', 'guid为空');
-      // Seen in production as 500 unknownError (brief §8, §5 pitfalls): a key the template does not bind, or a card
+      // Seen in production as 500 unknownError (docs/dingtalk.md §8 and "AI card pitfalls"): a key the template does not bind, or a card
       // created without callbackType.
       if (body['key'] !== state.contentKey || !state.streamable) return UNKNOWN_ERROR;
       const content = body['content'];

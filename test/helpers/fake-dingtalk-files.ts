@@ -5,7 +5,7 @@ import { ok, type Reply, type RouteHandler, rejected } from './fake-dingtalk-htt
 /**
  * The fake DingTalk's robot message files: `messageFiles/download` trades a downloadCode for a temporary URL on this
  * server, and a GET of that URL (no token, like DingTalk's storage URL) serves the bytes
- * (../shared/brief/dingtalk.md §6). Codes marked "assumed" are not in our sources.
+ * (docs/dingtalk.md §6). Codes marked "assumed" are not in our sources.
  */
 export type FakeFileRoute = 'fileDownload' | 'fileContent';
 

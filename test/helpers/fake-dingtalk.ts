@@ -30,7 +30,7 @@ export type { FakeFile } from './fake-dingtalk-files';
  * endpoint, the two robot send APIs, session webhooks, AI cards (fake-dingtalk-cards.ts) and message file downloads
  * (fake-dingtalk-files.ts). It checks what DingTalk checks (credentials, tokens, known sessions, size limits) and
  * records every delivered message and card in arrival order, so tests assert what the user sees.
- * Error shapes follow ../shared/brief/dingtalk.md §4 and §8; where DingTalk's exact code is unknown it is marked.
+ * Error shapes follow docs/dingtalk.md §4 and §8; where DingTalk's exact code is unknown it is marked.
  */
 export type FakeRoute = 'token' | 'batchSend' | 'groupSend' | 'webhook' | FakeCardRoute | FakeFileRoute;
 export type { FakeFailure } from './fake-dingtalk-http';

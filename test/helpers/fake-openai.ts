@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { type OversizedBody, sendOversized } from './oversized-body';
 
 /**
- * A real HTTP server on 127.0.0.1 speaking the OpenAI chat-completions wire protocol (JSON and SSE, as observed from
- * openai-node 6 in the brief's local-testing.md §4), so the real SDK is exercised without reaching the internet.
+ * A real HTTP server on 127.0.0.1 speaking the OpenAI chat-completions wire protocol (JSON and SSE, as openai-node 6
+ * reads them), so the real SDK is exercised without reaching the internet.
  * Unit tests script it with `enqueue`; end-to-end tests rely on the default answer, which echoes the request so they
  * can assert that history was sent: `回答：<last user message>（共 <n> 条消息）`. A multimodal last message is echoed as
  * its text parts with `[图片]` for each image. Every request body is kept in `requests`, so tests can assert the model
