@@ -1,8 +1,9 @@
 import { ACK_P50, measureAck } from './ack';
 import { measureCardStreaming } from './card-streaming';
 import { measureColdStart } from './cold-start';
+import { measureDeployedEnv } from './deployed-env';
 import { estimateCost } from './cost';
-import { elapsedMs, type Figure } from './figures';
+import { benchRoot, elapsedMs, type Figure } from './figures';
 import { writeReport } from './report';
 import { measureWorker } from './worker';
 
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
   const ack = await step('acknowledgement (in process, then over HTTP)', measureAck);
   figures.push(...ack);
   figures.push(...(await step('cold start', () => measureColdStart())));
+  figures.push(...measureDeployedEnv(benchRoot()));
   const worker = await step('worker (overhead, memory, history growth)', measureWorker);
   figures.push(...worker.figures);
   figures.push(...(await step('streaming', () => measureCardStreaming())));

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { deployedEnv, envBytes, ENV_LIMIT_BYTES, readSYaml, resolveExpression, type FunctionResource } from '../../../bench/deployed-env';
 import { SETTINGS, type SettingScope } from '../../../shared/config/settings-registry';
 
 /**
@@ -8,52 +8,9 @@ import { SETTINGS, type SettingScope } from '../../../shared/config/settings-reg
  * settings table: a deploy that FC would refuse, or a documented setting that never reaches its function, fails here.
  */
 const ROOT = join(__dirname, '..', '..', '..');
-const spec = parse(readFileSync(join(ROOT, 's.yaml'), 'utf8')) as SYaml;
+const spec = readSYaml(ROOT);
 const FUNCTIONS = { worker: spec.resources['worker'], callback: spec.resources['callback'] };
-
-interface FunctionResource {
-  actions?: { 'pre-deploy'?: Array<{ run: string }> };
-  props: { functionName: string; cpu: number; memorySize: number; diskSize: number; timeout: number; environmentVariables: Record<string, unknown> };
-}
-interface SYaml {
-  vars: Record<string, string>;
-  resources: Record<string, FunctionResource>;
-}
-
-/** The values an admin's deploy would carry: every default, plus the long ones the issue names. */
-const DEPLOYED: Record<string, string> = {
-  SYSTEM_PROMPT: '你'.repeat(1000),
-  OPENAI_API_KEY: ['a', 'b', 'c'].map((k) => `sk-proj-${k.repeat(48)}`).join(','),
-  DINGTALK_APP_KEY: 'dingabcdefghijklmnop',
-  DINGTALK_APP_SECRET: 'x'.repeat(64),
-  OSS_BUCKET: 'my-company-dingtalk-history',
-  DEPLOY_ROLE_ARN: 'acs:ram::1234567890123456:role/dingtalk-llm-fc',
-};
-
-/** Resolves the Serverless Devs expressions s.yaml uses; any other form fails, so the test cannot skip one. */
-function resolve(value: unknown): string {
-  const text = String(value);
-  return text.replace(/\$\{([^}]+)\}/g, (_, expression: string) => {
-    const env = /^env\('([A-Z0-9_]+)'(?:,\s*'([^']*)')?\)$/.exec(expression);
-    if (env) {
-      const [, name = '', fallback] = env;
-      const deployed = DEPLOYED[name] ?? fallback;
-      if (deployed === undefined) throw new Error(`no value for required ${name}`);
-      return deployed;
-    }
-    const variable = /^vars\.(\w+)$/.exec(expression);
-    if (variable) return resolve(spec.vars[variable[1] ?? '']);
-    const ref = /^resources\.(\w+)\.props\.functionName$/.exec(expression);
-    if (ref) return resolve(spec.resources[ref[1] ?? '']?.props.functionName);
-    throw new Error(`unknown expression \${${expression}}`);
-  });
-}
-
-const deployedEnv = (resource: FunctionResource): Record<string, string> =>
-  Object.fromEntries(Object.entries(resource.props.environmentVariables).map(([key, value]) => [key, resolve(value)]));
-
-/** The stricter reading of "4 KB in total": the variables as one JSON object, in UTF-8 bytes. */
-export const envBytes = (env: Record<string, string>): number => Buffer.byteLength(JSON.stringify(env), 'utf8');
+const resolve = (value: unknown): string => resolveExpression(spec, value);
 
 describe.each(Object.entries(FUNCTIONS))('s.yaml: the %s function', (name, resource) => {
   it('exists with a name FC accepts', () => {
@@ -71,9 +28,9 @@ describe.each(Object.entries(FUNCTIONS))('s.yaml: the %s function', (name, resou
 
   it('fits its variables in 4 KB with a 1,000-character Chinese prompt and three API keys', () => {
     // Act
-    const bytes = envBytes(deployedEnv(resource as FunctionResource));
+    const bytes = envBytes(deployedEnv(spec, resource as FunctionResource));
     // Assess
-    expect(bytes).toBeLessThanOrEqual(4096);
+    expect(bytes).toBeLessThanOrEqual(ENV_LIMIT_BYTES);
   });
 
   it('asks for cpu, memory, disk and timeout within FC 3.0 rules', () => {
