@@ -1,9 +1,8 @@
 import { build, type BuildOptions } from 'esbuild';
-import { copyFileSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'dotenv';
-import { SETTINGS_FILE } from './shared/config/settings-file';
-import { settingsFileProblem } from './shared/config/settings-registry';
+import { PACKED_SETTINGS_FILE } from './shared/config/settings-file';
+import { parseSettingsSource, SETTINGS_SOURCE_FILE } from './shared/config/settings-source';
 
 /**
  * One minified CommonJS bundle per deployed function, with its source map, into the folder s.yaml deploys
@@ -27,7 +26,7 @@ const common: BuildOptions = {
 
 async function main(): Promise<void> {
   for (const name of FUNCTIONS) rmSync(join(root, 'dist', name), { recursive: true, force: true });
-  const settingsFile = checkedSettingsFile();
+  const settings = checkedSettings();
   const sizes: Record<string, number> = {};
   for (const name of FUNCTIONS) {
     const outfile = join(root, 'dist', name, 'index.js');
@@ -42,7 +41,7 @@ async function main(): Promise<void> {
       legalComments: 'none',
     });
     sizes[name] = statSync(outfile).size;
-    if (settingsFile) copyFileSync(settingsFile, join(root, 'dist', name, SETTINGS_FILE));
+    if (settings) writeFileSync(join(root, 'dist', name, PACKED_SETTINGS_FILE), `${JSON.stringify(settings, null, 2)}\n`);
   }
   await build({
     ...common,
@@ -63,14 +62,11 @@ async function main(): Promise<void> {
 
 /**
  * settings.env, when the project has one, goes into every function's folder (FC deploys the folder as the code
- * package). Unknown and secret keys stop the build here, before anything is deployed.
+ * package), parsed and checked here: unknown and secret keys stop the build before anything is deployed.
  */
-function checkedSettingsFile(): string | undefined {
-  const path = join(root, SETTINGS_FILE);
-  if (!existsSync(path)) return undefined;
-  const problems = Object.keys(parse(readFileSync(path))).flatMap((name) => settingsFileProblem(name) ?? []);
-  if (problems.length > 0) throw new Error(`${SETTINGS_FILE}: ${problems.join('; ')}`);
-  return path;
+function checkedSettings(): Record<string, string> | undefined {
+  const path = join(root, SETTINGS_SOURCE_FILE);
+  return existsSync(path) ? { ...parseSettingsSource(readFileSync(path, 'utf8')) } : undefined;
 }
 
 main().catch((error: unknown) => {

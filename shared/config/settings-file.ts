@@ -1,20 +1,21 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'dotenv';
 import type { Env } from './env';
 
 /**
- * settings.env: the settings that do not fit Function Compute's 4 KB of variables per function (a long system
- * prompt, lists), packed by the build beside each bundle (docs/platform-limits.md). The dotenv format, so a multi-line
- * prompt goes in double quotes; unlike Serverless Devs' own `.env`, nothing in it is `$`-expanded. The build has
- * already refused unknown and secret keys in it (shared/config/settings-registry.ts).
+ * The settings that do not fit Function Compute's 4 KB of variables per function (a long system prompt, lists),
+ * written by the admin in settings.env and packed by the build beside each bundle as settings.json
+ * (shared/config/settings-source.ts, docs/platform-limits.md). Parsed at build time, so a function reads plain JSON
+ * at cold start and bundles no dotenv parser.
  */
-export const SETTINGS_FILE = 'settings.env';
+export const PACKED_SETTINGS_FILE = 'settings.json';
 
-/** The function's environment with the file's settings under it: a non-empty environment variable wins. */
-export function withSettingsFile(env: Env, fileText: string | undefined): Env {
-  if (fileText === undefined) return env;
-  const merged: Record<string, string | undefined> = { ...parse(fileText) };
+export type PackedSettings = Readonly<Record<string, string>>;
+
+/** The function's environment with the packed settings under it: a non-empty environment variable wins. */
+export function withSettingsFile(env: Env, settings: PackedSettings | undefined): Env {
+  if (settings === undefined) return env;
+  const merged: Record<string, string | undefined> = { ...settings };
   for (const [name, value] of Object.entries(env)) {
     if (value !== undefined && value.trim() !== '') merged[name] = value;
     else if (!(name in merged)) merged[name] = value;
@@ -22,8 +23,11 @@ export function withSettingsFile(env: Env, fileText: string | undefined): Env {
   return merged;
 }
 
-/** The settings file beside a bundle, when the build packed one. */
-export function readSettingsFile(bundleDir: string): string | undefined {
-  const path = join(bundleDir, SETTINGS_FILE);
-  return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+/** The settings the build packed beside a bundle, when it packed any. */
+export function readSettingsFile(bundleDir: string): PackedSettings | undefined {
+  const path = join(bundleDir, PACKED_SETTINGS_FILE);
+  if (!existsSync(path)) return undefined;
+  const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
+  const entries = typeof parsed === 'object' && parsed !== null ? Object.entries(parsed) : [];
+  return Object.fromEntries(entries.filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
 }

@@ -1,5 +1,9 @@
 import { integer, optionalNumber, requiredString } from '../../../../shared/config/env';
-import { withSettingsFile } from '../../../../shared/config/settings-file';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PACKED_SETTINGS_FILE, readSettingsFile, withSettingsFile } from '../../../../shared/config/settings-file';
+import { parseSettingsSource } from '../../../../shared/config/settings-source';
 import { settingsFileProblem } from '../../../../shared/config/settings-registry';
 import { loadWorkerConfig } from '../../../../shared/config/worker-config';
 import { ConfigError } from '../../../../shared/errors';
@@ -39,7 +43,7 @@ describe('settings', () => {
       // Prepare
       const file = 'SYSTEM_PROMPT="你是团队助手。\n先给结论。"\nOPENAI_MODELS=a,b\n';
       // Act
-      const config = loadWorkerConfig(withSettingsFile({ ...minimal, OPENAI_MODEL: 'a' }, file));
+      const config = loadWorkerConfig(withSettingsFile({ ...minimal, OPENAI_MODEL: 'a' }, parseSettingsSource(file)));
       // Assess
       expect(config.systemPrompt).toBe('你是团队助手。\n先给结论。');
       expect(config.models.allowed).toEqual(['a', 'b']);
@@ -47,7 +51,7 @@ describe('settings', () => {
 
     it('lets a non-empty environment variable win over the file, and an empty one fall back to it', () => {
       // Act
-      const env = withSettingsFile({ SYSTEM_PROMPT: 'from env', OPENAI_MODELS: '' }, 'SYSTEM_PROMPT=from file\nOPENAI_MODELS=x\n');
+      const env = withSettingsFile({ SYSTEM_PROMPT: 'from env', OPENAI_MODELS: '' }, { SYSTEM_PROMPT: 'from file', OPENAI_MODELS: 'x' });
       // Assess
       expect(env['SYSTEM_PROMPT']).toBe('from env');
       expect(env['OPENAI_MODELS']).toBe('x');
@@ -61,6 +65,27 @@ describe('settings', () => {
     ])('is refused by the build when it holds %s', (name, problem) => {
       // Act / Assess
       expect(settingsFileProblem(name)).toMatch(problem);
+    });
+
+    it('stops the build with every problem named when it holds a secret or an unknown key', () => {
+      // Act / Assess
+      expect(() => parseSettingsSource('OPENAI_API_KEY=sk-x\nSYSTEM_PROMT=typo\n')).toThrow(/OPENAI_API_KEY is a secret.*SYSTEM_PROMT is not a setting/);
+    });
+
+    it('is read back beside the bundle as the build packed it, and absent when there is none', () => {
+      // Prepare
+      const dir = mkdtempSync(join(tmpdir(), 'settings-'));
+      try {
+        const empty = readSettingsFile(dir);
+        writeFileSync(join(dir, PACKED_SETTINGS_FILE), JSON.stringify(parseSettingsSource('SYSTEM_PROMPT="一\n二"\n')));
+        // Act
+        const packed = readSettingsFile(dir);
+        // Assess
+        expect(empty).toBeUndefined();
+        expect(packed).toEqual({ SYSTEM_PROMPT: '一\n二' });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('accepts the settings that are meant for it', () => {
