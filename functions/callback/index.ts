@@ -5,6 +5,7 @@ import { createMisconfiguredCallback } from '../../shared/callback/misconfigured
 import { postWebhookNotice } from '../../shared/callback/webhook-notice';
 import { loadCallbackConfig, type CallbackConfig } from '../../shared/config/callback-config';
 import { optionalString } from '../../shared/config/env';
+import { ossClientOptions } from '../../shared/config/oss-config';
 import { readSettingsFile, withSettingsFile } from '../../shared/config/settings-file';
 import { wireWithSettings } from '../../shared/config/wire-with-settings';
 import { webhookHostsOrDefault } from '../../shared/dingtalk/webhook-hosts';
@@ -53,14 +54,7 @@ function wireCallback(config: Readonly<CallbackConfig>) {
       }),
     createPairGuard: (context) =>
       createSignaturePairGuard({
-        oss: createOssLiteClient({
-          bucket: config.oss.bucket,
-          region: config.oss.region,
-          ...(config.oss.endpoint ? { endpoint: config.oss.endpoint } : {}),
-          internal: config.oss.internal,
-          credentials: context.credentials,
-          timeoutMs: config.oss.timeoutMs,
-        }),
+        oss: createOssLiteClient(ossClientOptions(config.oss, context.credentials)),
         prefix: config.signaturePrefix,
         now: Date.now,
       }),

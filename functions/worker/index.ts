@@ -1,4 +1,5 @@
 import { list } from '../../shared/config/env';
+import { ossClientOptions } from '../../shared/config/oss-config';
 import { readSettingsFile, withSettingsFile } from '../../shared/config/settings-file';
 import { wireWithSettings } from '../../shared/config/wire-with-settings';
 import { loadWorkerConfig, type WorkerConfig } from '../../shared/config/worker-config';
@@ -60,16 +61,7 @@ function wireWorker(config: Readonly<WorkerConfig>) {
     },
     createHistory: (context) =>
       createConversationHistory({
-        log: createOssAppendLog(
-          createOssClient({
-            bucket: config.oss.bucket,
-            region: config.oss.region,
-            ...(config.oss.endpoint ? { endpoint: config.oss.endpoint } : {}),
-            internal: config.oss.internal,
-            credentials: context.credentials,
-            timeoutMs: config.oss.timeoutMs,
-          }),
-        ),
+        log: createOssAppendLog(createOssClient(ossClientOptions(config.oss, context.credentials))),
         tailBytes: config.history.tailBytes,
       }),
     model: config.model && createOpenAiChatModel({ ...config.model, logger: log }),

@@ -1,3 +1,4 @@
+import type { FcCredentials } from '../fc/context';
 import { boolean, integer, optionalString, optionalUrl, requiredString, type Env } from './env';
 
 /** The bucket settings both functions read under the same names (the callback keeps its signature records there). */
@@ -17,6 +18,18 @@ export function ossSettings(env: Env, defaultTimeoutMs: number, maxTimeoutMs: nu
     endpoint: optionalUrl(env, 'OSS_ENDPOINT'),
     internal: boolean(env, 'OSS_INTERNAL', true),
     timeoutMs: integer(env, 'OSS_TIMEOUT_MS', defaultTimeoutMs, { min: 500, max: maxTimeoutMs }),
+  };
+}
+
+/** What either OSS client (ali-oss in the worker, the lite one in the callback) takes, signed with one invocation's credentials. */
+export function ossClientOptions(oss: OssSettings, credentials: FcCredentials) {
+  return {
+    bucket: oss.bucket,
+    region: oss.region,
+    ...(oss.endpoint ? { endpoint: oss.endpoint } : {}),
+    internal: oss.internal,
+    credentials,
+    timeoutMs: oss.timeoutMs,
   };
 }
 
