@@ -6,31 +6,27 @@ import { ModelError } from '../errors';
  * streamed event in one growing buffer until a blank line ends it; a gateway answering with a huge page, or a gzip
  * bomb, would hold all of it in memory. Counted after decompression (fetch hands over the inflated body):
  * - a non-2xx body is cut at MODEL_ERROR_BODY_MAX_BYTES: the head says what went wrong, and the call fails anyway;
- * - a 2xx body of a whole (non-streamed) request over MODEL_ANSWER_MAX_BYTES fails the call (cut JSON is garbage);
- * - a 2xx body of a streamed request is unbounded in total (the model's time budget ends it), but an event longer
- *   than MODEL_EVENT_MAX_BYTES fails the call.
+ * - a 2xx body fails the call once MODEL_EVENT_MAX_BYTES arrive without a blank line (the end of an SSE event; a whole
+ *   completion is far smaller), which also bounds the SDK's line buffer;
+ * - a 2xx body that is not an event stream (`text/event-stream`, what a streamed request gets) also fails past
+ *   MODEL_ANSWER_MAX_BYTES in total (cut JSON is garbage); an event stream is unbounded in total, its time budget
+ *   ends it. One bounded fetch so serves streamed and whole requests alike.
  */
 export const MODEL_ERROR_BODY_MAX_BYTES = 64 * 1024;
 export const MODEL_ANSWER_MAX_BYTES = 8 * 1024 * 1024;
 export const MODEL_EVENT_MAX_BYTES = 1024 * 1024;
 
-export interface BoundedFetchOptions {
-  /** The client makes streamed requests: its 2xx bodies are event streams, bounded per event. */
-  streamed: boolean;
-}
-
 type Chunks = ReadableStream<Uint8Array>;
 
-export function createBoundedFetch(inner: typeof fetch, options: BoundedFetchOptions): typeof fetch {
+export function createBoundedFetch(inner: typeof fetch): typeof fetch {
   return async (input, init) => {
     const response = await inner(input, init);
     const { body } = response;
     if (body === null) return response;
+    const eventStream = (response.headers.get('content-type') ?? '').toLowerCase().includes('text/event-stream');
     const bounded = !response.ok
       ? limitBody(body, MODEL_ERROR_BODY_MAX_BYTES, 'cut')
-      : options.streamed
-        ? limitEvents(body)
-        : limitBody(body, MODEL_ANSWER_MAX_BYTES, `model answer is larger than ${MODEL_ANSWER_MAX_BYTES} bytes`);
+      : limitEvents(eventStream ? body : limitBody(body, MODEL_ANSWER_MAX_BYTES, `model answer is larger than ${MODEL_ANSWER_MAX_BYTES} bytes`));
     const headers = new Headers(response.headers);
     // The body handed on is neither the encoded one nor, once cut, of the announced length.
     headers.delete('content-encoding');

@@ -21,8 +21,7 @@ export { toModelError } from './to-model-error';
  *   failed attempt took. It is not a key problem, so other keys are not tried.
  * - Everything else (400/404/422, timeouts, empty completions) fails at once.
  *
- * Every answer is read through createBoundedFetch (bounded-fetch.ts). Each key has two SDK clients, one for streamed
- * and one for whole requests, because their answers are bounded differently.
+ * Every answer is read through createBoundedFetch (bounded-fetch.ts), so none is held in memory unbounded.
  */
 export interface OpenAiChatModelOptions {
   baseURL: string;
@@ -40,10 +39,6 @@ export interface OpenAiChatModelOptions {
 const RETRY_DELAY_MS = 250;
 const SDK_TIMEOUT_MARGIN_MS = 1000;
 type Deadline = ReturnType<typeof startDeadline>;
-interface KeyClients {
-  streaming: OpenAI;
-  whole: OpenAI;
-}
 
 export function createOpenAiChatModel(options: OpenAiChatModelOptions): ChatModel {
   const { apiKeys, logger } = options;
@@ -57,23 +52,24 @@ export function createOpenAiChatModel(options: OpenAiChatModelOptions): ChatMode
     info: () => undefined,
     debug: () => undefined,
   };
-  const innerFetch = options.fetch ?? fetch;
-  const client = (apiKey: string, streamed: boolean): OpenAI =>
-    new OpenAI({
-      apiKey,
-      baseURL: options.baseURL,
-      maxRetries: 0,
-      // null, not undefined: never pick up OPENAI_ORG_ID / OPENAI_PROJECT_ID from the FC environment.
-      organization: null,
-      project: null,
-      fetch: createBoundedFetch(innerFetch, { streamed }),
-      logger: sdkLogger,
-      logLevel: 'warn',
-    });
-  const clients: KeyClients[] = apiKeys.map((apiKey) => ({ streaming: client(apiKey, true), whole: client(apiKey, false) }));
+  const boundedFetch = createBoundedFetch(options.fetch ?? fetch);
+  const clients: OpenAI[] = apiKeys.map(
+    (apiKey) =>
+      new OpenAI({
+        apiKey,
+        baseURL: options.baseURL,
+        maxRetries: 0,
+        // null, not undefined: never pick up OPENAI_ORG_ID / OPENAI_PROJECT_ID from the FC environment.
+        organization: null,
+        project: null,
+        fetch: boundedFetch,
+        logger: sdkLogger,
+        logLevel: 'warn',
+      }),
+  );
   let preferred = 0;
 
-  async function attempt(client: KeyClients, request: ChatRequest, deadline: Deadline, progress: { streamed: boolean }) {
+  async function attempt(client: OpenAI, request: ChatRequest, deadline: Deadline, progress: { streamed: boolean }) {
     const model = request.model ?? options.model;
     const body = {
       model,
@@ -88,12 +84,12 @@ export function createOpenAiChatModel(options: OpenAiChatModelOptions): ChatMode
     const collected = createStreamAccumulator();
     const { onProgress } = request;
     if (onProgress === undefined) {
-      const completion = await client.whole.chat.completions.create({ ...body, stream: false }, requestOptions);
+      const completion = await client.chat.completions.create({ ...body, stream: false }, requestOptions);
       const choice = completion?.choices?.[0];
       collected.add(choice?.message);
       return finish(collected.result(), completion?.model || model, toUsage(completion?.usage), choice?.finish_reason);
     }
-    const stream = await client.streaming.chat.completions.create(
+    const stream = await client.chat.completions.create(
       { ...body, stream: true, stream_options: { include_usage: true } },
       requestOptions,
     );
@@ -136,7 +132,7 @@ export function createOpenAiChatModel(options: OpenAiChatModelOptions): ChatMode
   }
 
   async function attemptWithOneRetry(keyIndex: number, request: ChatRequest, deadline: Deadline) {
-    const client = clients[keyIndex] as KeyClients;
+    const client = clients[keyIndex] as OpenAI;
     for (let retried = false; ; retried = true) {
       const progress = { streamed: false };
       const startedAt = Date.now();

@@ -36,7 +36,7 @@ export type FakeReply =
     }
   | { status: number; error?: FakeErrorBody; headers?: Record<string, string> }
   /** A huge body generated as it is sent, or a gzip bomb, with this status (an error page, or a 200 "completion"). */
-  | { status: number; oversized: OversizedBody }
+  | { status: number; oversized: OversizedBody; contentType?: string }
   /** Accepts the request and stays silent this long, then answers with the default responder. */
   | { hangMs: number }
   | { dropConnection: true }
@@ -159,7 +159,7 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
       return;
     }
     if ('oversized' in reply) {
-      oversizedSent.push(await sendOversized(res, reply.status, reply.oversized));
+      oversizedSent.push(await sendOversized(res, reply.status, reply.oversized, reply.contentType));
       return;
     }
     if ('raw' in reply) {

@@ -32,7 +32,7 @@ describe('createBoundedFetch', () => {
     fake.enqueue({ status: 502, oversized });
 
     // Act
-    const response = await post(createBoundedFetch(fetch, { streamed: false }));
+    const response = await post(createBoundedFetch(fetch));
     const text = await response.text();
 
     // Assess
@@ -46,7 +46,7 @@ describe('createBoundedFetch', () => {
     fake.enqueue({ status: 500, oversized: { bytes: 300 * MB } });
 
     // Act
-    await (await post(createBoundedFetch(fetch, { streamed: false }))).text();
+    await (await post(createBoundedFetch(fetch))).text();
     // The server notices the client has gone on its own schedule; it reports the bytes written then.
     while (fake.oversizedSent.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
 
@@ -54,23 +54,34 @@ describe('createBoundedFetch', () => {
     expect(fake.oversizedSent[0]).toBeLessThan(32 * MB);
   });
 
-  it('fails a 2xx answer over MODEL_ANSWER_MAX_BYTES instead of handing on a cut JSON document', async () => {
+  it('fails a gzip-bombed 2xx answer instead of handing on a cut JSON document', async () => {
     // Prepare
     fake.enqueue({ status: 200, oversized: { bytes: 300 * MB, gzip: true } });
 
     // Act
-    const response = await post(createBoundedFetch(fetch, { streamed: false }));
+    const response = await post(createBoundedFetch(fetch));
     const error = await response.json().catch((caught: unknown) => caught);
 
     // Assess
     expect(error).toBeInstanceOf(ModelError);
+    expect(error).toMatchObject({ code: 'MODEL_SERVER', message: expect.stringMatching(/larger than \d+ bytes/) });
+  });
+
+  it('fails a 2xx body that is not an event stream past MODEL_ANSWER_MAX_BYTES even when it has blank lines', async () => {
+    // Prepare
+    fake.enqueue({ raw: 'a\n\n'.repeat(Math.ceil((MODEL_ANSWER_MAX_BYTES + MB) / 3)), status: 200 });
+
+    // Act
+    const error = await (await post(createBoundedFetch(fetch))).text().catch((caught: unknown) => caught);
+
+    // Assess
     expect(error).toMatchObject({ code: 'MODEL_SERVER', message: `model answer is larger than ${MODEL_ANSWER_MAX_BYTES} bytes` });
   });
 
   it('passes an ordinary error body and completion on unchanged', async () => {
     // Prepare
     fake.enqueue({ status: 429 });
-    const bounded = createBoundedFetch(fetch, { streamed: false });
+    const bounded = createBoundedFetch(fetch);
 
     // Act
     const refused = await (await post(bounded)).json();
@@ -81,26 +92,27 @@ describe('createBoundedFetch', () => {
     expect(answered).toMatchObject({ choices: [{ message: { content: '回答：你好（共 1 条消息）' } }] });
   });
 
-  it('fails a streamed answer once one event grows past MODEL_EVENT_MAX_BYTES (a gzip bomb without blank lines)', async () => {
+  it('fails an event stream once one event grows past MODEL_EVENT_MAX_BYTES (a gzip bomb without blank lines)', async () => {
     // Prepare
-    fake.enqueue({ status: 200, oversized: { bytes: 300 * MB, gzip: true } });
+    fake.enqueue({ status: 200, oversized: { bytes: 300 * MB, gzip: true }, contentType: 'text/event-stream' });
 
     // Act
-    const response = await post(createBoundedFetch(fetch, { streamed: true }), true);
+    const response = await post(createBoundedFetch(fetch), true);
     const error = await response.text().catch((caught: unknown) => caught);
 
     // Assess
     expect(error).toMatchObject({ code: 'MODEL_SERVER', message: `model stream sent an event larger than ${MODEL_EVENT_MAX_BYTES} bytes` });
   });
 
-  it('passes a 2xx event stream on unbounded in total only for the streaming client', async () => {
+  it('passes an event stream on unbounded in total, while a whole answer of that size fails', async () => {
     // Prepare
     const long = 'x'.repeat(MODEL_ANSWER_MAX_BYTES + MB);
-    fake.enqueue({ text: long, chunks: 100 }, { text: long, chunks: 100 });
+    fake.enqueue({ text: long, chunks: 100 }, { text: long });
+    const bounded = createBoundedFetch(fetch);
 
     // Act
-    const streamed = await (await post(createBoundedFetch(fetch, { streamed: true }), true)).text();
-    const whole = await (await post(createBoundedFetch(fetch, { streamed: false }), true)).text().catch((caught: unknown) => caught);
+    const streamed = await (await post(bounded, true)).text();
+    const whole = await (await post(bounded, false)).json().catch((caught: unknown) => caught);
 
     // Assess
     expect(streamed).toContain('data: [DONE]');
