@@ -1,21 +1,9 @@
-import { createServer, type RequestListener, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { RequestListener } from 'node:http';
 import { boundedRequest } from '../../../../shared/http/bounded-request';
+import { useTestServers } from '../../../helpers/test-servers';
 
-const servers: Server[] = [];
-afterEach(async () => {
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
-});
-
-async function listen(listener: RequestListener): Promise<URL> {
-  const server = createServer(listener);
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-}
+const servers = useTestServers();
+const listen = async (listener: RequestListener): Promise<URL> => new URL(await servers.listen(listener));
 
 const call = (url: URL, overrides: Partial<Parameters<typeof boundedRequest>[0]> = {}) =>
   boundedRequest({ url, method: 'POST', path: '/p?q=1', headers: { 'x-test': 'yes' }, body: Buffer.from('hi'), signal: AbortSignal.timeout(2000), maxBodyBytes: 16, ...overrides });

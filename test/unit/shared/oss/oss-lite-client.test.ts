@@ -1,7 +1,7 @@
-import { createServer, type IncomingHttpHeaders, type RequestListener, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
 import OSS from 'ali-oss';
 import { startOssServer, type OssServer } from '../../../../local/oss/oss-server';
+import { useTestServers } from '../../../helpers/test-servers';
 import type { FcCredentials } from '../../../../shared/fc/context';
 import { createOssLiteClient, type OssLiteOptions } from '../../../../shared/oss/oss-lite-client';
 import { ossV1Authorization, ossV1StringToSign } from '../../../../shared/oss/oss-v1-signer';
@@ -15,22 +15,8 @@ interface Captured {
   headers: IncomingHttpHeaders;
 }
 
-const servers: Server[] = [];
-afterEach(async () => {
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
-});
+const { listen } = useTestServers();
 
-async function listen(listener: RequestListener): Promise<string> {
-  const server = createServer(listener);
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-/** Records requests and answers each like a successful append/get of a 2-byte object. */
 async function captureServer(): Promise<{ url: string; seen: Captured[] }> {
   const seen: Captured[] = [];
   const url = await listen((req, res) => {
