@@ -1,16 +1,15 @@
 import { createHash } from 'node:crypto';
-import { verifyDingTalkSignature } from '../dingtalk/verify-signature';
-import { DingTalkCallbackSchema, type DingTalkMessage, type WorkerEventInput } from '../dingtalk/schema';
+import type { DingTalkMessage, WorkerEventInput } from '../dingtalk/schema';
 import { isAllowedWebhook, type WebhookHostList } from '../dingtalk/webhook-hosts';
-import { UnsupportedMediaTypeError, WebhookHostError, asBotError } from '../errors';
+import { WebhookHostError, asBotError } from '../errors';
 import type { FcContext } from '../fc/context';
 import type { InvokeOptions, InvokeOutcome } from '../fc/fc-invoker';
-import { jsonResponse, requireMethod, toHttpRequest, type HttpRequest, type HttpResponse } from '../fc/http-event';
+import { jsonResponse, toHttpRequest, type HttpResponse } from '../fc/http-event';
 import { errorToHttpResponse, isClientError } from '../fc/http-response';
 import { withLogFields, type Logger } from '../logging/logger';
-import { decodeUtf8, parseJson, parseWith } from '../validation/parse';
 import { checkPlausible } from './plausibility';
 import { messageDigest, type SignaturePairGuard } from './signature-pairs';
+import { readSignedCallback } from './signed-callback';
 
 export interface AsyncInvoker {
   invokeAsync(payload: string, options: InvokeOptions): Promise<InvokeOutcome>;
@@ -43,11 +42,7 @@ export function createCallbackHandler(deps: CallbackDependencies) {
     try {
       const request = toHttpRequest(event, deps.maxBodyBytes);
       if (request.method === 'GET' || request.method === 'HEAD') return jsonResponse(200, { status: 'ok' });
-      requireMethod(request, 'POST');
-      requireJson(request);
-      const { timestamp = '', sign = '' } = request.headers;
-      verifyDingTalkSignature({ appSecret: deps.appSecret, timestamp, sign, nowMs: deps.now() });
-      const message = parseWith(DingTalkCallbackSchema, parseJson(decodeUtf8(request.body, 'body')));
+      const { message, timestamp, sign } = readSignedCallback(request, deps.appSecret, deps.now());
       checkPlausible(message, Number(timestamp), deps.appKey);
       if (!isAllowedWebhook(message.sessionWebhook, deps.webhookHosts)) throw new WebhookHostError();
       const canonical = JSON.stringify(message);
@@ -86,14 +81,4 @@ const describe = (message: DingTalkMessage) => ({
  */
 export function workerTaskId(appKey: string, msgId: string): string {
   return `dt_${createHash('sha256').update(`${appKey}\n${msgId}`).digest('base64url')}`;
-}
-
-/** A declared Content-Type must be JSON in UTF-8; DingTalk sends `application/json; charset=utf-8`. */
-function requireJson(request: HttpRequest): void {
-  const declared = request.headers['content-type'];
-  if (declared === undefined) return;
-  const [type = '', ...parameters] = declared.split(';').map((part) => part.trim().toLowerCase());
-  const json = type === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(type);
-  const charset = parameters.find((parameter) => parameter.startsWith('charset='))?.slice('charset='.length).replace(/"/g, '');
-  if (!json || (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')) throw new UnsupportedMediaTypeError();
 }

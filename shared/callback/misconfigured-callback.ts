@@ -1,12 +1,10 @@
 import { CONFIG_NOTICE_TITLE, configErrorText } from '../config/config-error-text';
-import { DingTalkCallbackSchema } from '../dingtalk/schema';
-import { verifyDingTalkSignature } from '../dingtalk/verify-signature';
 import { isAllowedWebhook, type WebhookHostList } from '../dingtalk/webhook-hosts';
-import { asBotError, type ConfigError } from '../errors';
+import { WebhookHostError, asBotError, type ConfigError } from '../errors';
 import type { FcContext } from '../fc/context';
 import { jsonResponse, toHttpRequest, type HttpResponse } from '../fc/http-event';
 import { withLogFields, type Logger } from '../logging/logger';
-import { decodeUtf8, parseJson, parseWith } from '../validation/parse';
+import { readSignedCallback } from './signed-callback';
 
 export interface MisconfiguredCallbackDependencies {
   error: ConfigError;
@@ -42,11 +40,8 @@ export function createMisconfiguredCallback(deps: MisconfiguredCallbackDependenc
         return unavailable;
       }
       try {
-        const request = toHttpRequest(event, MAX_BODY_BYTES);
-        const { timestamp = '', sign = '' } = request.headers;
-        verifyDingTalkSignature({ appSecret: deps.appSecret, timestamp, sign, nowMs: deps.now() });
-        const message = parseWith(DingTalkCallbackSchema, parseJson(decodeUtf8(request.body, 'body')));
-        if (!isAllowedWebhook(message.sessionWebhook, deps.webhookHosts)) throw new Error('webhook host not allowed');
+        const { message } = readSignedCallback(toHttpRequest(event, MAX_BODY_BYTES), deps.appSecret, deps.now());
+        if (!isAllowedWebhook(message.sessionWebhook, deps.webhookHosts)) throw new WebhookHostError();
         await deps.postNotice(message.sessionWebhook, notice);
         logger.error('callback settings invalid; the user was told', { ...fields, msgId: message.msgId });
         return jsonResponse(200, {});

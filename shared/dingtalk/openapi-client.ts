@@ -71,7 +71,7 @@ function checkRecipients(answer: Record<string, unknown>, userId: string): void 
   };
   if (listed('invalidStaffIdList')) {
     throw new DingTalkApiError(
-      `DingTalk ${BATCH_SEND} did not deliver to ${userId} (invalidStaffIdList): the user is most likely outside the ` +
+      `DingTalk ${BATCH_SEND} did not deliver to the sender (invalidStaffIdList): the user is most likely outside the ` +
         "app's visible range (应用可见范围); add the user to the app's visible range in the DingTalk developer console",
       200,
       RECIPIENT_INVALID,
@@ -79,7 +79,7 @@ function checkRecipients(answer: Record<string, unknown>, userId: string): void 
   }
   if (listed('flowControlledStaffIdList')) {
     throw new DingTalkApiError(
-      `DingTalk ${BATCH_SEND} did not deliver to ${userId} (flowControlledStaffIdList): DingTalk is limiting how many ` +
+      `DingTalk ${BATCH_SEND} did not deliver to the sender (flowControlledStaffIdList): DingTalk is limiting how many ` +
         'messages the robot may send this user; later messages may go through',
       200,
       RECIPIENT_FLOW_CONTROLLED,

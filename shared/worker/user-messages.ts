@@ -36,7 +36,6 @@ export const setupHint = (runsLocally: boolean): string =>
 
 export const SETUP_HINT = setupHint(false);
 
-
 export const PERSONA_MAX_CHARS = 2000;
 export const personaSet = (persona: string): string => `已设定本会话的人设：\n\n> ${persona.replace(/\n/g, '\n> ')}`;
 export const personaShown = (persona: string | undefined): string =>
