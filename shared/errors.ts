@@ -17,6 +17,7 @@ export type ErrorCode =
   | ModelErrorCode
   | 'STORAGE_FAILED'
   | 'APPEND_CONFLICT'
+  | 'HISTORY_NOT_APPENDABLE'
   | 'DINGTALK_API'
   | 'DELIVERY_FAILED'
   | MediaErrorCode
@@ -141,6 +142,16 @@ export class AppendConflictError extends BotError {
   }
 }
 
+/**
+ * The object can take no more appends: it was replaced by a Normal object (OSS 409 ObjectNotAppendable), or it is at
+ * OSS's size limit for appendable objects. The conversation moves to a fresh object (shared/history/rotation.ts).
+ */
+export class NotAppendableError extends BotError {
+  constructor(key: string, reason: string, options?: { cause?: unknown }) {
+    super('HISTORY_NOT_APPENDABLE', `${key} cannot be appended to: ${reason}`, options);
+  }
+}
+
 /** A DingTalk OpenAPI or webhook call failed; `status`/`apiCode` are DingTalk's. */
 export class DingTalkApiError extends BotError {
   constructor(message: string, readonly status?: number, readonly apiCode?: string, options?: { cause?: unknown }) {
@@ -148,10 +159,18 @@ export class DingTalkApiError extends BotError {
   }
 }
 
-/** No path (session webhook nor OpenAPI) could deliver the reply; FC should retry the invocation. */
+/**
+ * No path (session webhook nor OpenAPI) could deliver a part of the reply. `deliveredParts` went out before it;
+ * `retryable` says whether an FC retry could help (false: DingTalk refused the recipient for good).
+ */
 export class DeliveryError extends BotError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  readonly deliveredParts: number;
+  readonly retryable: boolean;
+
+  constructor(message: string, options?: { cause?: unknown; deliveredParts?: number; retryable?: boolean }) {
     super('DELIVERY_FAILED', message, options);
+    this.deliveredParts = options?.deliveredParts ?? 0;
+    this.retryable = options?.retryable ?? true;
   }
 }
 

@@ -11,6 +11,8 @@ import { createReplier } from '../../shared/dingtalk/replier';
 import { createSessionWebhookSender } from '../../shared/dingtalk/session-webhook';
 import { webhookHostsOrDefault } from '../../shared/dingtalk/webhook-hosts';
 import { createConversationHistory } from '../../shared/history/conversation-history';
+import { historyLimits } from '../../shared/history/history-limits';
+import { createMessageClaims } from '../../shared/history/message-claims';
 import { createOssAppendLog } from '../../shared/history/oss-append-log';
 import { createOssClient } from '../../shared/history/oss-client';
 import { createLogger } from '../../shared/logging/logger';
@@ -59,11 +61,13 @@ function wireWorker(config: Readonly<WorkerConfig>) {
       runsLocally: config.runsLocally,
       images: config.images,
     },
-    createHistory: (context) =>
-      createConversationHistory({
-        log: createOssAppendLog(createOssClient(ossClientOptions(config.oss, context.credentials))),
-        tailBytes: config.history.tailBytes,
-      }),
+    createStorage: (context) => {
+      const log = createOssAppendLog(createOssClient(ossClientOptions(config.oss, context.credentials)));
+      return {
+        history: createConversationHistory({ log, ...historyLimits(config.history) }),
+        claims: createMessageClaims({ log, prefix: config.messagePrefix }),
+      };
+    },
     model: config.model && createOpenAiChatModel({ ...config.model, logger: log }),
     replier: createReplier({ ...dingtalkApi, webhookHosts: config.webhookHosts, logger: log, split: { maxChars: config.reply.maxChars } }),
     // The gate outlives invocations on purpose: after a card failure this instance uses markdown for a while.

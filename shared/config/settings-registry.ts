@@ -41,6 +41,8 @@ export const SETTINGS: Readonly<Record<string, SettingInfo>> = {
   OSS_TIMEOUT_MS: env('both'),
   HISTORY_PREFIX: env('worker'),
   HISTORY_TAIL_BYTES: env('worker'),
+  HISTORY_MAX_BYTES: env('worker'),
+  MESSAGE_PREFIX: env('worker'),
   HISTORY_MAX_TOKENS: env('worker'),
   SESSION_TIMEOUT_MINUTES: env('worker'),
   GROUP_SHARED_HISTORY: env('worker'),

@@ -1,6 +1,7 @@
 import { webhookHostsSetting, type WebhookHostList } from '../dingtalk/webhook-hosts';
 import { boolean, integer, list, logLevel, optionalNumber, optionalString, optionalUrl, requiredString } from './env';
 import type { Env, LogLevelSetting } from './env';
+import { ConfigError } from '../errors';
 import { normalizePrefix, ossSettings, type OssSettings } from './oss-config';
 
 export const DEFAULT_SYSTEM_PROMPT =
@@ -24,7 +25,9 @@ export interface WorkerConfig {
   images: { maxCount: number; totalMaxBytes: number };
   systemPrompt: string;
   oss: OssSettings;
-  history: { prefix: string; tailBytes: number; tokenBudget: number; sessionTimeoutMs: number; groupShared: boolean };
+  history: { prefix: string; tailBytes: number; maxBytes: number; tokenBudget: number; sessionTimeoutMs: number; groupShared: boolean };
+  /** Where each message's claim object goes (message-claims.ts). */
+  messagePrefix: string;
   commands: { reset: string[]; help: string[] };
   reply: { maxChars: number };
   /** Used when FC's context does not say the function's timeout. */
@@ -36,6 +39,18 @@ export interface WorkerConfig {
 
 /** Read once at cold start; a bad value throws ConfigError naming the variable. */
 export function loadWorkerConfig(env: Env): Readonly<WorkerConfig> {
+  const config = readWorkerConfig(env);
+  // Below four tails, nearly every turn would move the conversation to a fresh object.
+  if (config.history.maxBytes < 4 * config.history.tailBytes) {
+    throw new ConfigError('HISTORY_MAX_BYTES', {
+      en: 'must be at least 4 × HISTORY_TAIL_BYTES',
+      zh: '必须至少是 HISTORY_TAIL_BYTES 的 4 倍',
+    });
+  }
+  return config;
+}
+
+function readWorkerConfig(env: Env): Readonly<WorkerConfig> {
   const apiKeys = list(env, 'OPENAI_API_KEY', []);
   const temperature = optionalNumber(env, 'OPENAI_TEMPERATURE', { min: 0, max: 2 });
   const maxTokens = optionalNumber(env, 'OPENAI_MAX_TOKENS', { min: 1, max: 1_000_000 });
@@ -84,10 +99,14 @@ export function loadWorkerConfig(env: Env): Readonly<WorkerConfig> {
     history: {
       prefix: normalizePrefix(optionalString(env, 'HISTORY_PREFIX', 'dingtalk-llm/history/')),
       tailBytes: integer(env, 'HISTORY_TAIL_BYTES', 64 * 1024, { min: 4096, max: 4 * 1024 * 1024 }),
+      // An object past this moves to a fresh one, its copy kept (shared/history/rotation.ts); ≥ 4 tails, so that a
+      // rotation is rare, and small enough that the copy is read into memory at once.
+      maxBytes: integer(env, 'HISTORY_MAX_BYTES', 1024 * 1024, { min: 16 * 1024, max: 16 * 1024 * 1024 }),
       tokenBudget: integer(env, 'HISTORY_MAX_TOKENS', 4000, { min: 0, max: 1_000_000 }),
       sessionTimeoutMs: integer(env, 'SESSION_TIMEOUT_MINUTES', 60, { min: 1, max: 525_600 }) * 60_000,
       groupShared: boolean(env, 'GROUP_SHARED_HISTORY', false),
     },
+    messagePrefix: normalizePrefix(optionalString(env, 'MESSAGE_PREFIX', 'dingtalk-llm/messages/')),
     commands: {
       reset: list(env, 'RESET_COMMANDS', ['新对话', '清空会话', '重置', 'new', '/new', '/新对话']),
       help: list(env, 'HELP_COMMANDS', ['帮助', 'help', '/help', '/帮助']),

@@ -22,7 +22,7 @@ export interface ReplyResult {
 
 export interface Replier {
   /** Throws DeliveryError, saying how many parts went out, when a part can be sent by neither path. */
-  reply(message: DingTalkMessage, text: string): Promise<ReplyResult>;
+  reply(message: DingTalkMessage, text: string, options?: { skipParts?: number }): Promise<ReplyResult>;
 }
 
 export interface ReplierOptions {
@@ -62,7 +62,7 @@ export function createReplier(options: ReplierOptions): Replier {
   };
 
   return {
-    async reply(message, text) {
+    async reply(message, text, replyOptions) {
       // DingTalk renders an @mention only when the text contains "@<userId>", so the first group part carries one.
       const mentioned = isGroup(message) ? message.senderStaffId : undefined;
       const mention = mentioned ? `@${mentioned}\n\n` : '';
@@ -73,6 +73,8 @@ export function createReplier(options: ReplierOptions): Replier {
       if (parts.length === 0) logger.warn('reply has no visible text; nothing sent');
 
       for (const [index, part] of parts.entries()) {
+        // Parts an earlier attempt delivered: splitting is deterministic, so the same text splits the same way.
+        if (index < (replyOptions?.skipParts ?? 0)) continue;
         const fields = { part: index + 1, parts: parts.length };
         const content = { title: summarizeTitle(part), text: part };
         if (webhookUsable && webhook.isExpired(session)) {

@@ -1,7 +1,7 @@
 /**
- * The storage port under conversation history: one appendable object per conversation, written only by appending
- * at the position the writer last saw (OSS AppendObject semantics), so two concurrent writers can never overwrite
- * each other: the second one gets AppendConflictError and must look again.
+ * The storage port under conversation history and message claims: appendable objects, written only by appending at
+ * the position the writer last saw (OSS AppendObject semantics), so two concurrent writers can never overwrite each
+ * other: the second one gets AppendConflictError and must look again.
  */
 export interface TailRead {
   /** The last whole lines of the object, at most `maxBytes` bytes of it, decoded as UTF-8; '' when absent. */
@@ -10,6 +10,8 @@ export interface TailRead {
   length: number;
   /** True when the object is longer than what was read (older lines were left out). */
   truncated: boolean;
+  /** False when the object exists but is not appendable (replaced by a Normal object). */
+  appendable: boolean;
 }
 
 export interface AppendLog {
@@ -17,11 +19,16 @@ export interface AppendLog {
   readTail(key: string, maxBytes: number): Promise<TailRead>;
   /**
    * Appends `data` at `position` and returns the new length. Throws AppendConflictError when `position` is not the
-   * current length (someone else appended, or the object was deleted), StorageError on any other failure.
+   * current length (someone else appended, or the object was deleted), NotAppendableError when the object can take
+   * no more appends, StorageError on any other failure.
    */
   append(key: string, position: number, data: string): Promise<number>;
   /** The current length of `key` (0 when absent), for retrying an append after a conflict. */
   length(key: string): Promise<number>;
   /** Deletes `key`; deleting an absent key succeeds. */
   remove(key: string): Promise<void>;
+  /** The whole object's bytes (undefined when absent); StorageError when it is longer than `maxBytes`. */
+  readAll(key: string, maxBytes: number): Promise<Buffer | undefined>;
+  /** Writes `data` as a Normal object, replacing any: only for archive copies, which nobody appends to. */
+  put(key: string, data: Buffer): Promise<void>;
 }

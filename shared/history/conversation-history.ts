@@ -1,88 +1,138 @@
-import { AppendConflictError, StorageError } from '../errors';
+import { AppendConflictError, NotAppendableError, StorageError } from '../errors';
 import type { AppendLog } from './append-log';
-import { messageState, type MessageState } from './message-state';
-import { parseRecords, serializeRecord, type HistoryRecord, type StateRecord, type TerminalRecord } from './records';
+import { parseRecords, serializeRecord, terminalRecordOf, type HistoryRecord, type StateRecord, type TerminalRecord } from './records';
+import { openForAppend, type RotationOptions } from './rotation';
+import { rotationNeeded, type RotationReason } from './rotation-need';
 
 export interface ConversationView {
   key: string;
   records: HistoryRecord[];
   /** Where the next append must go (the object's length when it was read). */
   position: number;
-}
-
-export interface ClaimOutcome {
-  state: Exclude<MessageState, 'free'> | 'claimed';
-  view: ConversationView;
+  /** The object holds more than was read. */
+  truncated: boolean;
+  /** Set when this object must be replaced before anything more is appended to it. */
+  rotation: RotationReason | undefined;
+  /** Set on the view of a fresh object that this writer itself started: the user is told, once. */
+  rotatedFrom?: RotationReason;
 }
 
 export interface ConversationHistoryOptions {
   log: AppendLog;
   /** Bytes of the object's tail read per turn: the bound on I/O however long the history grows. */
   tailBytes: number;
+  /** An object longer than this is replaced by a fresh one (its copy kept), which bounds every object's size. */
+  maxBytes: number;
+  /** How a conversation moves to a fresh object (rotation.ts). */
+  rotation: Pick<RotationOptions, 'archiveKey' | 'archiveMaxBytes' | 'carryBytes' | 'leaseMs' | 'now'>;
   maxAttempts?: number;
 }
 
+/** Who is about to append, for a move to a fresh object that may have to come first. */
+export interface Appender {
+  id: string;
+  by: string;
+  giveUpAtMs: number;
+}
+
+/** Builds the records a message leaves, from the view they will follow (re-run when someone appended first). */
+export type RecordBuilder = (view: ConversationView) => readonly [TerminalRecord, ...StateRecord[]];
+
+/** A tail read that holds no whole line is re-read once this many times larger (one record was longer). */
+const OVERSIZED_LINE_FACTOR = 8;
+
 /**
- * Conversation history on an append-only log. An ordinary turn costs three requests: one tail read, one append for
- * the claim and one for the terminal record. Appends go at the position last seen; a conflict means someone else
- * (another message of the same person) appended first, and costs a fresh look, never a lost record.
+ * Conversation history on an append-only log: one tail read before the answer, one append of the message's records
+ * after it. The append goes at the position read; a conflict means someone else (another message of the same
+ * conversation) appended first, and costs a fresh look and a rebuilt record (running token sums stay exact), never
+ * a lost one.
  */
 export function createConversationHistory(options: ConversationHistoryOptions) {
   const { log, tailBytes } = options;
   const maxAttempts = options.maxAttempts ?? 10;
 
   async function open(key: string): Promise<ConversationView> {
-    const tail = await log.readTail(key, tailBytes);
-    return { key, records: parseRecords(tail.text).records, position: tail.length };
+    let tail = await log.readTail(key, tailBytes);
+    let parsed = parseRecords(tail.text).records;
+    if (parsed.length === 0 && tail.truncated) {
+      tail = await log.readTail(key, tailBytes * OVERSIZED_LINE_FACTOR);
+      parsed = parseRecords(tail.text).records;
+    }
+    return {
+      key,
+      records: parsed,
+      position: tail.length,
+      truncated: tail.truncated,
+      rotation: rotationNeeded(tail, parsed, options.maxBytes),
+    };
   }
 
   /**
-   * Takes the message on unless it is answered or being answered; a conflict re-reads and decides again. A delivery
-   * that resumes its own claim (an FC retry) appends a fresh one too: the old lease may have run out, and a
-   * redelivery must not find the message free while the retry is answering it.
+   * Appends the records `build` makes for message `id` after `view`, moving past anything appended meanwhile.
+   * Resolves with the records written, or the ones already there when an earlier attempt's append landed unseen.
+   * Throws NotAppendableError for the caller to rotate.
    */
-  async function claim(view: ConversationView, claimRecord: { id: string; by: string; at: number; until: number }): Promise<ClaimOutcome> {
+  async function record(view: ConversationView, id: string, build: RecordBuilder): Promise<readonly HistoryRecord[]> {
     let current = view;
     for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
-      const state = messageState(current.records, claimRecord.id, claimRecord.by, claimRecord.at);
-      if (state === 'answered' || state === 'busy') return { state, view: current };
-      const record: HistoryRecord = { t: 'claim', ...claimRecord };
+      const existing = terminalRecordOf(current.records, id);
+      if (existing) return [existing];
+      if (current.rotation) throw new NotAppendableError(current.key, current.rotation);
+      const records = build(current);
       try {
-        const position = await log.append(current.key, current.position, serializeRecord(record));
-        const claimed = { ...current, records: [...current.records, record], position };
-        return { state: state === 'resumed' ? 'resumed' : 'claimed', view: claimed };
+        await log.append(current.key, current.position, records.map(serializeRecord).join(''));
+        return records;
       } catch (error) {
         if (!(error instanceof AppendConflictError)) throw error;
         current = await open(current.key);
       }
     }
-    throw new StorageError(`could not claim a message in ${view.key} after ${maxAttempts} attempts`);
+    throw new StorageError(`could not append to ${view.key} after ${maxAttempts} attempts`);
   }
 
   /**
-   * Appends the message's terminal record (and a state snapshot when there is one) in one append, moving past
-   * anything appended meanwhile. Returns the new position.
+   * Really forgets: the whole object goes, whatever state it was in, then the records start a fresh one. When
+   * another message started the fresh object first, they follow its lines: a reset record ends what came before.
    */
-  async function finish(key: string, position: number, records: readonly [TerminalRecord, ...StateRecord[]]): Promise<number> {
-    let at = position;
-    const lines = records.map(serializeRecord).join('');
-    for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
-      try {
-        return await log.append(key, at, lines);
-      } catch (error) {
-        if (!(error instanceof AppendConflictError)) throw error;
-        at = await log.length(key);
-      }
-    }
-    throw new StorageError(`could not append to ${key} after ${maxAttempts} attempts`);
-  }
-
-  /** Really forgets: the whole object goes, not just what the prompt would have shown. */
-  async function forget(key: string): Promise<void> {
+  async function reset(key: string, id: string, records: readonly [TerminalRecord, ...StateRecord[]]): Promise<void> {
     await log.remove(key);
+    try {
+      await log.append(key, 0, records.map(serializeRecord).join(''));
+    } catch (error) {
+      if (!(error instanceof AppendConflictError)) throw error;
+      await record(await open(key), id, () => records);
+    }
   }
 
-  return { open, claim, finish, forget };
+  /**
+   * Where message `id`'s terminal record is, when an earlier delivery may have written one since `sinceMs`: the view
+   * first; then, off the ordinary path, the whole object when the view does not reach back that far, and the copy of
+   * the object it replaced when it was replaced since.
+   */
+  async function findTerminal(view: ConversationView, id: string, sinceMs: number): Promise<TerminalRecord | undefined> {
+    const inView = terminalRecordOf(view.records, id);
+    if (inView || !view.truncated) return inView ?? (await inArchive(view.records, id, sinceMs));
+    const whole = parseRecords((await log.readAll(view.key, options.maxBytes * 2).catch(() => undefined))?.toString('utf8') ?? '').records;
+    return terminalRecordOf(whole, id) ?? (await inArchive(whole, id, sinceMs));
+  }
+
+  async function inArchive(records: readonly HistoryRecord[], id: string, sinceMs: number): Promise<TerminalRecord | undefined> {
+    const first = records[0];
+    if (first?.t !== 'rotated' || first.archive === undefined || first.at < sinceMs) return undefined;
+    const copy = await log.readAll(first.archive, options.rotation.archiveMaxBytes + 1024).catch(() => undefined);
+    return terminalRecordOf(parseRecords(copy?.toString('utf8') ?? '').records, id);
+  }
+
+  const history = {
+    open,
+    record,
+    reset,
+    findTerminal,
+    /** The view to append to, after moving the conversation to a fresh object if its own can take no more. */
+    openForAppend: (key: string, appender: Appender): Promise<ConversationView> =>
+      openForAppend(key, { ...options.rotation, ...appender, log, history }),
+  };
+  return history;
 }
 
 export type ConversationHistory = ReturnType<typeof createConversationHistory>;

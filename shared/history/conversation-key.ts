@@ -15,3 +15,12 @@ export function conversationKey(message: DingTalkMessage, options: { prefix: str
 }
 
 const digest = (value: string): string => createHash('sha256').update(value).digest('hex').slice(0, 32);
+
+/**
+ * Where the copy of a replaced object goes: `<prefix>archive/…/<name>.<ms>.jsonl`, under the history prefix, so the
+ * same lifecycle rule removes it, and the RAM policy that grants the history grants it too.
+ */
+export function archiveKeyOf(key: string, prefix: string, at: number): string {
+  const rest = key.startsWith(prefix) ? key.slice(prefix.length) : key;
+  return `${prefix}archive/${rest.replace(/\.jsonl$/, '')}.${at}.jsonl`;
+}

@@ -51,16 +51,18 @@ export function stateRecord(id: string, at: number, state: ConversationState): S
 }
 
 /**
- * Whether the settings snapshot should be written again: there are settings to keep and the last snapshot is more
- * than `withinBytes` from the end of what was read (or not in it at all).
+ * Whether the state should be written again: there is state to keep and the last record holding it (a snapshot;
+ * for the token count alone, also a turn with its running sum) is more than `withinBytes` from the end of what was
+ * read (or not in it at all).
  */
 export function needsCarryForward(records: readonly HistoryRecord[], state: ConversationState, withinBytes: number): boolean {
-  if (state.persona === undefined && state.model === undefined) return false;
+  const settings = state.persona !== undefined || state.model !== undefined;
+  if (!settings && state.usage === undefined) return false;
   let bytes = 0;
   for (let index = records.length - 1; index >= 0; index -= 1) {
     const record = records[index];
     if (record === undefined) continue;
-    if (record.t === 'state') return bytes > withinBytes;
+    if (record.t === 'state' || (!settings && record.t === 'turn' && record.sum)) return bytes > withinBytes;
     bytes += Buffer.byteLength(serializeRecord(record));
   }
   return true;

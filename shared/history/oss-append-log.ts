@@ -1,8 +1,13 @@
 import type OSS from 'ali-oss';
-import { AppendConflictError, StorageError } from '../errors';
+import { AppendConflictError, NotAppendableError, StorageError } from '../errors';
 import type { AppendLog, TailRead } from './append-log';
 
 const NEWLINE = 0x0a;
+/**
+ * Append refusals that no retry can fix: the object is Normal (ObjectNotAppendable), or appending would pass the
+ * 5 GB limit for appendable objects (docs/function-compute.md §5).
+ */
+const NOT_APPENDABLE_CODES = new Set(['ObjectNotAppendable', 'AppendObjectSizeLimitExceeded']);
 
 /** ali-oss errors carry OSS's status and code; network failures have status -1/-2 and no OSS code. */
 function ossFailure(error: unknown): { status?: number; code?: string } {
@@ -46,7 +51,7 @@ export function createOssAppendLog(client: OSS): AppendLog {
         // fits exactly is kept. OSS answers a suffix longer than the object with the whole object and 200.
         result = await client.get(key, undefined, { headers: { Range: `bytes=-${maxBytes + 1}` } });
       } catch (error) {
-        if (ossFailure(error).code === 'NoSuchKey') return { text: '', length: 0, truncated: false };
+        if (ossFailure(error).code === 'NoSuchKey') return { text: '', length: 0, truncated: false, appendable: true };
         throw storageError('GetObject', key, error);
       }
       const bytes: unknown = result.content;
@@ -57,7 +62,8 @@ export function createOssAppendLog(client: OSS): AppendLog {
       const start = partial && range ? Number(range[1]) : 0;
       const length = partial && range ? Number(range[2]) : bytes.length;
       const kept = wholeLines(bytes, start, maxBytes);
-      return { text: kept.toString('utf8'), length, truncated: kept.length < length };
+      const appendable = header(result.res, 'x-oss-object-type') !== 'Normal';
+      return { text: kept.toString('utf8'), length, truncated: kept.length < length, appendable };
     },
 
     async append(key: string, position: number, data: string): Promise<number> {
@@ -70,6 +76,7 @@ export function createOssAppendLog(client: OSS): AppendLog {
       } catch (error) {
         const { status, code } = ossFailure(error);
         if (status === 409 && code === 'PositionNotEqualToLength') throw new AppendConflictError(key, { cause: error });
+        if (code !== undefined && NOT_APPENDABLE_CODES.has(code)) throw new NotAppendableError(key, code, { cause: error });
         throw storageError('AppendObject', key, error);
       }
     },
@@ -87,6 +94,29 @@ export function createOssAppendLog(client: OSS): AppendLog {
       const length = Number(header(result.res, 'x-oss-next-append-position') ?? header(result.res, 'content-length'));
       if (!Number.isSafeInteger(length)) throw new StorageError(`OSS HeadObject ${key} returned no length`);
       return length;
+    },
+
+    async readAll(key: string, maxBytes: number): Promise<Buffer | undefined> {
+      let result: OSS.GetObjectResult;
+      try {
+        // A range one byte past the limit shows whether the object is longer, without reading all of a huge one.
+        result = await client.get(key, undefined, { headers: { Range: `bytes=0-${maxBytes}` } });
+      } catch (error) {
+        if (ossFailure(error).code === 'NoSuchKey') return undefined;
+        throw storageError('GetObject', key, error);
+      }
+      const bytes: unknown = result.content;
+      if (!Buffer.isBuffer(bytes)) throw new StorageError(`OSS GetObject ${key} returned no content buffer`);
+      if (bytes.length > maxBytes) throw new StorageError(`OSS object ${key} is longer than ${maxBytes} bytes`);
+      return bytes;
+    },
+
+    async put(key: string, data: Buffer): Promise<void> {
+      try {
+        await client.put(key, data, { mime: 'application/x-ndjson' });
+      } catch (error) {
+        throw storageError('PutObject', key, error);
+      }
     },
 
     async remove(key: string): Promise<void> {

@@ -1,11 +1,13 @@
 import * as v from 'valibot';
 
 /**
- * One JSON line per record in a conversation's appendable object. Every message the worker takes on leaves a
- * `claim` (who is answering it, until when) and ends with exactly one terminal record: `turn` (a model answer),
- * `reset` (history forgotten) or `done` (answered without the model: help, a refusal, an error message). The
- * terminal record is what makes a redelivered or retried message a no-op. A `state` record may go out with it: the
- * conversation's settings (persona, model) and token use as a snapshot, so they are read with the tail.
+ * One JSON line per record in a conversation's appendable object. A message the worker answers leaves exactly one
+ * terminal record: `turn` (a model answer), `reset` (history forgotten) or `done` (answered without the model: help,
+ * a refusal, an error message). It is written before the reply goes out and holds the reply, so a retry delivers
+ * the stored reply instead of asking the model again. A `state` record may go out with it: the conversation's
+ * settings (persona, model) and token use as a snapshot, so they are read with the tail. `sealed` and `rotated` mark
+ * the move to a fresh object (shared/history/rotation.ts). Who is answering a message is not kept here but in its
+ * claim object (shared/history/message-claims.ts); `claim` lines of older versions are still read, and ignored.
  */
 const base = { id: v.string(), at: v.number() };
 
@@ -34,9 +36,20 @@ export const TurnRecordSchema = v.object({
   model: v.optional(v.string()),
   /** The conversation's token use including this turn. */
   sum: v.optional(UsageSumSchema),
+  /** The markdown reply, when it is not `assistant` itself (reasoning shown, a note added, '' when a card held it). */
+  reply: v.optional(v.string()),
 });
 export const ResetRecordSchema = v.object({ t: v.literal('reset'), ...base });
-export const DoneRecordSchema = v.object({ t: v.literal('done'), ...base, kind: v.string() });
+export const DoneRecordSchema = v.object({ t: v.literal('done'), ...base, kind: v.string(), reply: v.optional(v.string()) });
+/** The object is being replaced; `by` holds the move until `until`, when another writer may take it over. */
+export const SealedRecordSchema = v.object({ t: v.literal('sealed'), ...base, by: v.string(), until: v.number() });
+/** The first line of a fresh object: why the old one was replaced, and where its copy was kept. */
+export const RotatedRecordSchema = v.object({
+  t: v.literal('rotated'),
+  ...base,
+  reason: v.picklist(['full', 'not-appendable']),
+  archive: v.optional(v.string()),
+});
 /** A snapshot, not a change: the latest one after the last reset holds. Absent fields mean the configured default. */
 export const StateRecordSchema = v.object({
   t: v.literal('state'),
@@ -52,6 +65,8 @@ const HistoryRecordSchema = v.variant('t', [
   ResetRecordSchema,
   DoneRecordSchema,
   StateRecordSchema,
+  SealedRecordSchema,
+  RotatedRecordSchema,
 ]);
 
 export type ClaimRecord = v.InferOutput<typeof ClaimRecordSchema>;
@@ -59,7 +74,12 @@ export type TurnRecord = v.InferOutput<typeof TurnRecordSchema>;
 export type StateRecord = v.InferOutput<typeof StateRecordSchema>;
 export type UsageSum = v.InferOutput<typeof UsageSumSchema>;
 export type HistoryRecord = v.InferOutput<typeof HistoryRecordSchema>;
-export type TerminalRecord = Exclude<HistoryRecord, ClaimRecord | StateRecord>;
+export type RotatedRecord = v.InferOutput<typeof RotatedRecordSchema>;
+export type TerminalRecord = Extract<HistoryRecord, { t: 'turn' | 'reset' | 'done' }>;
+
+/** The record that ends message `id`, when the lines read hold one. */
+export const terminalRecordOf = (records: readonly HistoryRecord[], id: string): TerminalRecord | undefined =>
+  records.find((record): record is TerminalRecord => record.id === id && (record.t === 'turn' || record.t === 'reset' || record.t === 'done'));
 
 /** Parses the JSONL tail; a line that is not a known record is skipped (counted), never fatal. */
 export function parseRecords(text: string): { records: HistoryRecord[]; skipped: number } {

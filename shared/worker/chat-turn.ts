@@ -1,9 +1,9 @@
 import { isGroup, type WorkerEvent } from '../dingtalk/schema';
-import { addUsage, needsCarryForward, readState, stateRecord } from '../history/conversation-state';
+import { addUsage, readState } from '../history/conversation-state';
 import type { ConversationView } from '../history/conversation-history';
 import { estimateTokens } from '../history/estimate-tokens';
 import { buildPrompt } from '../history/prompt';
-import type { StateRecord, TurnRecord } from '../history/records';
+import type { TurnRecord } from '../history/records';
 import type { ChatCompletion, ChatMessage, ChatUsage, ContentPart } from '../model/chat-model';
 import { doneAnswer, type Answer } from './answer';
 import { answerInCard } from './card-answer';
@@ -52,8 +52,7 @@ export async function chatTurn(input: ChatInput, view: ConversationView, event: 
   const at = deps.now();
   // Estimated only when the provider reports no usage, which most do not in some streaming modes.
   const counted = completion.usage ?? estimateUsage(messages, completion);
-  const sum = addUsage(state.usage, { counted, estimated: completion.usage === undefined, at });
-  const turn: TurnRecord = {
+  const turn = (latest: ConversationView): TurnRecord => ({
     t: 'turn',
     id: message.msgId,
     at,
@@ -63,16 +62,13 @@ export async function chatTurn(input: ChatInput, view: ConversationView, event: 
     ...(pictures.length > 0 ? { images: pictures.length } : {}),
     ...(completion.usage ? { tokens: completion.usage.totalTokens } : {}),
     model: completion.model,
-    sum,
-  };
-  const carry: StateRecord[] = needsCarryForward(view.records, state, settings.history.tailBytes / 4)
-    ? [stateRecord(message.msgId, at, { ...state, usage: sum })]
-    : [];
+    // From the records this turn follows, so concurrent turns add up instead of overwriting each other's count.
+    sum: addUsage(readState(latest.records).usage, { counted, estimated: completion.usage === undefined, at }),
+  });
   return {
     // After a card, only what no card could show is left to send as markdown.
     text: carded ? carded.remainder : withNote(presentCompletion(completion, settings.showReasoning), note),
-    records: [turn, ...carry],
-    position: undefined,
+    build: (latest) => [turn(latest)],
     delivered: carded !== undefined && carded.remainder === '',
   };
 }

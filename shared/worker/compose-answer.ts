@@ -29,10 +29,9 @@ export async function composeAnswer(intent: Intent, view: ConversationView, even
     case 'reset': {
       // The history, persona and token count go; the chosen model is a preference, not part of the conversation.
       const { model } = readState(view.records);
-      await deps.history.forget(view.key);
       const at = deps.now();
       const kept = model === undefined ? [] : [stateRecord(msgId, at, { persona: undefined, model, usage: undefined })];
-      return { text: RESET_DONE, records: [{ t: 'reset', id: msgId, at }, ...kept], position: 0 };
+      return { text: RESET_DONE, build: () => [{ t: 'reset', id: msgId, at }, ...kept], reset: true };
     }
     case 'chat':
       return chatTurn(intent, view, event, resume, deps);

@@ -2,6 +2,7 @@ import { WorkerEventSchema, type WorkerEvent } from '../dingtalk/schema';
 import { asBotError } from '../errors';
 import type { FcContext } from '../fc/context';
 import type { ConversationHistory } from '../history/conversation-history';
+import type { MessageClaims } from '../history/message-claims';
 import { withLogFields, type Logger } from '../logging/logger';
 import type { ChatModel } from '../model/chat-model';
 import { parseJson, parseWith } from '../validation/parse';
@@ -12,7 +13,7 @@ import { defaultReplyReserveMs, type TurnDependencies, type WorkerSettings } fro
 export interface WorkerDependencies {
   settings: WorkerSettings;
   /** Built per invocation: the OSS client signs with the STS credentials of this invocation's context. */
-  createHistory: (context: FcContext) => ConversationHistory;
+  createStorage: (context: FcContext) => { history: ConversationHistory; claims: MessageClaims };
   model: ChatModel | undefined;
   replier: Replier;
   cards: TurnDependencies['cards'];
@@ -41,7 +42,7 @@ export function createWorkerHandler(deps: WorkerDependencies) {
         try {
           return await handleMessage(turn, {
             settings: deps.settings,
-            history: deps.createHistory(context),
+            ...deps.createStorage(context),
             model: deps.model,
             replier: deps.replier,
             cards: deps.cards,

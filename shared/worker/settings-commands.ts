@@ -15,14 +15,15 @@ import {
 
 /**
  * `/system`, `/model` and `/usage`: they read and write the conversation's state snapshot, never the model. A change
- * is recorded as a new snapshot next to the message's terminal record, in the same append.
+ * is recorded as a new snapshot next to the message's terminal record, in the same append, built on the latest state
+ * (a concurrent change of the other setting is kept).
  */
 export function personaCommand(text: string, view: ConversationView, msgId: string, deps: TurnDependencies): Answer {
   const state = readState(view.records);
   const at = deps.now();
   if (text === '') return doneAnswer(msgId, at, personaShown(state.persona), 'persona-shown');
   if (Array.from(text).length > PERSONA_MAX_CHARS) return doneAnswer(msgId, at, PERSONA_TOO_LONG, 'persona-too-long');
-  return doneAnswer(msgId, at, personaSet(text), 'persona-set', stateRecord(msgId, at, { ...state, persona: text }));
+  return doneAnswer(msgId, at, personaSet(text), 'persona-set', (latest) => stateRecord(msgId, at, { ...readState(latest.records), persona: text }));
 }
 
 export function modelCommand(name: string, view: ConversationView, msgId: string, deps: TurnDependencies): Answer {
@@ -35,7 +36,7 @@ export function modelCommand(name: string, view: ConversationView, msgId: string
   const chosen = models.allowed.find((allowed) => allowed.toLowerCase() === name.toLowerCase());
   if (chosen === undefined) return doneAnswer(msgId, at, modelUnknown(name, models.allowed), 'model-unknown');
   const model = chosen === models.default ? undefined : chosen;
-  return doneAnswer(msgId, at, modelChosen(chosen), 'model-set', stateRecord(msgId, at, { ...state, model }));
+  return doneAnswer(msgId, at, modelChosen(chosen), 'model-set', (latest) => stateRecord(msgId, at, { ...readState(latest.records), model }));
 }
 
 export function usageCommand(view: ConversationView, msgId: string, deps: TurnDependencies): Answer {

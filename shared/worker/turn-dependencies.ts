@@ -2,6 +2,7 @@ import type { CardClient } from '../dingtalk/card-client';
 import type { ByteAllowance } from '../dingtalk/message-files';
 import type { Replier } from '../dingtalk/replier';
 import type { ConversationHistory } from '../history/conversation-history';
+import type { MessageClaims } from '../history/message-claims';
 import type { Logger } from '../logging/logger';
 import type { ChatModel } from '../model/chat-model';
 import type { CardGate } from './card-gate';
@@ -16,7 +17,7 @@ export interface CardSettings {
 export interface WorkerSettings {
   systemPrompt: string;
   commands: CommandSettings;
-  history: { prefix: string; tailBytes: number; tokenBudget: number; sessionTimeoutMs: number; groupShared: boolean };
+  history: { prefix: string; tailBytes: number; maxBytes: number; tokenBudget: number; sessionTimeoutMs: number; groupShared: boolean };
   /** The longest one model call may take, whatever time is left. */
   modelTimeoutMs: number;
   /** The configured model, what `/model` may choose, and which of those take pictures. */
@@ -44,6 +45,8 @@ export interface ImageFetcher {
 export interface TurnDependencies {
   settings: WorkerSettings;
   history: ConversationHistory;
+  /** Who answers which message: one small object per message (message-claims.ts). */
+  claims: MessageClaims;
   model: ChatModel | undefined;
   replier: Replier;
   /** The AI card API and whether it may be used now; undefined when cards are not configured. */

@@ -26,6 +26,13 @@ export function helpText(commands: CommandSettings, groupShared: boolean, unknow
 
 export const RESET_DONE = '已开启新对话，之前的会话记录和人设已清空。';
 
+/** Said once, under the first answer after the conversation moved to a fresh record object. */
+export function rotationNotice(reason: 'full' | 'not-appendable'): string {
+  return reason === 'full'
+    ? '（提示：本会话的记录已达到大小上限，已另存备份并换用新的记录文件，最近几轮对话和设置已保留。）'
+    : '（提示：本会话的记录文件已无法继续写入，已另存备份并从新的记录开始；人设等设置能读到的已保留。）';
+}
+
 export const setupHint = (runsLocally: boolean): string =>
   [
     '机器人已收到消息，但还没有配置大模型。',

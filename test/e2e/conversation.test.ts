@@ -27,7 +27,7 @@ describe('end to end: a conversation through the built bundles', () => {
     ]);
   });
 
-  it('costs at most 3 OSS requests for the history and 1 for the signature record in an ordinary turn', async () => {
+  it('costs 4 OSS requests in an ordinary turn: the claim of the message, the tail and record of the history, the signature record', async () => {
     // Prepare
     ok(await e2e.send({ text: '第一句' }));
     await e2e.drain();
@@ -38,7 +38,8 @@ describe('end to end: a conversation through the built bundles', () => {
     // Assess
     const turn = e2e.stack.oss.requests.slice(before);
     const operations = (prefix: string) => turn.filter((request) => request.key.startsWith(prefix)).map((request) => request.operation);
-    expect(operations('dingtalk-llm/history/')).toEqual(['GetObject', 'AppendObject', 'AppendObject']);
+    expect(operations('dingtalk-llm/messages/')).toEqual(['AppendObject']);
+    expect(operations('dingtalk-llm/history/')).toEqual(['GetObject', 'AppendObject']);
     expect(operations('dingtalk-llm/signatures/')).toEqual(['AppendObject']);
     expect(turn).toHaveLength(4);
   });

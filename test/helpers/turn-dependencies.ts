@@ -1,5 +1,7 @@
 import type { DingTalkMessage } from '../../shared/dingtalk/schema';
 import { createConversationHistory, type ConversationView } from '../../shared/history/conversation-history';
+import { historyLimits } from '../../shared/history/history-limits';
+import { createMessageClaims } from '../../shared/history/message-claims';
 import type { HistoryRecord } from '../../shared/history/records';
 import { silentLogger } from '../../shared/logging/logger';
 import type { TurnDependencies } from '../../shared/worker/turn-dependencies';
@@ -15,9 +17,12 @@ export const TEST_NOW = 1_700_000_000_000;
 export function createTurnDependencies(overrides: Partial<TurnDependencies> = {}): TurnDependencies & { replies: string[] } {
   const replies: string[] = [];
   const now = overrides.now ?? (() => TEST_NOW);
+  const settings = overrides.settings ?? createWorkerSettings();
+  const { log } = createMemoryAppendLog();
   return {
-    settings: createWorkerSettings(),
-    history: createConversationHistory({ log: createMemoryAppendLog().log, tailBytes: 64 * 1024 }),
+    settings,
+    history: createConversationHistory({ log, ...historyLimits(settings.history, now) }),
+    claims: createMessageClaims({ log, prefix: 'messages/' }),
     model: undefined,
     replier: {
       reply: async (_message: DingTalkMessage, text: string) => {
@@ -37,4 +42,10 @@ export function createTurnDependencies(overrides: Partial<TurnDependencies> = {}
 }
 
 /** A conversation as read from its log: these records, and the next append after them. */
-export const viewOf = (records: HistoryRecord[] = []): ConversationView => ({ key: 'conversation-key', records, position: 0 });
+export const viewOf = (records: HistoryRecord[] = []): ConversationView => ({
+  key: 'conversation-key',
+  records,
+  position: 0,
+  truncated: false,
+  rotation: undefined,
+});

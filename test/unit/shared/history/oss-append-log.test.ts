@@ -1,5 +1,5 @@
 import { startOssServer, type OssServer } from '../../../../local/oss/oss-server';
-import { AppendConflictError, StorageError } from '../../../../shared/errors';
+import { AppendConflictError, NotAppendableError, StorageError } from '../../../../shared/errors';
 import type { AppendLog } from '../../../../shared/history/append-log';
 import { createOssAppendLog } from '../../../../shared/history/oss-append-log';
 import { createOssClient, type OssClientOptions } from '../../../../shared/history/oss-client';
@@ -56,7 +56,7 @@ describe('createOssAppendLog', () => {
       const tail = await log.readTail(KEY, 1024);
 
       // Assess
-      expect(tail).toEqual({ text: '', length: 0, truncated: false });
+      expect(tail).toEqual({ text: '', length: 0, truncated: false, appendable: true });
     });
 
     it('reads a short object whole', async () => {
@@ -67,7 +67,7 @@ describe('createOssAppendLog', () => {
       const tail = await log.readTail(KEY, 1024);
 
       // Assess
-      expect(tail).toEqual({ text: '{"n":1}\n{"n":2}\n', length, truncated: false });
+      expect(tail).toEqual({ text: '{"n":1}\n{"n":2}\n', length, truncated: false, appendable: true });
     });
 
     it('reads only whole lines from the end of a long object, with one request, and its full length', async () => {
@@ -113,7 +113,7 @@ describe('createOssAppendLog', () => {
       const tail = await log.readTail(KEY, 10);
 
       // Assess
-      expect(tail).toEqual({ text: '', length, truncated: true });
+      expect(tail).toEqual({ text: '', length, truncated: true, appendable: true });
     });
   });
 
@@ -175,7 +175,7 @@ describe('createOssAppendLog', () => {
 
       // Assess
       expect(length).toBe(6);
-      expect(await log.readTail(KEY, 100)).toEqual({ text: 'fresh\n', length: 6, truncated: false });
+      expect(await log.readTail(KEY, 100)).toEqual({ text: 'fresh\n', length: 6, truncated: false, appendable: true });
     });
 
     it('succeeds for an absent object', async () => {
@@ -235,7 +235,7 @@ describe('createOssAppendLog', () => {
       expect((append as StorageError).cause).toMatchObject({ status: 404, code: 'NoSuchBucket' });
     });
 
-    it('reports appending to an object that is not appendable as a StorageError', async () => {
+    it('reports appending to an object that is not appendable as NotAppendableError, for the conversation to move on', async () => {
       // Prepare
       const client = createOssClient({ bucket: BUCKET, region: 'cn-hangzhou', endpoint: server.url, credentials: CREDENTIALS, timeoutMs: 5_000 });
       await client.put(KEY, Buffer.from('written whole\n'));
@@ -244,8 +244,8 @@ describe('createOssAppendLog', () => {
       const error = await rejectionOf(log.append(KEY, 14, 'x\n'));
 
       // Assess
-      expect(error).toBeInstanceOf(StorageError);
-      expect((error as StorageError).cause).toMatchObject({ status: 409, code: 'ObjectNotAppendable' });
+      expect(error).toBeInstanceOf(NotAppendableError);
+      expect((error as NotAppendableError).cause).toMatchObject({ status: 409, code: 'ObjectNotAppendable' });
     });
   });
 });

@@ -10,6 +10,7 @@ import { CARD_FALLBACK_NOTE, CARD_PLACEHOLDER, errorText, REASONING_TITLE } from
 import { createWorkerEvent } from '../../../helpers/builders';
 import { type CardClientCall, createFakeCardClient } from '../../../helpers/fake-card-client';
 import { createFakeChatModel, type FakeChatModelOptions } from '../../../helpers/fake-chat-model';
+import { recordsFor } from '../../../../shared/worker/turn-records';
 import { createTurnDependencies, TEST_NOW, viewOf } from '../../../helpers/turn-dependencies';
 import { createWorkerSettings } from '../../../helpers/worker-settings';
 
@@ -130,7 +131,7 @@ describe('answerInCard', () => {
     expect(requests).toHaveLength(1);
     expect(requests[0]?.onProgress).toBeUndefined();
     expect(answer).toMatchObject({ text: ANSWER, delivered: false });
-    expect(answer.records[0]).toMatchObject({ t: 'turn', assistant: ANSWER });
+    expect(answer.build(viewOf())[0]).toMatchObject({ t: 'turn', assistant: ANSWER });
   });
 
   it('shows a placeholder at once, streams the answer into the card as it grows, and finalizes it', async () => {
@@ -148,7 +149,7 @@ describe('answerInCard', () => {
     ]);
     expect(new Set(calls.map((call) => call.outTrackId)).size).toBe(1);
     expect(answer).toMatchObject({ text: '', delivered: true });
-    expect(answer.records[0]).toMatchObject({ t: 'turn', id: 'm1', user: '你好', assistant: ANSWER });
+    expect(answer.build(viewOf())[0]).toMatchObject({ t: 'turn', id: 'm1', user: '你好', assistant: ANSWER });
     expect(gate.isOpen()).toBe(true);
   });
 
@@ -188,7 +189,7 @@ describe('answerInCard', () => {
     expect(finished()).toEqual([{ content: CARD_FALLBACK_NOTE, failed: true }]);
     expect(calls.filter((call) => call.method === 'stream' && call.finalize === false)).toHaveLength(1);
     expect(answer).toMatchObject({ text: ANSWER, delivered: false });
-    expect(answer.records[0]).toMatchObject({ t: 'turn', assistant: ANSWER });
+    expect(answer.build(viewOf())[0]).toMatchObject({ t: 'turn', assistant: ANSWER });
   });
 
   it('leaves only what no finalized card shows to markdown when a further card cannot be created', async () => {
@@ -206,7 +207,7 @@ describe('answerInCard', () => {
     expect(finished()[0]).toEqual({ content: first, failed: false });
     expect(gate.isOpen()).toBe(false);
     expect(answer).toMatchObject({ text: second, delivered: false });
-    expect(answer.records[0]).toMatchObject({ assistant: `${first}\n\n${second}` });
+    expect(answer.build(viewOf())[0]).toMatchObject({ assistant: `${first}\n\n${second}` });
   });
 
   it.each([
@@ -220,12 +221,8 @@ describe('answerInCard', () => {
     // Assess
     expect(finished()).toEqual([{ content: cardText, failed: true }]);
     expect(cardText).toContain('超时');
-    expect(answer).toEqual({
-      text: errorText(new ModelError('MODEL_TIMEOUT', 'x')),
-      records: [{ t: 'done', id: 'm1', at: TEST_NOW, kind: 'MODEL_TIMEOUT' }],
-      position: undefined,
-      delivered: true,
-    });
+    expect(answer).toMatchObject({ text: errorText(new ModelError('MODEL_TIMEOUT', 'x')), delivered: true });
+    expect(recordsFor(answer, viewOf(), 64 * 1024)).toEqual([{ t: 'done', id: 'm1', at: TEST_NOW, kind: 'MODEL_TIMEOUT', reply: '' }]);
     expect(gate.isOpen()).toBe(true);
   });
 
@@ -263,7 +260,7 @@ describe('answerInCard', () => {
       `finish: ${shown}`,
     ]);
     expect(answer.delivered).toBe(true);
-    expect((answer.records[0] as TurnRecord).assistant).toBe('42');
+    expect((answer.build(viewOf())[0] as TurnRecord).assistant).toBe('42');
   });
 
   it('keeps the reasoning out of the card by default', async () => {

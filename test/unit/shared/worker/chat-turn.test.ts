@@ -3,6 +3,7 @@ import { chatTurn, type ChatInput } from '../../../../shared/worker/chat-turn';
 import { REASONING_TITLE, SETUP_HINT } from '../../../../shared/worker/user-messages';
 import { createWorkerEvent } from '../../../helpers/builders';
 import { createFakeChatModel, type FakeChatModelOptions } from '../../../helpers/fake-chat-model';
+import { recordsFor } from '../../../../shared/worker/turn-records';
 import { createTurnDependencies, TEST_NOW, viewOf } from '../../../helpers/turn-dependencies';
 import { createImageFetcher, createWorkerSettings } from '../../../helpers/worker-settings';
 
@@ -41,7 +42,7 @@ describe('chatTurn', () => {
     ]);
     expect(answer.text).toBe('你好，有什么可以帮你？');
     expect(answer.delivered).toBe(false);
-    expect(answer.records[0]).toMatchObject({ t: 'turn', id: 'm1', at: TEST_NOW, user: '你好', assistant: '你好，有什么可以帮你？', tokens: 15 });
+    expect(answer.build(viewOf())[0]).toMatchObject({ t: 'turn', id: 'm1', at: TEST_NOW, user: '你好', assistant: '你好，有什么可以帮你？', tokens: 15 });
   });
 
   it.each([
@@ -68,7 +69,7 @@ describe('chatTurn', () => {
     const answer = await chatTurn(text('你好'), viewOf(records), event, false, deps);
     // Assess
     expect(requests[0]?.model).toBe(model);
-    expect(answer.records[0]).toMatchObject({ model });
+    expect(answer.build(viewOf())[0]).toMatchObject({ model });
   });
 
   it('refuses pictures for a model that cannot see them, without downloading them or calling the model', async () => {
@@ -79,7 +80,7 @@ describe('chatTurn', () => {
     // Assess
     expect(answer.text).toContain('当前模型（model-a）不能识别图片');
     expect(answer.text).toContain('/model vision-c');
-    expect(answer.records).toEqual([{ t: 'done', id: 'm1', at: TEST_NOW, kind: 'vision-unsupported' }]);
+    expect(answer.build(viewOf())).toEqual([{ t: 'done', id: 'm1', at: TEST_NOW, kind: 'vision-unsupported' }]);
     expect(requests).toHaveLength(0);
     expect(images.fetched).toEqual([]);
   });
@@ -101,7 +102,7 @@ describe('chatTurn', () => {
         { type: 'image', dataUrl: PNG_2 },
       ],
     });
-    expect(answer.records[0]).toMatchObject({ t: 'turn', user: '这是什么', assistant: '一只猫和一只狗', images: 2 });
+    expect(answer.build(view)[0]).toMatchObject({ t: 'turn', user: '这是什么', assistant: '一只猫和一只狗', images: 2 });
   });
 
   it('tells the user under the answer which pictures it left out, but does not remember the note', async () => {
@@ -114,7 +115,7 @@ describe('chatTurn', () => {
     expect(images.fetched).toEqual(['c1']);
     expect(requests[0]?.messages.at(-1)?.content).toEqual([{ type: 'text', text: '这是什么' }, { type: 'image', dataUrl: PNG_1 }]);
     expect(answer.text).toBe('一只猫\n\n（注：消息里有 2 张图片，只读取了前 1 张。）');
-    expect(answer.records[0]).toMatchObject({ assistant: '一只猫', images: 1 });
+    expect(answer.build(view)[0]).toMatchObject({ assistant: '一只猫', images: 1 });
   });
 
   it('sends a picture without text as an image part alone', async () => {
@@ -143,8 +144,8 @@ describe('chatTurn', () => {
     // Act
     const answer = await chatTurn(text('你好'), view, event, false, deps);
     // Assess
-    expect(answer.records[0]).toMatchObject({ tokens: 37, sum: { turns: 5, prompt: 1030, completion: 207, since: 111 } });
-    expect((answer.records[0] as TurnRecord).sum?.estimated).toBeUndefined();
+    expect(answer.build(view)[0]).toMatchObject({ tokens: 37, sum: { turns: 5, prompt: 1030, completion: 207, since: 111 } });
+    expect((answer.build(view)[0] as TurnRecord).sum?.estimated).toBeUndefined();
   });
 
   it('estimates the tokens from the text and marks the sum estimated when the provider reports no usage', async () => {
@@ -153,7 +154,7 @@ describe('chatTurn', () => {
     // Act
     const answer = await chatTurn(text('你好'), viewOf(), event, false, deps);
     // Assess: 你是助手 (4 + 4) and 你好 (2 + 4) in the prompt, 模型的回答 (5 + 4) out
-    const turn = answer.records[0] as TurnRecord;
+    const turn = answer.build(viewOf())[0] as TurnRecord;
     expect(turn.sum).toEqual({ turns: 1, prompt: 14, completion: 9, since: TEST_NOW, estimated: true });
     expect(turn.tokens).toBeUndefined();
   });
@@ -165,7 +166,7 @@ describe('chatTurn', () => {
     // Act
     const answer = await chatTurn(text('你好'), view, event, false, deps);
     // Assess
-    expect(answer.records[0]).toMatchObject({ sum: { turns: 2, prompt: 24, completion: 14, since: 111, estimated: true } });
+    expect(answer.build(view)[0]).toMatchObject({ sum: { turns: 2, prompt: 24, completion: 14, since: 111, estimated: true } });
   });
 
   it('writes the settings snapshot again with the turn once it has scrolled far back in the tail', async () => {
@@ -179,8 +180,9 @@ describe('chatTurn', () => {
     // Act
     const answer = await chatTurn(text('你好'), view, event, false, deps);
     // Assess
-    expect(answer.records).toHaveLength(2);
-    expect(answer.records[1]).toEqual({
+    const records = recordsFor(answer, view, 400);
+    expect(records).toHaveLength(2);
+    expect(records[1]).toEqual({
       t: 'state',
       id: 'm1',
       at: TEST_NOW,
@@ -199,7 +201,7 @@ describe('chatTurn', () => {
     // Act
     const answer = await chatTurn(text('你好'), viewOf(records), event, false, deps);
     // Assess
-    expect(answer.records.map((record) => record.t)).toEqual(['turn']);
+    expect(recordsFor(answer, viewOf(records), tailBytes).map((record) => record.t)).toEqual(['turn']);
   });
 
   it('answers with the setup hint, recording no turn, when no model is configured', async () => {
@@ -209,7 +211,7 @@ describe('chatTurn', () => {
     const answer = await chatTurn(text('你好'), viewOf(), event, false, deps);
     // Assess
     expect(answer.text).toBe(SETUP_HINT);
-    expect(answer.records).toEqual([{ t: 'done', id: 'm1', at: TEST_NOW, kind: 'setup-hint' }]);
+    expect(answer.build(viewOf())).toEqual([{ t: 'done', id: 'm1', at: TEST_NOW, kind: 'setup-hint' }]);
   });
 
   it('names the speaker in a group whose history all members share, in the prompt and in the record', async () => {
@@ -223,7 +225,7 @@ describe('chatTurn', () => {
     const answer = await chatTurn(text('大家好'), viewOf(), groupEvent, false, deps);
     // Assess
     expect(fake.requests[0]?.messages.at(-1)).toEqual({ role: 'user', content: '李四：大家好' });
-    expect(answer.records[0]).toMatchObject({ user: '大家好', speaker: '李四' });
+    expect(answer.build(viewOf())[0]).toMatchObject({ user: '大家好', speaker: '李四' });
   });
 
   it('shows the reasoning above the markdown answer when enabled, but remembers only the answer', async () => {
@@ -233,7 +235,7 @@ describe('chatTurn', () => {
     const answer = await chatTurn(text('答案是？'), viewOf(), event, false, deps);
     // Assess
     expect(answer.text).toBe(`> **${REASONING_TITLE}**\n>\n> 6 乘 7\n\n---\n\n42`);
-    expect(answer.records[0]).toMatchObject({ assistant: '42' });
+    expect(answer.build(viewOf())[0]).toMatchObject({ assistant: '42' });
   });
 
   it('hides the reasoning from the markdown answer by default', async () => {

@@ -2,6 +2,8 @@ import type { DingTalkMessage } from '../../../../shared/dingtalk/schema';
 import { DeliveryError, ModelError } from '../../../../shared/errors';
 import { conversationKey } from '../../../../shared/history/conversation-key';
 import { createConversationHistory } from '../../../../shared/history/conversation-history';
+import { historyLimits } from '../../../../shared/history/history-limits';
+import { createMessageClaims } from '../../../../shared/history/message-claims';
 import { parseRecords } from '../../../../shared/history/records';
 import { silentLogger } from '../../../../shared/logging/logger';
 import type { ChatModel, ChatRequest } from '../../../../shared/model/chat-model';
@@ -11,10 +13,19 @@ import { createWorkerEvent } from '../../../helpers/builders';
 import { createMemoryAppendLog } from '../../../helpers/memory-append-log';
 import { createImageFetcher, createWorkerSettings } from '../../../helpers/worker-settings';
 
-const settings: WorkerSettings = createWorkerSettings();
+const baseSettings: WorkerSettings = createWorkerSettings();
 
-function setup(options: { model?: ChatModel | null; replyFailures?: number } = {}) {
+interface SetupOptions {
+  model?: ChatModel | null;
+  replyFailures?: number;
+  /** Thrown by the replier instead of the default DeliveryError. */
+  replyError?: () => Error;
+  history?: Partial<WorkerSettings['history']>;
+}
+
+function setup(options: SetupOptions = {}) {
   const store = createMemoryAppendLog();
+  const settings: WorkerSettings = createWorkerSettings({ history: { ...baseSettings.history, ...options.history } });
   const prompts: ChatRequest[] = [];
   const replies: Array<{ msgId: string; text: string }> = [];
   let replyFailures = options.replyFailures ?? 0;
@@ -28,15 +39,16 @@ function setup(options: { model?: ChatModel | null; replyFailures?: number } = {
   let clock = 1_700_000_000_000;
   const deps = (): TurnDependencies => ({
     settings,
-    history: createConversationHistory({ log: store.log, tailBytes: 64 * 1024 }),
+    history: createConversationHistory({ log: store.log, ...historyLimits(settings.history, () => clock) }),
+    claims: createMessageClaims({ log: store.log, prefix: 'messages/' }),
     model: options.model === null ? undefined : (options.model ?? echoModel),
     replier: {
-      reply: async (message: DingTalkMessage, text: string) => {
+      reply: async (message: DingTalkMessage, text: string, replyOptions?: { skipParts?: number }) => {
         if (replyFailures > 0) {
           replyFailures -= 1;
-          throw new DeliveryError('webhook and OpenAPI both failed');
+          throw options.replyError?.() ?? new DeliveryError('webhook and OpenAPI both failed');
         }
-        replies.push({ msgId: message.msgId, text });
+        replies.push({ msgId: message.msgId, text: replyOptions?.skipParts ? `[after ${replyOptions.skipParts}] ${text}` : text });
         return { parts: 1, via: ['webhook' as const] };
       },
     },
@@ -49,7 +61,8 @@ function setup(options: { model?: ChatModel | null; replyFailures?: number } = {
   });
   const key = conversationKey(createWorkerEvent().message, settings.history);
   const records = () => parseRecords(store.text(key)).records;
-  return { store, prompts, replies, deps, records };
+  const advance = (ms: number) => (clock += ms);
+  return { store, prompts, replies, deps, records, key, advance };
 }
 
 describe('handleMessage', () => {
@@ -172,7 +185,7 @@ describe('handleMessage', () => {
     // Assess
     expect(replies[0]?.text).toContain(words);
     expect(replies[0]?.text).not.toContain('boom');
-    expect(records().map((record) => record.t)).toEqual(['claim', 'done']);
+    expect(records().map((record) => record.t)).toEqual(['done']);
   });
 
   it('tells the user when the history cannot be read even after retries', async () => {
@@ -184,5 +197,106 @@ describe('handleMessage', () => {
     // Assess
     expect(outcome).toBe('answered');
     expect(replies[0]?.text).toContain('会话记录暂时无法读写');
+  });
+
+  it('asks the model once when the reply fails: the FC retry sends the recorded answer', async () => {
+    // Prepare
+    const { prompts, replies, deps } = setup({ replyFailures: 1 });
+    const event = createWorkerEvent({ msgId: 'm1', text: { content: '一次就好' } }, 'delivery-A');
+    // Act
+    await expect(handleMessage(event, deps())).rejects.toBeInstanceOf(DeliveryError);
+    await handleMessage(event, deps());
+    // Assess
+    expect(prompts).toHaveLength(1);
+    expect(replies.map((reply) => reply.text)).toEqual(['答：一次就好']);
+  });
+
+  it('resumes after the parts that went out when a later part failed', async () => {
+    // Prepare
+    const { replies, deps } = setup({ replyFailures: 1, replyError: () => new DeliveryError('part 3 failed', { deliveredParts: 2 }) });
+    const event = createWorkerEvent({ msgId: 'm1' }, 'delivery-A');
+    // Act
+    await expect(handleMessage(event, deps())).rejects.toBeInstanceOf(DeliveryError);
+    await handleMessage(event, deps());
+    // Assess
+    expect(replies.map((reply) => reply.text)).toEqual(['[after 2] 答：你好']);
+  });
+
+  it('does not hand FC a delivery failure that no retry can fix', async () => {
+    // Prepare
+    const { replies, deps, records } = setup({ replyFailures: 1, replyError: () => new DeliveryError('not visible', { retryable: false }) });
+    // Act
+    const outcome = await handleMessage(createWorkerEvent({ msgId: 'm1' }, 'delivery-A'), deps());
+    // Assess
+    expect(outcome).toBe('answered');
+    expect(replies).toHaveLength(0);
+    expect(records().map((record) => record.t)).toEqual(['turn']);
+  });
+
+  it('recognises a redelivery a day later, after more chat than the tail holds', async () => {
+    // Prepare: a 4 KiB tail, and 20,000 characters of chat after the first message
+    const { prompts, replies, deps, advance } = setup({ history: { tailBytes: 4096, maxBytes: 1024 * 1024 } });
+    await handleMessage(createWorkerEvent({ msgId: 'm1', text: { content: '最初的问题' } }, 'delivery-A'), deps());
+    await handleMessage(createWorkerEvent({ msgId: 'm2', text: { content: '长'.repeat(20_000) } }, 'delivery-B'), deps());
+    advance(24 * 3_600_000);
+    // Act
+    const again = await handleMessage(createWorkerEvent({ msgId: 'm1', text: { content: '最初的问题' } }, 'delivery-C'), deps());
+    // Assess
+    expect(again).toBe('skipped');
+    expect(prompts).toHaveLength(2);
+    expect(replies).toHaveLength(2);
+  });
+
+  it('answers the next message when the history object became a Normal object, keeps the old one, and says so once', async () => {
+    // Prepare
+    const { store, replies, deps, key, records } = setup();
+    await handleMessage(createWorkerEvent({ msgId: 'm1', text: { content: '记住 42' } }), deps());
+    store.replaceWithNormal(key, store.text(key));
+    // Act
+    await handleMessage(createWorkerEvent({ msgId: 'm2', text: { content: '第二句' } }), deps());
+    await handleMessage(createWorkerEvent({ msgId: 'm3', text: { content: '第三句' } }), deps());
+    // Assess
+    expect(replies[1]?.text).toContain('答：第二句');
+    expect(replies[1]?.text).toContain('已无法继续写入');
+    expect(replies[2]?.text).toBe('答：第三句');
+    const archive = [...store.objects.keys()].find((name) => name.startsWith('h/archive/'));
+    expect(store.text(archive ?? '')).toContain('记住 42');
+    expect(records().map((record) => record.t)).toEqual(['rotated', 'state', 'turn', 'turn']);
+  });
+
+  it('moves a full object to a fresh one that keeps the latest turns, so the next prompt still sees them', async () => {
+    // Prepare: objects over 16 KiB move; each turn here is about 3 KiB
+    const { store, prompts, deps, records } = setup({ history: { tailBytes: 4096, maxBytes: 16 * 1024 } });
+    for (let index = 1; index <= 8; index += 1) {
+      await handleMessage(createWorkerEvent({ msgId: `m${index}`, text: { content: `第${index}句${'字'.repeat(500)}` } }), deps());
+    }
+    // Assess
+    const sizes = [...store.objects.entries()].filter(([name]) => !name.startsWith('messages/')).map(([, data]) => data.length);
+    expect(Math.max(...sizes)).toBeLessThan(16 * 1024 + 4096);
+    expect(records()[0]?.t).toBe('rotated');
+    expect(prompts.at(-1)?.messages.some((message) => String(message.content).startsWith('第7句'))).toBe(true);
+  });
+
+  it('still answers 新对话 when the object is broken', async () => {
+    // Prepare
+    const { store, replies, deps, key, records } = setup();
+    store.replaceWithNormal(key, 'not json at all\n');
+    // Act
+    await handleMessage(createWorkerEvent({ msgId: 'm1', text: { content: '新对话' } }), deps());
+    // Assess
+    expect(replies[0]?.text).toContain('已开启新对话');
+    expect(records().map((record) => record.t)).toEqual(['reset']);
+  });
+
+  it('counts every one of 30 concurrent turns and their tokens', async () => {
+    // Prepare
+    const { deps, records } = setup();
+    // Act
+    await Promise.all(
+      Array.from({ length: 30 }, (_, index) => handleMessage(createWorkerEvent({ msgId: `m${index}` }, `d${index}`), { ...deps(), now: Date.now, deadlineMs: Date.now() + 60_000 })),
+    );
+    // Assess
+    const sums = records().flatMap((record) => (record.t === 'turn' && record.sum ? [record.sum] : []));
+    expect(sums.at(-1)).toMatchObject({ turns: 30, prompt: 30, completion: 30 });
   });
 });

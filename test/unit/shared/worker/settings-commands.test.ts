@@ -20,7 +20,7 @@ describe('/system (personaCommand)', () => {
     // Assess
     expect(answer.text).toContain('还没有设定人设');
     expect(answer.text).toContain('/system');
-    expect(answer.records).toEqual([{ t: 'done', id: 'm1', at: TEST_NOW, kind: 'persona-shown' }]);
+    expect(answer.build(viewOf())).toEqual([{ t: 'done', id: 'm1', at: TEST_NOW, kind: 'persona-shown' }]);
   });
 
   it('shows the persona in force, the latest one, quoting every line', () => {
@@ -31,7 +31,7 @@ describe('/system (personaCommand)', () => {
     // Assess
     expect(answer.text).toContain('> 你是海盗\n> 说话带口音');
     expect(answer.text).not.toContain('旧人设');
-    expect(answer.records).toHaveLength(1);
+    expect(answer.build(viewOf())).toHaveLength(1);
   });
 
   it('shows no persona after a reset, whatever was set before it', () => {
@@ -48,7 +48,7 @@ describe('/system (personaCommand)', () => {
     const answer = personaCommand('你是资深 Go 工程师', view, 'm1', deps);
     // Assess
     expect(answer.text).toContain('> 你是资深 Go 工程师');
-    expect(answer.records).toEqual([
+    expect(answer.build(view)).toEqual([
       { t: 'done', id: 'm1', at: TEST_NOW, kind: 'persona-set' },
       { t: 'state', id: 'm1', at: TEST_NOW, persona: '你是资深 Go 工程师', model: 'model-b', sum: SUM },
     ]);
@@ -61,7 +61,7 @@ describe('/system (personaCommand)', () => {
     // Act
     const answer = personaCommand(char.repeat(PERSONA_MAX_CHARS), viewOf(), 'm1', deps);
     // Assess
-    expect(answer.records[1]).toMatchObject({ t: 'state', persona: char.repeat(PERSONA_MAX_CHARS) });
+    expect(answer.build(viewOf())[1]).toMatchObject({ t: 'state', persona: char.repeat(PERSONA_MAX_CHARS) });
   });
 
   it('refuses a persona over the limit and records no state, so the old persona stays', () => {
@@ -69,7 +69,7 @@ describe('/system (personaCommand)', () => {
     const answer = personaCommand('长'.repeat(PERSONA_MAX_CHARS + 1), viewOf([state({ persona: '旧人设' })]), 'm1', deps);
     // Assess
     expect(answer.text).toBe(PERSONA_TOO_LONG);
-    expect(answer.records).toEqual([{ t: 'done', id: 'm1', at: TEST_NOW, kind: 'persona-too-long' }]);
+    expect(answer.build(viewOf())).toEqual([{ t: 'done', id: 'm1', at: TEST_NOW, kind: 'persona-too-long' }]);
   });
 });
 
@@ -83,7 +83,7 @@ describe('/model (modelCommand)', () => {
       '- **model-b**（当前）',
       '- vision-c · 支持图片',
     ]);
-    expect(answer.records).toEqual([{ t: 'done', id: 'm1', at: TEST_NOW, kind: 'model-list' }]);
+    expect(answer.build(viewOf())).toEqual([{ t: 'done', id: 'm1', at: TEST_NOW, kind: 'model-list' }]);
   });
 
   it('marks the configured model as current when nothing was chosen', () => {
@@ -100,7 +100,7 @@ describe('/model (modelCommand)', () => {
     const answer = modelCommand(name, view, 'm1', deps);
     // Assess
     expect(answer.text).toContain('**model-b**');
-    expect(answer.records).toEqual([
+    expect(answer.build(view)).toEqual([
       { t: 'done', id: 'm1', at: TEST_NOW, kind: 'model-set' },
       { t: 'state', id: 'm1', at: TEST_NOW, persona: '人设', model: 'model-b', sum: SUM },
     ]);
@@ -113,7 +113,7 @@ describe('/model (modelCommand)', () => {
     const answer = modelCommand('model-a', view, 'm1', deps);
     // Assess
     expect(answer.text).toContain('**model-a**');
-    expect(answer.records[1]).toEqual({ t: 'state', id: 'm1', at: TEST_NOW, persona: '人设' });
+    expect(answer.build(view)[1]).toEqual({ t: 'state', id: 'm1', at: TEST_NOW, persona: '人设' });
   });
 
   it('refuses a model the admin does not allow, naming the allowed ones, and changes nothing', () => {
@@ -123,7 +123,7 @@ describe('/model (modelCommand)', () => {
     expect(answer.text).toContain('「gpt-5」');
     expect(answer.text).toContain('model-a、model-b、vision-c');
     expect(answer.text).toContain('OPENAI_MODELS');
-    expect(answer.records).toEqual([{ t: 'done', id: 'm1', at: TEST_NOW, kind: 'model-unknown' }]);
+    expect(answer.build(viewOf())).toEqual([{ t: 'done', id: 'm1', at: TEST_NOW, kind: 'model-unknown' }]);
   });
 
   it('shows the configured model as current once the admin no longer allows the chosen one', () => {
@@ -152,7 +152,7 @@ describe('/usage (usageCommand)', () => {
     const answer = usageCommand(viewOf([state({ persona: '人设' })]), 'm1', deps);
     // Assess
     expect(answer.text).toContain('用量为 0');
-    expect(answer.records).toEqual([{ t: 'done', id: 'm1', at: TEST_NOW, kind: 'usage' }]);
+    expect(answer.build(viewOf())).toEqual([{ t: 'done', id: 'm1', at: TEST_NOW, kind: 'usage' }]);
   });
 
   it('counts the turns and tokens since the conversation began, in China time with thousands separators', () => {

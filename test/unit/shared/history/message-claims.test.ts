@@ -1,0 +1,66 @@
+import { createMessageClaims } from '../../../../shared/history/message-claims';
+import { createMemoryAppendLog } from '../../../helpers/memory-append-log';
+
+function setup() {
+  const store = createMemoryAppendLog();
+  const claims = createMessageClaims({ log: store.log, prefix: 'messages/' });
+  return { store, claims, key: claims.keyOf('robot', 'm1') };
+}
+
+describe('message claims', () => {
+  it('lets the first delivery claim a message with one request; another one finds it busy while the lease runs', async () => {
+    // Prepare
+    const { store, claims, key } = setup();
+    // Act
+    const first = await claims.claim({ key, by: 'd1', at: 1, until: 100 });
+    const requests = store.calls.length;
+    const second = await claims.claim({ key, by: 'd2', at: 2, until: 200 });
+    // Assess
+    expect([first.kind, second.kind]).toEqual(['new', 'busy']);
+    expect(requests).toBe(1);
+  });
+
+  it('lets an FC retry of the same delivery resume, with the parts it already sent', async () => {
+    // Prepare
+    const { claims, key } = setup();
+    await claims.claim({ key, by: 'd1', at: 1, until: 100 });
+    await claims.recordSent(key, 'd1', 5, 2);
+    // Act
+    const retry = await claims.claim({ key, by: 'd1', at: 10, until: 200 });
+    // Assess
+    expect(retry).toEqual({ kind: 'resumed', sentParts: 2 });
+  });
+
+  it('renews the lease on resume, so a redelivery meanwhile finds the message busy', async () => {
+    // Prepare
+    const { claims, key } = setup();
+    await claims.claim({ key, by: 'd1', at: 1, until: 50 });
+    await claims.claim({ key, by: 'd1', at: 60, until: 200 });
+    // Act
+    const redelivery = await claims.claim({ key, by: 'd2', at: 70, until: 300 });
+    // Assess
+    expect(redelivery.kind).toBe('busy');
+  });
+
+  it('hands a message whose holder is past its lease to the next delivery, saying since when it was claimed', async () => {
+    // Prepare
+    const { claims, key } = setup();
+    await claims.claim({ key, by: 'd1', at: 1, until: 50 });
+    // Act
+    const later = await claims.claim({ key, by: 'd2', at: 86_400_000, until: 86_500_000 });
+    const third = await claims.claim({ key, by: 'd3', at: 86_400_001, until: 86_500_000 });
+    // Assess
+    expect(later).toEqual({ kind: 'taken-over', since: 1 });
+    expect(third.kind).toBe('busy');
+  });
+
+  it('gives a message to exactly one of many concurrent deliveries', async () => {
+    // Prepare
+    const { claims, key } = setup();
+    // Act
+    const states = await Promise.all(Array.from({ length: 10 }, (_, index) => claims.claim({ key, by: `d${index}`, at: 1, until: 100 })));
+    // Assess
+    expect(states.filter((state) => state.kind === 'new')).toHaveLength(1);
+    expect(states.filter((state) => state.kind === 'busy')).toHaveLength(9);
+  });
+});
