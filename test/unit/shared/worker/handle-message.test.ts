@@ -37,7 +37,7 @@ function setup(options: { model?: ChatModel | null; replyFailures?: number } = {
           throw new DeliveryError('webhook and OpenAPI both failed');
         }
         replies.push({ msgId: message.msgId, text });
-        return { parts: 1, via: ['webhook' as const] };
+        return { parts: 1, skipped: 0, via: ['webhook' as const], uncertain: 0 };
       },
     },
     cards: undefined,
