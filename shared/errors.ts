@@ -152,23 +152,37 @@ export class NotAppendableError extends BotError {
   }
 }
 
-/** A DingTalk OpenAPI or webhook call failed; `status`/`apiCode` are DingTalk's. */
+/**
+ * A DingTalk OpenAPI or webhook call failed; `status`/`apiCode` are DingTalk's (or our own `local.*` code for a call
+ * refused before sending). `connection` is set when no HTTP answer came: whether the request could have reached
+ * DingTalk (dingtalk-http.ts connectionOutcome).
+ */
 export class DingTalkApiError extends BotError {
-  constructor(message: string, readonly status?: number, readonly apiCode?: string, options?: { cause?: unknown }) {
+  readonly connection: 'never-established' | 'lost-after-sending' | undefined;
+
+  constructor(
+    message: string,
+    readonly status?: number,
+    readonly apiCode?: string,
+    options?: { cause?: unknown; connection?: 'never-established' | 'lost-after-sending' },
+  ) {
     super('DINGTALK_API', message, options);
+    this.connection = options?.connection;
   }
 }
 
 /**
- * No path (session webhook nor OpenAPI) could deliver a part of the reply. `deliveredParts` went out before it;
- * `retryable` says whether an FC retry could help (false: DingTalk refused the recipient for good).
+ * A reply part could be delivered by neither the session webhook nor the OpenAPI. `deliveredParts` parts went out
+ * before it (those whose outcome is unknown count as out), so a retry passes it as `skipParts`. `retryable` is false
+ * when repeating cannot help (the user is outside the app's visible range, the robot is not in the group, a 1:1
+ * sender has no staff id, DingTalk refused the request itself); the worker should not have FC retry those.
  */
 export class DeliveryError extends BotError {
   readonly deliveredParts: number;
   readonly retryable: boolean;
 
   constructor(message: string, options?: { cause?: unknown; deliveredParts?: number; retryable?: boolean }) {
-    super('DELIVERY_FAILED', message, options);
+    super('DELIVERY_FAILED', message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.deliveredParts = options?.deliveredParts ?? 0;
     this.retryable = options?.retryable ?? true;
   }

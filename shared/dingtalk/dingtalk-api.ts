@@ -3,7 +3,7 @@ import { DingTalkApiError } from '../errors';
 import { networkReason } from '../http/network-reason';
 import { asRecord } from '../validation/as-record';
 import type { AccessTokenProvider } from './access-token';
-import { statusReason } from './dingtalk-http';
+import { connectionOutcome, statusReason } from './dingtalk-http';
 
 /**
  * One authenticated call to DingTalk's new OpenAPI (api.dingtalk.com), shared by the robot message, AI card and
@@ -62,7 +62,8 @@ export function createDingTalkRequester(options: DingTalkRequesterOptions): Ding
       .catch((error: unknown) => {
         // Not retried: DingTalk may have acted (delivered a message, created a card) before the connection broke, and
         // a repeat would show the user the same thing twice. The axios error is dropped: its config holds the token.
-        throw new DingTalkApiError(`DingTalk ${path} failed: ${networkReason(error)}`);
+        const connection = connectionOutcome(error);
+        throw new DingTalkApiError(`DingTalk ${path} failed: ${networkReason(error)}`, undefined, undefined, { connection });
       });
     if (response.status >= 200 && response.status < 300) return response.data as unknown;
 

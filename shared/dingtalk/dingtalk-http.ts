@@ -1,5 +1,6 @@
-import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpAgent, type ClientRequestArgs } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import type { Duplex } from 'node:stream';
 import axios, { type AxiosInstance } from 'axios';
 
 /**
@@ -11,6 +12,9 @@ import axios, { type AxiosInstance } from 'axios';
  * - No redirect is followed: DingTalk's APIs and webhooks answer directly, and a redirect would carry the request
  *   body (message text, app secret) and the token header to a host nobody chose. A 3xx is a failed call
  *   (statusReason says so).
+ * - Its agents note on every socket whether the connection was ever established (TCP connected, and for HTTPS the
+ *   TLS handshake done), so that a failed call can tell "nothing reached DingTalk" from "DingTalk may have acted"
+ *   (connectionOutcome; the rule it serves is in docs/dingtalk.md, "Delivery when the outcome is unknown").
  */
 export const DINGTALK_ANSWER_MAX_BYTES = 256 * 1024;
 
@@ -19,18 +23,79 @@ export interface DingTalkHttpOptions {
   timeoutMs?: number;
 }
 
+/**
+ * An idle kept-alive socket is closed after this long. A socket DingTalk or a NAT on the way has silently dropped
+ * would take the next message and then fail after it was written, which counts as "maybe delivered" and is not sent
+ * again; a fresh connection costs one handshake instead.
+ */
+const IDLE_SOCKET_MS = 15_000;
+
 export function createDingTalkHttp(options: DingTalkHttpOptions = {}): AxiosInstance {
   return axios.create({
     timeout: options.timeoutMs ?? 10_000,
     maxRedirects: 0,
     maxContentLength: DINGTALK_ANSWER_MAX_BYTES,
     // Keep-alive sockets survive across warm invocations; the token endpoint and the robot API share them.
-    httpAgent: new HttpAgent({ keepAlive: true }),
-    httpsAgent: new HttpsAgent({ keepAlive: true }),
+    httpAgent: new ConnectionTrackingHttpAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
+    httpsAgent: new ConnectionTrackingHttpsAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
   });
 }
 
 /** `HTTP <status>`, saying so when it is a redirect that was not followed. */
 export function statusReason(status: number): string {
   return status >= 300 && status < 400 ? `HTTP ${status}, a redirect, which is not followed` : `HTTP ${status}`;
+}
+
+/**
+ * How far a request that got no HTTP answer went:
+ * - 'never-established': it certainly did not reach DingTalk. axios gave up before making a request, the request
+ *   never got a socket, the error is one only connecting raises (DNS, refused, unreachable), or the socket is one of
+ *   ours and it never finished connecting (a timeout or TLS failure during the handshake).
+ * - 'lost-after-sending': the connection stood, so the request may have been read and acted on (a timeout waiting
+ *   for the answer, a reset or hang-up, a body that could not be read). A socket from an agent that does not track
+ *   connections counts here too: when in doubt, assume DingTalk may have acted.
+ */
+export type ConnectionOutcome = 'never-established' | 'lost-after-sending';
+
+export function connectionOutcome(error: unknown): ConnectionOutcome {
+  const failure = error as { request?: { socket?: unknown } | null; code?: unknown; cause?: { syscall?: unknown } } | null;
+  if (!failure?.request) return 'never-established';
+  if (typeof failure.code === 'string' && CONNECT_ONLY_CODES.has(failure.code)) return 'never-established';
+  const syscall = failure.cause?.syscall;
+  if (syscall === 'connect' || syscall === 'getaddrinfo') return 'never-established';
+  const socket = failure.request.socket as TrackedSocket | null | undefined;
+  if (!socket) return 'never-established';
+  return socket[ESTABLISHED] === false ? 'never-established' : 'lost-after-sending';
+}
+
+/** Error codes Node raises only while resolving or connecting, before a byte of the request can leave. */
+const CONNECT_ONLY_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+const ESTABLISHED = Symbol('dingtalk-http.established');
+type TrackedSocket = Duplex & { [ESTABLISHED]?: boolean };
+
+function track(socket: Duplex | null | undefined, readyEvent: 'connect' | 'secureConnect'): void {
+  if (!socket) return;
+  const tracked = socket as TrackedSocket;
+  tracked[ESTABLISHED] = false;
+  socket.once(readyEvent, () => {
+    tracked[ESTABLISHED] = true;
+  });
+}
+
+class ConnectionTrackingHttpAgent extends HttpAgent {
+  override createConnection(options: ClientRequestArgs, callback?: (error: Error | null, stream: Duplex) => void) {
+    const socket = super.createConnection(options, callback);
+    track(socket, 'connect');
+    return socket;
+  }
+}
+
+class ConnectionTrackingHttpsAgent extends HttpsAgent {
+  override createConnection(options: ClientRequestArgs, callback?: (error: Error | null, stream: Duplex) => void) {
+    const socket = super.createConnection(options, callback);
+    // A TLS socket carries no request bytes until the handshake is done.
+    track(socket, 'secureConnect');
+    return socket;
+  }
 }

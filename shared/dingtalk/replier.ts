@@ -1,7 +1,8 @@
 import type { AxiosInstance } from 'axios';
-import { DeliveryError } from '../errors';
+import { DeliveryError, DingTalkApiError } from '../errors';
 import type { Logger } from '../logging/logger';
 import type { AccessTokenProvider } from './access-token';
+import { classifyFailedSend, type FailedSend } from './delivery-outcome';
 import { createOpenApiClient, type MarkdownContent } from './openapi-client';
 import { type DingTalkMessage, isGroup } from './schema';
 import { createSessionWebhookSender } from './session-webhook';
@@ -10,19 +11,35 @@ import { DEFAULT_SPLIT_LIMITS, type SplitMarkdownOptions, splitMarkdown } from '
 
 /**
  * Delivers one answer to the chat it came from, as one or more markdown messages in order. The session webhook is
- * tried first (no token, can @-mention); once it has expired or failed, this part and every later one go through the
- * robot OpenAPI, so the user never sees a part twice or out of order. Facts: docs/dingtalk.md §4.
+ * tried first (no token, can @-mention); once it has expired or certainly failed, this part and every later one go
+ * through the robot OpenAPI, so the user never sees a part out of order. A part whose request may have reached
+ * DingTalk without a usable answer is never sent again by either path: the next part goes on by the same path.
+ * The rule: docs/dingtalk.md, "Delivery when the outcome is unknown"; facts: §4.
  */
 export type ReplyPath = 'webhook' | 'openapi';
 
 export interface ReplyResult {
+  /** How many parts the answer splits into; the same on every attempt for the same text and settings. */
   parts: number;
+  /** Parts not sent now because `skipParts` said an earlier attempt had. */
+  skipped: number;
+  /** The path of each part sent now, in order. */
   via: ReplyPath[];
+  /** How many of those may or may not have reached the chat (sent, but no usable answer came). */
+  uncertain: number;
+}
+
+export interface ReplyOptions {
+  /** Parts an earlier attempt already delivered (DeliveryError.deliveredParts): they are not sent again. */
+  skipParts?: number;
 }
 
 export interface Replier {
-  /** Throws DeliveryError, saying how many parts went out, when a part can be sent by neither path. */
-  reply(message: DingTalkMessage, text: string, options?: { skipParts?: number }): Promise<ReplyResult>;
+  /**
+   * Throws DeliveryError, saying how many parts went out and whether a retry could help, when a part certainly
+   * reached the chat by neither path.
+   */
+  reply(message: DingTalkMessage, text: string, options?: ReplyOptions): Promise<ReplyResult>;
 }
 
 export interface ReplierOptions {
@@ -38,6 +55,9 @@ export interface ReplierOptions {
   split?: SplitMarkdownOptions;
   webhookExpiryMarginMs?: number;
 }
+
+/** Our own code (not DingTalk's) for a 1:1 part that only the OpenAPI could carry but the sender has no staff id. */
+export const NO_STAFF_ID = 'local.noStaffId';
 
 const DEFAULT_TITLE = '回复';
 const TITLE_LENGTH = 20;
@@ -56,58 +76,89 @@ export function createReplier(options: ReplierOptions): Replier {
     const robotCode = message.robotCode ?? options.appKey;
     if (isGroup(message)) return openApi.sendToGroup({ robotCode, conversationId: message.conversationId, ...content });
     if (!message.senderStaffId) {
-      return Promise.reject(new Error('1:1 chat without senderStaffId cannot use the OpenAPI'));
+      return Promise.reject(new DingTalkApiError('1:1 chat without senderStaffId cannot use the OpenAPI', undefined, NO_STAFF_ID));
     }
     return openApi.sendToUser({ robotCode, userId: message.senderStaffId, ...content });
   };
 
   return {
-    async reply(message, text, replyOptions) {
+    async reply(message, text, replyOptions = {}) {
       // DingTalk renders an @mention only when the text contains "@<userId>", so the first group part carries one.
       const mentioned = isGroup(message) ? message.senderStaffId : undefined;
       const mention = mentioned ? `@${mentioned}\n\n` : '';
       const parts = splitMarkdown(text, reserve(options.split ?? {}, mention));
+      const skipped = partsToSkip(replyOptions.skipParts, parts.length, logger);
       const session = { url: message.sessionWebhook, expiresAt: message.sessionWebhookExpiredTime };
-      const via: ReplyPath[] = [];
-      let webhookUsable = true;
+      const result: ReplyResult = { parts: parts.length, skipped, via: [], uncertain: 0 };
+      /** Set once the webhook is given up: whether it might work on a retry, which starts with it again. */
+      let webhookGivenUp: { retryable: boolean } | undefined;
       if (parts.length === 0) logger.warn('reply has no visible text; nothing sent');
 
+      const sent = (path: ReplyPath, outcome: 'delivered' | 'unknown', fields: Record<string, number>): void => {
+        result.via.push(path);
+        if (outcome === 'delivered') {
+          logger.info('reply part sent', { ...fields, via: path });
+          return;
+        }
+        result.uncertain += 1;
+        logger.warn('reply part got no usable answer; it may have been delivered, so it is not sent again', { ...fields, via: path });
+      };
+
       for (const [index, part] of parts.entries()) {
-        // Parts an earlier attempt delivered: splitting is deterministic, so the same text splits the same way.
-        if (index < (replyOptions?.skipParts ?? 0)) continue;
+        if (index < skipped) continue;
         const fields = { part: index + 1, parts: parts.length };
         const content = { title: summarizeTitle(part), text: part };
-        if (webhookUsable && webhook.isExpired(session)) {
-          webhookUsable = false;
+        if (webhookGivenUp === undefined && webhook.isExpired(session)) {
+          webhookGivenUp = { retryable: false };
           logger.warn('session webhook expired; sending through the OpenAPI', fields);
         }
-        if (webhookUsable) {
+        if (webhookGivenUp === undefined) {
           const at = index === 0 && mentioned ? [mentioned] : [];
-          try {
-            await webhook.send(session, at.length > 0 ? { ...content, text: mention + part } : content, at);
-            via.push('webhook');
-            logger.info('reply part sent', { ...fields, via: 'webhook' });
+          const failure = await attempt(() => webhook.send(session, at.length > 0 ? { ...content, text: mention + part } : content, at));
+          if (failure === undefined || failure.outcome === 'unknown') {
+            sent('webhook', failure ? 'unknown' : 'delivered', fields);
             continue;
-          } catch (error) {
-            webhookUsable = false;
-            const reason = 'session webhook failed; sending this and later parts through the OpenAPI';
-            logger.warn(reason, { ...fields, error });
           }
+          webhookGivenUp = { retryable: failure.retryable };
+          logger.warn('session webhook failed; sending this and later parts through the OpenAPI', { ...fields, error: failure.error });
         }
-        try {
-          await sendViaOpenApi(message, content);
-        } catch (error) {
-          const reason = error instanceof Error ? error.message : String(error);
-          logger.error('reply part could not be delivered', { ...fields, delivered: index, error });
-          const summary = `delivered ${index} of ${parts.length} reply parts; part ${index + 1} failed: ${reason}`;
-          throw new DeliveryError(summary, { cause: error });
+        const failure = await attempt(() => sendViaOpenApi(message, content));
+        if (failure === undefined || failure.outcome === 'unknown') {
+          sent('openapi', failure ? 'unknown' : 'delivered', fields);
+          continue;
         }
-        via.push('openapi');
-        logger.info('reply part sent', { ...fields, via: 'openapi' });
+        const reason = failure.error instanceof Error ? failure.error.message : String(failure.error);
+        const retryable = failure.retryable || (webhookGivenUp?.retryable ?? false);
+        logger.error('reply part could not be delivered', { ...fields, delivered: index, retryable, error: failure.error });
+        const uncertain = result.uncertain > 0 ? ` (${result.uncertain} of them without an answer)` : '';
+        const summary = `delivered ${index} of ${parts.length} reply parts${uncertain}; part ${index + 1} failed: ${reason}`;
+        throw new DeliveryError(summary, { cause: failure.error, deliveredParts: index, retryable });
       }
-      return { parts: parts.length, via };
+      return result;
     },
   };
+}
+
+type Attempt = FailedSend & { error: unknown };
+
+/** Runs one send: undefined when DingTalk confirmed it, else what the failure means for the part. */
+async function attempt(send: () => Promise<void>): Promise<Attempt | undefined> {
+  try {
+    await send();
+    return undefined;
+  } catch (error) {
+    return { ...classifyFailedSend(error), error };
+  }
+}
+
+/** `skipParts` as a count of leading parts; more than there are means all of them went out already. */
+function partsToSkip(skipParts: number | undefined, parts: number, logger: Logger): number {
+  if (skipParts === undefined) return 0;
+  if (!Number.isSafeInteger(skipParts) || skipParts < 0) {
+    throw new RangeError(`skipParts must be a whole number of parts, not ${String(skipParts)}`);
+  }
+  if (skipParts > parts) logger.warn('skipParts is more than the answer has parts; nothing left to send', { skipParts, parts });
+  return Math.min(skipParts, parts);
 }
 
 /** A one-line plain-text summary of a part for the chat list and notification, where markdown is not rendered. */

@@ -2,7 +2,7 @@ import type { AxiosInstance } from 'axios';
 import { DingTalkApiError } from '../errors';
 import { networkReason } from '../http/network-reason';
 import { asRecord } from '../validation/as-record';
-import { statusReason } from './dingtalk-http';
+import { connectionOutcome, statusReason } from './dingtalk-http';
 import type { MarkdownContent } from './openapi-client';
 import { isAllowedWebhook, type WebhookHostList } from './webhook-hosts';
 
@@ -22,7 +22,10 @@ export interface SessionWebhook {
 export interface SessionWebhookSender {
   /** True when the webhook will have expired before a send could reach DingTalk. */
   isExpired(webhook: SessionWebhook): boolean;
-  /** Posts one markdown message; throws DingTalkApiError (with `apiCode` = errcode) unless DingTalk says errcode 0. */
+  /**
+   * Posts one markdown message; throws DingTalkApiError unless DingTalk says errcode 0: with `apiCode` = errcode when
+   * DingTalk refused, a `local.*` apiCode when it was refused before sending, `connection` when no answer came.
+   */
   send(webhook: SessionWebhook, content: MarkdownContent, atUserIds?: readonly string[]): Promise<void>;
 }
 
@@ -37,6 +40,10 @@ export interface SessionWebhookSenderOptions {
 
 const DEFAULT_EXPIRY_MARGIN_MS = 30_000;
 
+/** Our own codes (not DingTalk's) for a webhook refused before a byte was sent. */
+export const WEBHOOK_HOST_REFUSED = 'local.webhookHostRefused';
+export const WEBHOOK_EXPIRED = 'local.webhookExpired';
+
 export function createSessionWebhookSender(options: SessionWebhookSenderOptions): SessionWebhookSender {
   const now = options.now ?? Date.now;
   const margin = options.expiryMarginMs ?? DEFAULT_EXPIRY_MARGIN_MS;
@@ -46,8 +53,10 @@ export function createSessionWebhookSender(options: SessionWebhookSenderOptions)
   return {
     isExpired,
     async send(webhook, content, atUserIds = []) {
-      if (!isAllowedWebhook(webhook.url, options.allowedHosts)) throw new DingTalkApiError('session webhook host is not allowed');
-      if (isExpired(webhook)) throw new DingTalkApiError('session webhook has expired');
+      if (!isAllowedWebhook(webhook.url, options.allowedHosts)) {
+        throw new DingTalkApiError('session webhook host is not allowed', undefined, WEBHOOK_HOST_REFUSED);
+      }
+      if (isExpired(webhook)) throw new DingTalkApiError('session webhook has expired', undefined, WEBHOOK_EXPIRED);
       const body = {
         msgtype: 'markdown',
         markdown: { title: content.title, text: content.text },
@@ -56,7 +65,9 @@ export function createSessionWebhookSender(options: SessionWebhookSenderOptions)
       const response = await options.http
         .post(webhook.url, body, { validateStatus: () => true, maxRedirects: 0 })
         .catch((error: unknown) => {
-          throw new DingTalkApiError(`session webhook failed: ${networkReason(error)}`);
+          // The axios error is dropped: its config and request hold the webhook URL, which carries the session token.
+          const connection = connectionOutcome(error);
+          throw new DingTalkApiError(`session webhook failed: ${networkReason(error)}`, undefined, undefined, { connection });
         });
       const data = asRecord(response.data);
       const errcode = data['errcode'];

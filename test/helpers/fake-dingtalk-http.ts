@@ -21,12 +21,20 @@ export interface Reply {
 
 /**
  * A canned answer for `failNext`: an HTTP status with a JSON body and headers (`{ status: 302, headers: { location } }`
- * is a redirect), an oversized body, or 'hangup' to drop the connection unanswered.
+ * is a redirect), an oversized body, or 'hangup' to drop the connection unanswered. Two leave the request handled as
+ * usual (DingTalk acted on it, a message is recorded) and only spoil the answer: `{ lateByMs }` sends it that much
+ * later (after the client gave up), 'handled-then-hangup' drops the connection instead of answering.
  */
 export type FakeFailure =
   | { status: number; body?: unknown; headers?: Record<string, string> }
   | { status: number; oversized: OversizedBody }
-  | 'hangup';
+  | 'hangup'
+  | AnswerSpoiler;
+
+export type AnswerSpoiler = { lateByMs: number } | 'handled-then-hangup';
+
+export const spoilsAnswerOnly = (failure: FakeFailure | undefined): failure is AnswerSpoiler =>
+  failure === 'handled-then-hangup' || (typeof failure === 'object' && 'lateByMs' in failure);
 
 export type RouteHandler = (body: Record<string, unknown>, request: IncomingMessage, raw: Buffer) => Reply;
 
@@ -60,7 +68,7 @@ export function createFailureQueues<Route>() {
 }
 
 /** A failNext answer as the reply the server sends. */
-export function failureReply(failure: Exclude<FakeFailure, 'hangup'>): Reply {
+export function failureReply(failure: Exclude<FakeFailure, 'hangup' | AnswerSpoiler>): Reply {
   if ('oversized' in failure) return { status: failure.status, body: undefined, oversized: failure.oversized };
   return { status: failure.status, body: failure.body ?? {}, ...(failure.headers ? { headers: failure.headers } : {}) };
 }

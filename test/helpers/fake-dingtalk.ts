@@ -20,6 +20,7 @@ import {
   rejected,
   safeJson,
   send,
+  spoilsAnswerOnly,
 } from './fake-dingtalk-http';
 
 export type { FakeCard, FakeCardCall, FakeCardUpdate } from './fake-dingtalk-cards';
@@ -119,6 +120,7 @@ export async function startFakeDingTalk(options: FakeDingTalkOptions = {}): Prom
   const messages: FakeMessage[] = [];
   const requests: FakeRequest[] = [];
   let issued = 0;
+  const lateAnswers = new Set<NodeJS.Timeout>();
 
   const record = (message: FakeMessage): void => {
     messages.push(message);
@@ -237,7 +239,9 @@ export async function startFakeDingTalk(options: FakeDingTalkOptions = {}): Prom
       const body = safeJson(raw.toString('utf8'));
       const entry: FakeRequest = { route, path: request.url ?? '', headers: request.headers, body, status: 0 };
       requests.push(entry);
-      const failure = route === 'unknown' ? undefined : failures.take(route);
+      const taken = route === 'unknown' ? undefined : failures.take(route);
+      const spoiler = spoilsAnswerOnly(taken) ? taken : undefined;
+      const failure = spoilsAnswerOnly(taken) ? undefined : taken;
       const recordCard = (status: number): void => {
         if (isCardRoute(route)) cards.recordCall(route, body, status);
       };
@@ -255,8 +259,18 @@ export async function startFakeDingTalk(options: FakeDingTalkOptions = {}): Prom
               ? rejected(400, 'InvalidJson', 'body is not JSON')
               : routes[route](asRecord(body), request, raw);
       entry.status = reply.status;
-      send(response, reply);
       recordCard(reply.status);
+      if (spoiler === 'handled-then-hangup') {
+        request.socket.destroy();
+      } else if (spoiler !== undefined) {
+        const timer = setTimeout(() => {
+          lateAnswers.delete(timer);
+          if (!response.destroyed) send(response, reply);
+        }, spoiler.lateByMs);
+        lateAnswers.add(timer);
+      } else {
+        send(response, reply);
+      }
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -304,6 +318,7 @@ export async function startFakeDingTalk(options: FakeDingTalkOptions = {}): Prom
       });
     },
     close() {
+      for (const timer of lateAnswers) clearTimeout(timer);
       server.closeAllConnections();
       return new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
     },

@@ -27,7 +27,7 @@ export function createTurnDependencies(overrides: Partial<TurnDependencies> = {}
     replier: {
       reply: async (_message: DingTalkMessage, text: string) => {
         replies.push(text);
-        return { parts: 1, via: ['webhook' as const] };
+        return { parts: 1, skipped: 0, via: ['webhook' as const], uncertain: 0 };
       },
     },
     cards: undefined,

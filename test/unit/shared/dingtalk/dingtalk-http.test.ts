@@ -1,6 +1,10 @@
 import { createAccessTokenProvider } from '../../../../shared/dingtalk/access-token';
 import { createCardClient } from '../../../../shared/dingtalk/card-client';
-import { createDingTalkHttp, DINGTALK_ANSWER_MAX_BYTES, statusReason } from '../../../../shared/dingtalk/dingtalk-http';
+import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import type { RequestListener } from 'node:http';
+import axios, { type AxiosInstance } from 'axios';
+import { connectionOutcome, createDingTalkHttp, DINGTALK_ANSWER_MAX_BYTES, statusReason } from '../../../../shared/dingtalk/dingtalk-http';
 import { createMessageFiles } from '../../../../shared/dingtalk/message-files';
 import { createOpenApiClient } from '../../../../shared/dingtalk/openapi-client';
 import { createSessionWebhookSender } from '../../../../shared/dingtalk/session-webhook';
@@ -15,6 +19,7 @@ import {
   startFakeDingTalk,
 } from '../../../helpers/fake-dingtalk';
 import { gzipBomb } from '../../../helpers/oversized-body';
+import { useTestServers } from '../../../helpers/test-servers';
 
 const MB = 1024 * 1024;
 const BOMB_BYTES = 64 * MB;
@@ -103,5 +108,112 @@ describe('createDingTalkHttp', () => {
     expect(wireBytes).toBeLessThan(DINGTALK_ANSWER_MAX_BYTES);
     expect(small).toBe('read');
     expect(bomb).toBe(`session webhook failed: the answer is larger than ${DINGTALK_ANSWER_MAX_BYTES} bytes`);
+  });
+});
+
+/**
+ * connectionOutcome, against real sockets on 127.0.0.1: whether a request that got no HTTP answer could have reached
+ * the server. Only a certain "never" may be sent again by another path.
+ */
+describe('connectionOutcome', () => {
+  const servers = useTestServers();
+  const tcpServers: TcpServer[] = [];
+  const sockets: Socket[] = [];
+  afterEach(async () => {
+    for (const socket of sockets.splice(0)) socket.destroy();
+    for (const server of tcpServers.splice(0)) await new Promise((resolve) => server.close(resolve));
+  });
+  /** A raw TCP server (it speaks no HTTP or TLS unless `onData` does); resolves to its port. */
+  const tcpServer = async (onData: (socket: Socket) => void = () => undefined): Promise<number> => {
+    const server = createTcpServer((socket) => {
+      sockets.push(socket);
+      socket.on('error', () => undefined);
+      socket.once('data', () => onData(socket));
+    });
+    tcpServers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return (server.address() as AddressInfo).port;
+  };
+  /** A port nobody listens on: connecting to it is refused. */
+  const closedPort = async (): Promise<number> => {
+    const port = await tcpServer();
+    const server = tcpServers.pop();
+    await new Promise((resolve) => server?.close(resolve));
+    return port;
+  };
+  const failureOf = (http: AxiosInstance, url: string): Promise<unknown> =>
+    http.post(url, { msgtype: 'markdown' }, { validateStatus: () => true }).then(
+      () => new Error('expected the request to fail'),
+      (error: unknown) => error,
+    );
+  const tracked = createDingTalkHttp({ timeoutMs: 300 });
+
+  it.each([
+    ['a refused connection (closed port)', async () => `http://127.0.0.1:${await closedPort()}/`, 'ECONNREFUSED'],
+    ['a TLS handshake the server never answers', async () => `https://127.0.0.1:${await tcpServer()}/`, 'ECONNABORTED'],
+    ['a TLS handshake answered with plain HTTP', async () => `https://127.0.0.1:${await tcpServer((socket) => socket.end('HTTP/1.1 200 OK\r\n\r\n'))}/`, 'EPROTO'],
+  ])('says never-established for %s', async (_label, url, code) => {
+    // Act
+    const error = await failureOf(tracked, await url());
+
+    // Assess
+    expect(error).toMatchObject({ code });
+    expect(connectionOutcome(error)).toBe('never-established');
+  });
+
+  it.each<[string, RequestListener, string]>([
+    ['a server that reads the request and never answers', (request) => request.resume(), 'ECONNABORTED'],
+    ['a server that resets after reading the body', (request) => request.on('end', () => request.socket.destroy()).resume(), 'ECONNRESET'],
+  ])('says lost-after-sending for %s', async (_label, listener, code) => {
+    // Prepare
+    const url = await servers.listen(listener);
+
+    // Act
+    const error = await failureOf(tracked, url);
+
+    // Assess
+    expect(error).toMatchObject({ code });
+    expect(connectionOutcome(error)).toBe('lost-after-sending');
+  });
+
+  it('says lost-after-sending when a kept-alive socket that served one answer breaks on the next request', async () => {
+    // Prepare
+    let served = 0;
+    const url = await servers.listen((request, response) => {
+      served += 1;
+      request.resume();
+      if (served === 1) request.on('end', () => response.end('{"errcode":0}'));
+      else request.on('end', () => request.socket.destroy());
+    });
+    await tracked.post(url, {});
+
+    // Act
+    const error = await failureOf(tracked, url);
+
+    // Assess
+    expect((error as { request?: { reusedSocket?: boolean } }).request?.reusedSocket).toBe(true);
+    expect(connectionOutcome(error)).toBe('lost-after-sending');
+  });
+
+  it('assumes the worst for an untracked agent, unless the error code proves the connection failed', async () => {
+    // Prepare
+    const plain = axios.create({ timeout: 300 });
+    const silent = await servers.listen((request) => request.resume());
+
+    // Act
+    const noAnswer = await failureOf(plain, silent);
+    const refused = await failureOf(plain, `http://127.0.0.1:${await closedPort()}/`);
+
+    // Assess
+    expect(connectionOutcome(noAnswer)).toBe('lost-after-sending');
+    expect(connectionOutcome(refused)).toBe('never-established');
+  });
+
+  it('says never-established when axios made no request at all', async () => {
+    // Act
+    const error = await failureOf(tracked, 'http://[not a host/');
+
+    // Assess
+    expect(connectionOutcome(error)).toBe('never-established');
   });
 });

@@ -144,6 +144,8 @@ describe('createOpenApiClient', () => {
     expect(error).toBeInstanceOf(DingTalkApiError);
     expect((error as DingTalkApiError).message).not.toContain(token);
     expect((error as DingTalkApiError).cause).toBeUndefined();
+    // The request was read before the hang-up, so DingTalk may have delivered it.
+    expect(error).toMatchObject({ connection: 'lost-after-sending' });
   });
 
   it('fails a batchSend that lists the user in invalidStaffIdList, with the visible-range advice', async () => {

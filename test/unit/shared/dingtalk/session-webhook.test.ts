@@ -1,5 +1,5 @@
 import axios from 'axios';
-import { createSessionWebhookSender } from '../../../../shared/dingtalk/session-webhook';
+import { createSessionWebhookSender, WEBHOOK_EXPIRED, WEBHOOK_HOST_REFUSED } from '../../../../shared/dingtalk/session-webhook';
 import { parseWebhookHosts } from '../../../../shared/dingtalk/webhook-hosts';
 import { DingTalkApiError } from '../../../../shared/errors';
 import { startRecordingServer, type RecordingServer } from '../../../helpers/recording-server';
@@ -102,7 +102,20 @@ describe('createSessionWebhookSender', () => {
 
     // Assess
     expect(error).toBeInstanceOf(DingTalkApiError);
+    expect(error).toMatchObject({ apiCode: WEBHOOK_EXPIRED, status: undefined, connection: undefined });
     expect(fake.requests).toEqual([]);
+  });
+
+  it('says the request may have reached DingTalk when the webhook handled it and hung up', async () => {
+    // Prepare
+    fake.failNext('webhook', 1, 'handled-then-hangup');
+
+    // Act
+    const error = await sender().send({ url: fake.webhookUrl('secret-session-id') }, { title: 't', text: 'x' }).catch((caught: unknown) => caught);
+
+    // Assess
+    expect(error).toMatchObject({ name: 'DingTalkApiError', connection: 'lost-after-sending', message: 'session webhook failed: ECONNRESET' });
+    expect(fake.messages).toHaveLength(1);
   });
 
   describe('refusing a webhook that is not DingTalk', () => {
@@ -120,7 +133,7 @@ describe('createSessionWebhookSender', () => {
       const error = await sender().send({ url: url() }, { title: 't', text: '会话历史' }).catch((caught: unknown) => caught);
 
       // Assess
-      expect(error).toMatchObject({ name: 'DingTalkApiError', message: 'session webhook host is not allowed' });
+      expect(error).toMatchObject({ name: 'DingTalkApiError', message: 'session webhook host is not allowed', apiCode: WEBHOOK_HOST_REFUSED });
       expect(attacker.requests).toEqual([]);
       expect(fake.requests).toEqual([]);
     });

@@ -49,7 +49,7 @@ function setup(options: SetupOptions = {}) {
           throw options.replyError?.() ?? new DeliveryError('webhook and OpenAPI both failed');
         }
         replies.push({ msgId: message.msgId, text: replyOptions?.skipParts ? `[after ${replyOptions.skipParts}] ${text}` : text });
-        return { parts: 1, via: ['webhook' as const] };
+        return { parts: 1, skipped: replyOptions?.skipParts ?? 0, via: ['webhook' as const], uncertain: 0 };
       },
     },
     cards: undefined,
