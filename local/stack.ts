@@ -6,7 +6,7 @@ import { createAsyncQueue } from './fc/async-queue';
 import { createFunctionHost, type InvocationResult } from './fc/function-host';
 import { createHttpTrigger } from './fc/http-trigger';
 import { createInvokeApi } from './fc/invoke-api';
-import { startOssServer } from './oss/oss-server';
+import { startOssServer, type OssServerOptions } from './oss/oss-server';
 import { chatReceiverHost } from './dingtalk-callback';
 import { DEFAULT_WEBHOOK_HOSTS, WEBHOOK_HOSTS_VARIABLE } from '../shared/dingtalk/webhook-hosts';
 import { list } from '../shared/config/env';
@@ -25,6 +25,8 @@ export interface LocalStackOptions {
   port?: number;
   /** Where the local OSS keeps history; in memory when absent. */
   dataDir?: string;
+  /** Passed to the local OSS server: injected faults (tests, soak) and a lower appendable size limit. */
+  oss?: Pick<OssServerOptions, 'faults' | 'maxAppendableBytes'>;
   /** `discardAsync`: asynchronous invocations are accepted (202) and counted but never run (for benchmarks). */
   worker?: { timeoutSeconds?: number; maxRetries?: number; retryDelayMs?: number; discardAsync?: boolean };
   /**
@@ -53,6 +55,7 @@ export async function startLocalStack(options: LocalStackOptions) {
     buckets: [bucket],
     credentials: [credentials],
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...options.oss,
   });
   const server: Server = createServer();
   await new Promise<void>((resolve, reject) => {

@@ -3,8 +3,11 @@ import { mkdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createFileBackend } from './file-backend';
-import { createMemoryBackend, createObjectStore, type ObjectStore } from './object-store';
+import type { BackendFileSystem } from './file-system';
+import { createMemoryBackend } from './memory-backend';
+import { createObjectStore, type ObjectStore } from './object-store';
 import { authenticate, type OssCredential } from './oss-auth';
+import { createRequestCounter, faultRequest, injectedResponse, type OssFaults, type OssRequestCounts } from './oss-faults';
 import { readOssBody, send, wireResponse } from './oss-http';
 import { runOperation } from './oss-operations';
 import { operationOf, parseTarget, type OssOperation } from './oss-request';
@@ -12,6 +15,7 @@ import { ossError, type OssResponse } from './oss-response';
 
 export type { OssCredential } from './oss-auth';
 export type { OssOperation } from './oss-request';
+export type { OssFaultRequest, OssFaults, OssInjectedFault, OssRequestCounts } from './oss-faults';
 
 export interface OssRequestRecord {
   method: string;
@@ -23,6 +27,8 @@ export interface OssRequestRecord {
   errorCode?: string;
   /** Bytes of the response body (an object's bytes, or an error document); 0 for HEAD and bodiless answers. */
   responseBytes: number;
+  /** Set when the `faults` hook chose the answer. */
+  injected?: true;
 }
 
 export interface OssServerOptions {
@@ -32,6 +38,12 @@ export interface OssServerOptions {
   port?: number;
   /** Persist objects under `<dataDir>/<bucket>/` so they survive restarts; absent keeps them in memory. */
   dataDir?: string;
+  /** The file operations behind `dataDir`; node:fs unless a test passes one that fails. */
+  fileSystem?: BackendFileSystem;
+  /** Largest size an appendable object may reach (5 GiB, as on OSS); tests lower it to reach it with small data. */
+  maxAppendableBytes?: number;
+  /** Chooses an error to answer instead of running an authenticated request (see OssFaults). */
+  faults?: OssFaults;
   /** The buckets that exist; any other is answered 404 NoSuchBucket. */
   buckets: string[];
   /** Who may sign requests; a credential with a securityToken behaves as an STS credential. */
@@ -44,6 +56,8 @@ export interface OssServer {
   port: number;
   /** Every request answered so far, in order. */
   requests: OssRequestRecord[];
+  /** How many requests of each operation have been answered so far (a copy). */
+  requestCounts(): OssRequestCounts;
   /** Stops the server; calling it again waits for the same close. */
   close(): Promise<void>;
 }
@@ -60,7 +74,13 @@ async function answer(req: IncomingMessage, options: OssServerOptions, store: Ob
   const signed = { method: record.method, headers: req.headers, bucket: target.bucket, key: target.key, query: target.query };
   const refused = authenticate(signed, options.credentials);
   if (refused) return refused;
-  return runOperation(store, { ...signed, operation: record.operation, body });
+  const run = () => runOperation(store, { ...signed, operation: record.operation, body });
+  const request = faultRequest(record.method, target, record.operation);
+  const fault = await options.faults?.(request);
+  if (!fault) return run();
+  record.injected = true;
+  if (fault.afterOperation) await run();
+  return injectedResponse(fault, request, store);
 }
 
 /** By name: decodeURIComponent's URIError may come from another realm (jest runs code in a vm context). */
@@ -71,8 +91,10 @@ function isUriError(error: unknown): boolean {
 /** Starts a local OSS-compatible server speaking the object subset a history store uses, as real OSS does. */
 export async function startOssServer(options: OssServerOptions): Promise<OssServer> {
   if (options.dataDir !== undefined) await mkdir(options.dataDir, { recursive: true });
-  const store = createObjectStore(options.dataDir === undefined ? createMemoryBackend() : createFileBackend(options.dataDir));
+  const backend = options.dataDir === undefined ? createMemoryBackend() : createFileBackend(options.dataDir, options.fileSystem);
+  const store = createObjectStore(backend, options.maxAppendableBytes === undefined ? {} : { maxAppendableBytes: options.maxAppendableBytes });
   const requests: OssRequestRecord[] = [];
+  const counter = createRequestCounter();
   const inFlight = new Set<Promise<void>>();
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -92,6 +114,7 @@ export async function startOssServer(options: OssServerOptions): Promise<OssServ
     if (response.error) record.errorCode = response.error.code;
     // Recorded before the response leaves, so a client that has its answer always finds the request listed.
     requests.push(record);
+    counter.count(record.operation);
     options.onRequest?.(record);
     send(res, wire);
   }
@@ -112,6 +135,7 @@ export async function startOssServer(options: OssServerOptions): Promise<OssServ
     url: `http://${host}:${address.port}`,
     port: address.port,
     requests,
+    requestCounts: counter.snapshot,
     close() {
       closing ??= (async () => {
         const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));

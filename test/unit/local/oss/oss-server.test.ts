@@ -242,6 +242,36 @@ describe('startOssServer', () => {
     });
 
 
+    it('refuses an append that would take the object past the appendable limit, and keeps the object', async () => {
+      // Prepare: the limit OSS puts at 5 GB, lowered to 10 bytes
+      await server.close();
+      await start({ maxAppendableBytes: 10 });
+      const oss = client();
+      await oss.append('limit.log', Buffer.from('123456'), { position: '0' });
+
+      // Act
+      const over = await failureOf(oss.append('limit.log', Buffer.from('78901'), { position: '6' }));
+      const upTo = await oss.append('limit.log', Buffer.from('7890'), { position: '6' });
+
+      // Assess
+      expect(over).toEqual({ status: 400, code: 'EntityTooLarge' });
+      expect(upTo.nextAppendPosition).toBe('10');
+      expect((await oss.get('limit.log')).content.toString()).toBe('1234567890');
+    });
+
+    it('leaves the object as it is when nothing is appended', async () => {
+      // Prepare
+      const oss = client();
+      const first = await oss.append('same.log', Buffer.from('abc'), { position: '0' });
+
+      // Act
+      const empty = await oss.append('same.log', Buffer.alloc(0), { position: '3' });
+
+      // Assess
+      expect(empty.nextAppendPosition).toBe('3');
+      expect(headerOf(empty.res, 'etag')).toBe(headerOf(first.res, 'etag'));
+    });
+
     it('refuses to append to a normal object with 409 ObjectNotAppendable', async () => {
       // Prepare
       const oss = client();
@@ -397,6 +427,45 @@ describe('startOssServer', () => {
       expect([deleted.res.status, again.res.status]).toEqual([204, 204]);
       expect(await failureOf(oss.get('gone.jsonl'))).toEqual({ status: 404, code: 'NoSuchKey' });
       expect((await oss.append('gone.jsonl', Buffer.from('y\n'), { position: '0' })).nextAppendPosition).toBe('2');
+    });
+  });
+
+  describe.each([['in memory', false], ['on disk', true]])('archiving a history (%s)', (_name, onDisk) => {
+    let dataDir: string | undefined;
+
+    beforeEach(async () => {
+      if (!onDisk) return;
+      dataDir = await mkdtemp(join(tmpdir(), 'oss-archive-'));
+      await server.close();
+      await start({ dataDir });
+    });
+
+    afterEach(async () => {
+      if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    });
+
+    it('reads the whole appendable object, stores it as a Normal one, deletes it and starts again at 0', async () => {
+      // Prepare
+      const oss = client();
+      const first = await oss.append('history/u.jsonl', Buffer.from('一\n'), { position: '0', mime: 'application/x-ndjson' });
+      await oss.append('history/u.jsonl', Buffer.from('二\n'), { position: first.nextAppendPosition });
+
+      // Act
+      const whole = await oss.get('history/u.jsonl');
+      await oss.put('archive/u-1.jsonl', whole.content, { headers: { 'x-oss-forbid-overwrite': 'true' } });
+      await oss.delete('history/u.jsonl');
+      const restarted = await oss.append('history/u.jsonl', Buffer.from('三\n'), { position: '0' });
+
+      // Assess
+      expect(whole.res.status).toBe(200);
+      expect(headerOf(whole.res, 'x-oss-object-type')).toBe('Appendable');
+      expect(headerOf(whole.res, 'x-oss-next-append-position')).toBe('8');
+      const archived = await oss.head('archive/u-1.jsonl');
+      expect(headerOf(archived.res, 'x-oss-object-type')).toBe('Normal');
+      expect(headerOf(archived.res, 'etag')).toBe(`"${createHash('md5').update('一\n二\n').digest('hex').toUpperCase()}"`);
+      expect((await oss.get('archive/u-1.jsonl')).content.toString()).toBe('一\n二\n');
+      expect(restarted.nextAppendPosition).toBe('4');
+      expect((await oss.get('history/u.jsonl')).content.toString()).toBe('三\n');
     });
   });
 
