@@ -24,7 +24,8 @@ export interface WorkerConfig {
   images: { maxCount: number; totalMaxBytes: number };
   systemPrompt: string;
   oss: OssSettings;
-  history: { prefix: string; tailBytes: number; tokenBudget: number; sessionTimeoutMs: number; groupShared: boolean };
+  /** `tokenBudget` caps the history in the prompt; `promptTokenBudget` the whole prompt (system, history, message). */
+  history: { prefix: string; tailBytes: number; tokenBudget: number; promptTokenBudget: number; sessionTimeoutMs: number; groupShared: boolean };
   commands: { reset: string[]; help: string[] };
   reply: { maxChars: number };
   /** Used when FC's context does not say the function's timeout. */
@@ -85,6 +86,8 @@ export function loadWorkerConfig(env: Env): Readonly<WorkerConfig> {
       prefix: normalizePrefix(optionalString(env, 'HISTORY_PREFIX', 'dingtalk-llm/history/')),
       tailBytes: integer(env, 'HISTORY_TAIL_BYTES', 64 * 1024, { min: 4096, max: 4 * 1024 * 1024 }),
       tokenBudget: integer(env, 'HISTORY_MAX_TOKENS', 4000, { min: 0, max: 1_000_000 }),
+      // Room for a 2,000-character persona and a message at the least; 16k leaves a 32k-context model room to answer.
+      promptTokenBudget: integer(env, 'PROMPT_MAX_TOKENS', 16_000, { min: 4000, max: 2_000_000 }),
       sessionTimeoutMs: integer(env, 'SESSION_TIMEOUT_MINUTES', 60, { min: 1, max: 525_600 }) * 60_000,
       groupShared: boolean(env, 'GROUP_SHARED_HISTORY', false),
     },
