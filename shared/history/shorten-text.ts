@@ -13,12 +13,14 @@ export const MIN_SHORTENED_TOKENS = 48;
  * not even MIN_SHORTENED_TOKENS fit.
  */
 export function shortenToFit(text: string, maxTokens: number): string | undefined {
-  if (estimateTokens(text) <= maxTokens) return text;
+  const whole = estimateTokens(text);
+  if (whole <= maxTokens) return text;
   if (maxTokens < MIN_SHORTENED_TOKENS) return undefined;
-  // Binary search on the characters kept: the estimate grows with them, if not exactly in proportion.
+  // Binary search on the characters kept, which the estimate grows with if not exactly in proportion. It starts
+  // near the proportional share and stops within 1 % of the best cut: it runs on every turn after a long answer.
   let low = 0;
-  let high = text.length;
-  while (low < high) {
+  let high = Math.min(text.length, Math.ceil(((text.length * maxTokens) / whole) * 1.5));
+  while (high - low > Math.max(4, high / 100)) {
     const middle = Math.ceil((low + high) / 2);
     if (estimateTokens(cut(text, middle)) <= maxTokens) low = middle;
     else high = middle - 1;
