@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   // `npm run bench`: the measurements run the built bundles above; the bench itself needs no minifying.
   await build({
     ...common,
-    entryPoints: [join(root, 'bench', 'index.ts'), join(root, 'bench', 'pair-check.ts'), join(root, 'bench', 'attack-memory.ts')],
+    entryPoints: ['index', 'pair-check', 'attack-memory', 'token-estimate'].map((name) => join(root, 'bench', `${name}.ts`)),
     outdir: join(root, 'dist', 'bench'),
     packages: 'external',
   });

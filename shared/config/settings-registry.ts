@@ -44,6 +44,7 @@ export const SETTINGS: Readonly<Record<string, SettingInfo>> = {
   HISTORY_MAX_BYTES: env('worker'),
   MESSAGE_PREFIX: env('worker'),
   HISTORY_MAX_TOKENS: env('worker'),
+  PROMPT_MAX_TOKENS: env('worker'),
   SESSION_TIMEOUT_MINUTES: env('worker'),
   GROUP_SHARED_HISTORY: env('worker'),
   RESET_COMMANDS: file('worker'),

@@ -25,7 +25,16 @@ export interface WorkerConfig {
   images: { maxCount: number; totalMaxBytes: number };
   systemPrompt: string;
   oss: OssSettings;
-  history: { prefix: string; tailBytes: number; maxBytes: number; tokenBudget: number; sessionTimeoutMs: number; groupShared: boolean };
+  /** `tokenBudget` caps the history in the prompt; `promptTokenBudget` the whole prompt (system, history, message). */
+  history: {
+    prefix: string;
+    tailBytes: number;
+    maxBytes: number;
+    tokenBudget: number;
+    promptTokenBudget: number;
+    sessionTimeoutMs: number;
+    groupShared: boolean;
+  };
   /** Where each message's claim object goes (message-claims.ts). */
   messagePrefix: string;
   commands: { reset: string[]; help: string[] };
@@ -103,6 +112,8 @@ function readWorkerConfig(env: Env): Readonly<WorkerConfig> {
       // rotation is rare, and small enough that the copy is read into memory at once.
       maxBytes: integer(env, 'HISTORY_MAX_BYTES', 1024 * 1024, { min: 16 * 1024, max: 16 * 1024 * 1024 }),
       tokenBudget: integer(env, 'HISTORY_MAX_TOKENS', 4000, { min: 0, max: 1_000_000 }),
+      // Room for a 2,000-character persona and a message at the least; 16k leaves a 32k-context model room to answer.
+      promptTokenBudget: integer(env, 'PROMPT_MAX_TOKENS', 16_000, { min: 4000, max: 2_000_000 }),
       sessionTimeoutMs: integer(env, 'SESSION_TIMEOUT_MINUTES', 60, { min: 1, max: 525_600 }) * 60_000,
       groupShared: boolean(env, 'GROUP_SHARED_HISTORY', false),
     },

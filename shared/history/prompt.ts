@@ -1,50 +1,55 @@
 import type { ChatMessage } from '../model/chat-model';
-import { estimateTokens } from './estimate-tokens';
+import { fitTurns } from './fit-turns';
+import { messageTokens, picturesIn, REPLY_PRIMING_TOKENS } from './prompt-cost';
 import type { HistoryRecord, TurnRecord } from './records';
 
 export interface PromptOptions {
   systemPrompt: string;
   /** A conversation idle longer than this starts afresh. */
   sessionTimeoutMs: number;
-  /** Estimated tokens of history the prompt may carry; the oldest turns go first. */
+  /** Estimated tokens of history the prompt may carry, at most; the oldest turns go first. */
   historyTokenBudget: number;
+  /** Estimated tokens of the whole prompt: system prompt, history, the new message and its pictures. */
+  promptTokenBudget: number;
   nowMs: number;
 }
 
+export type PromptResult =
+  | { kind: 'ok'; messages: ChatMessage[]; estimatedTokens: number; shortenedTurns: number }
+  /** The new message with the system prompt alone is over the prompt budget: the model is not asked. */
+  | { kind: 'too-long'; estimatedTokens: number; budget: number; pictures: number };
+
 /**
- * The turns of the current session: after the last reset, not interrupted by an idle gap longer than the session
- * timeout, newest first until the token budget is spent.
+ * The message list for the model: system prompt, what fits of the session's turns, then the new user message (text
+ * or parts), which always goes in whole. History gets what the system prompt and the new message leave of the
+ * prompt budget, up to its own budget.
  */
-export function sessionTurns(records: readonly HistoryRecord[], options: Omit<PromptOptions, 'systemPrompt'>): TurnRecord[] {
+export function buildPrompt(records: readonly HistoryRecord[], user: ChatMessage['content'], options: PromptOptions): PromptResult {
+  const system: ChatMessage = { role: 'system', content: options.systemPrompt };
+  const current: ChatMessage = { role: 'user', content: user };
+  const fixed = REPLY_PRIMING_TOKENS + messageTokens(system) + messageTokens(current);
+  if (fixed > options.promptTokenBudget) {
+    return { kind: 'too-long', estimatedTokens: fixed, budget: options.promptTokenBudget, pictures: picturesIn(user) };
+  }
+  const room = Math.min(options.historyTokenBudget, options.promptTokenBudget - fixed);
+  const history = fitTurns(sessionTurns(records, options), room);
+  return { kind: 'ok', messages: [system, ...history.messages, current], estimatedTokens: fixed + history.tokens, shortenedTurns: history.shortened };
+}
+
+/**
+ * The turns of the current session, oldest first: after the last reset, not interrupted by an idle gap longer than
+ * the session timeout.
+ */
+export function sessionTurns(records: readonly HistoryRecord[], options: Pick<PromptOptions, 'sessionTimeoutMs' | 'nowMs'>): TurnRecord[] {
   const turns: TurnRecord[] = [];
-  let spent = 0;
   let newer = options.nowMs;
   for (let index = records.length - 1; index >= 0; index -= 1) {
     const record = records[index];
     if (record === undefined || record.t === 'reset') break;
     if (record.t !== 'turn') continue;
     if (newer - record.at > options.sessionTimeoutMs) break;
-    const cost = estimateTokens(record.user) + estimateTokens(record.assistant);
-    if (spent + cost > options.historyTokenBudget) break;
-    spent += cost;
     newer = record.at;
     turns.unshift(record);
   }
   return turns;
-}
-
-/** The message list for the model: system prompt, the session's turns, then the new user message (text or parts). */
-export function buildPrompt(records: readonly HistoryRecord[], user: ChatMessage['content'], options: PromptOptions): ChatMessage[] {
-  const history = sessionTurns(records, options).flatMap((turn): ChatMessage[] => [
-    { role: 'user', content: pastUserText(turn) },
-    { role: 'assistant', content: turn.assistant },
-  ]);
-  return [{ role: 'system', content: options.systemPrompt }, ...history, { role: 'user', content: user }];
-}
-
-/** Pictures are not kept, so a past turn says there was one; otherwise the model reads "what is this?" blind. */
-function pastUserText(turn: TurnRecord): string {
-  const pictures = turn.images ? `[用户发送了 ${turn.images} 张图片] ` : '';
-  const text = `${pictures}${turn.user}`;
-  return turn.speaker ? `${turn.speaker}：${text}` : text;
 }

@@ -11,7 +11,7 @@ import { presentCompletion, withNote } from './present-answer';
 import { currentModel } from './settings-commands';
 import { modelBudgetMs, type TurnDependencies } from './turn-dependencies';
 import { fetchTurnPictures } from './turn-pictures';
-import { setupHint, visionUnsupportedText } from './user-messages';
+import { messageTooLongText, setupHint, visionUnsupportedText } from './user-messages';
 
 export interface ChatInput {
   text: string;
@@ -37,12 +37,15 @@ export async function chatTurn(input: ChatInput, view: ConversationView, event: 
   const speaker = isGroup(message) && settings.history.groupShared ? message.senderNick || '成员' : undefined;
   const userText = speaker ? `${speaker}：${input.text}` : input.text;
   const { pictures, note } = await fetchTurnPictures(input.images, message.robotCode, deps);
-  const messages = buildPrompt(view.records, userContent(userText, pictures), {
+  const prompt = buildPrompt(view.records, userContent(userText, pictures), {
     systemPrompt: state.persona ?? settings.systemPrompt,
     sessionTimeoutMs: settings.history.sessionTimeoutMs,
     historyTokenBudget: settings.history.tokenBudget,
+    promptTokenBudget: settings.history.promptTokenBudget,
     nowMs: deps.now(),
   });
+  if (prompt.kind === 'too-long') return doneAnswer(message.msgId, deps.now(), messageTooLongText(prompt), 'message-too-long');
+  const { messages } = prompt;
   const request = { messages, model, timeoutMs: modelBudgetMs(deps) };
 
   const carded = await answerInCard(request, deps.model, event, resume, deps, note);
@@ -51,7 +54,7 @@ export async function chatTurn(input: ChatInput, view: ConversationView, event: 
 
   const at = deps.now();
   // Estimated only when the provider reports no usage, which most do not in some streaming modes.
-  const counted = completion.usage ?? estimateUsage(messages, completion);
+  const counted = completion.usage ?? estimateUsage(prompt.estimatedTokens, completion);
   const turn = (latest: ConversationView): TurnRecord => ({
     t: 'turn',
     id: message.msgId,
@@ -80,11 +83,7 @@ function userContent(text: string, pictures: ReadonlyArray<{ dataUrl: string }>)
   return text === '' ? images : [{ type: 'text', text }, ...images];
 }
 
-function estimateUsage(messages: readonly ChatMessage[], completion: ChatCompletion): ChatUsage {
-  const promptTokens = messages.reduce((sum, message) => sum + estimateTokens(textOf(message.content)), 0);
+function estimateUsage(promptTokens: number, completion: ChatCompletion): ChatUsage {
   const completionTokens = estimateTokens(completion.text);
   return { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens };
 }
-
-const textOf = (content: ChatMessage['content']): string =>
-  typeof content === 'string' ? content : content.map((part) => (part.type === 'text' ? part.text : '')).join('');

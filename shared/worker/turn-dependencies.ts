@@ -17,7 +17,16 @@ export interface CardSettings {
 export interface WorkerSettings {
   systemPrompt: string;
   commands: CommandSettings;
-  history: { prefix: string; tailBytes: number; maxBytes: number; tokenBudget: number; sessionTimeoutMs: number; groupShared: boolean };
+  /** `tokenBudget` caps the history in the prompt; `promptTokenBudget` the whole prompt (system, history, message). */
+  history: {
+    prefix: string;
+    tailBytes: number;
+    maxBytes: number;
+    tokenBudget: number;
+    promptTokenBudget: number;
+    sessionTimeoutMs: number;
+    groupShared: boolean;
+  };
   /** The longest one model call may take, whatever time is left. */
   modelTimeoutMs: number;
   /** The configured model, what `/model` may choose, and which of those take pictures. */

@@ -100,6 +100,19 @@ export function picturesSkippedNote(input: { sent: number; taken: number; overBu
   return sentences.length === 0 ? undefined : `（注：${sentences.join('')}）`;
 }
 
+/**
+ * A message that alone (with the system prompt) is over PROMPT_MAX_TOKENS: the model is not asked, since it would
+ * only refuse. Token figures are estimates, rounded so they do not read as exact.
+ */
+export function messageTooLongText(input: { estimatedTokens: number; budget: number; pictures: number }): string {
+  const round = (tokens: number): string => (Math.round(tokens / 100) * 100).toLocaleString('en-US');
+  const pictures = input.pictures > 0 ? `（含 ${input.pictures} 张图片）` : '';
+  return [
+    `这条消息太长了${pictures}：约 ${round(input.estimatedTokens)} tokens，超过了单次对话约 ${round(input.budget)} tokens 的上限，所以没有发给模型。`,
+    input.pictures > 1 ? '请精简内容、少发几张图片，或分成几条消息发送。' : '请精简内容，或分成几条消息发送。',
+  ].join('\n');
+}
+
 export const CARD_FALLBACK_NOTE = '（卡片更新失败，后续内容改为普通消息发送。）';
 export const CARD_PLACEHOLDER = '思考中…';
 export const REASONING_TITLE = '💭 思考过程';

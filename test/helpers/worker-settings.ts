@@ -5,7 +5,7 @@ export function createWorkerSettings(overrides: Partial<WorkerSettings> = {}): W
   return {
     systemPrompt: '你是助手',
     commands: { reset: ['新对话', '/new'], help: ['帮助'] },
-    history: { prefix: 'h/', tailBytes: 64 * 1024, maxBytes: 1024 * 1024, tokenBudget: 4000, sessionTimeoutMs: 3_600_000, groupShared: false },
+    history: { prefix: 'h/', tailBytes: 64 * 1024, maxBytes: 1024 * 1024, tokenBudget: 4000, promptTokenBudget: 16_000, sessionTimeoutMs: 3_600_000, groupShared: false },
     modelTimeoutMs: 30_000,
     models: { default: 'model-a', allowed: ['model-a', 'model-b', 'vision-c'], vision: ['vision-c'] },
     showReasoning: false,

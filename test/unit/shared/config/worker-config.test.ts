@@ -11,6 +11,7 @@ describe('configuration', () => {
     expect(config.model).toBeUndefined();
     expect(config.dingtalk.apiBase).toBe('https://api.dingtalk.com');
     expect(config.commands.reset).toContain('新对话');
+    expect([config.history.tokenBudget, config.history.promptTokenBudget]).toEqual([4000, 16_000]);
     expect(Object.isFrozen(config)).toBe(true);
   });
 
@@ -29,6 +30,7 @@ describe('configuration', () => {
     ['DINGTALK_API_BASE', { ...minimal, DINGTALK_API_BASE: 'ftp://x' }],
     ['OPENAI_TEMPERATURE', { ...minimal, OPENAI_API_KEY: 'k', OPENAI_TEMPERATURE: 'hot' }],
     ['HISTORY_MAX_TOKENS', { ...minimal, HISTORY_MAX_TOKENS: '-5' }],
+    ['PROMPT_MAX_TOKENS', { ...minimal, PROMPT_MAX_TOKENS: '1000' }],
     ['GROUP_SHARED_HISTORY', { ...minimal, GROUP_SHARED_HISTORY: 'maybe' }],
   ])('fails at start with a message naming %s', (variable, env) => {
     // Act / Assess

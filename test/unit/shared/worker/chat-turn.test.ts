@@ -153,9 +153,9 @@ describe('chatTurn', () => {
     const { deps } = setup({ model: { text: '模型的回答', usage: undefined } });
     // Act
     const answer = await chatTurn(text('你好'), viewOf(), event, false, deps);
-    // Assess: 你是助手 (4 + 4) and 你好 (2 + 4) in the prompt, 模型的回答 (5 + 4) out
+    // Assess: 你是助手 (4 + 4 per message) and 你好 (2 + 4) with 3 priming the reply in the prompt, 模型的回答 (5) out
     const turn = answer.build(viewOf())[0] as TurnRecord;
-    expect(turn.sum).toEqual({ turns: 1, prompt: 14, completion: 9, since: TEST_NOW, estimated: true });
+    expect(turn.sum).toEqual({ turns: 1, prompt: 17, completion: 5, since: TEST_NOW, estimated: true });
     expect(turn.tokens).toBeUndefined();
   });
 
@@ -212,6 +212,17 @@ describe('chatTurn', () => {
     // Assess
     expect(answer.text).toBe(SETUP_HINT);
     expect(answer.build(viewOf())).toEqual([{ t: 'done', id: 'm1', at: TEST_NOW, kind: 'setup-hint' }]);
+  });
+
+  it('says in Chinese that a message over the prompt budget is too long, without calling the model or recording a turn', async () => {
+    // Prepare: 20,000 CJK characters against the default 16,000-token prompt
+    const { deps, requests } = setup();
+    // Act
+    const answer = await chatTurn(text('长'.repeat(20_000)), viewOf([pastTurn('t1')]), event, false, deps);
+    // Assess
+    expect(requests).toHaveLength(0);
+    expect(answer.text).toMatch(/^这条消息太长了：约 20,0\d\d tokens，超过了单次对话约 16,000 tokens 的上限/);
+    expect(answer.build(viewOf())).toEqual([{ t: 'done', id: 'm1', at: TEST_NOW, kind: 'message-too-long' }]);
   });
 
   it('names the speaker in a group whose history all members share, in the prompt and in the record', async () => {

@@ -234,10 +234,10 @@ describe('handleMessage', () => {
   });
 
   it('recognises a redelivery a day later, after more chat than the tail holds', async () => {
-    // Prepare: a 4 KiB tail, and 20,000 characters of chat after the first message
+    // Prepare: a 4 KiB tail, and 10,000 characters of chat after the first message
     const { prompts, replies, deps, advance } = setup({ history: { tailBytes: 4096, maxBytes: 1024 * 1024 } });
     await handleMessage(createWorkerEvent({ msgId: 'm1', text: { content: '最初的问题' } }, 'delivery-A'), deps());
-    await handleMessage(createWorkerEvent({ msgId: 'm2', text: { content: '长'.repeat(20_000) } }, 'delivery-B'), deps());
+    await handleMessage(createWorkerEvent({ msgId: 'm2', text: { content: '长'.repeat(10_000) } }, 'delivery-B'), deps());
     advance(24 * 3_600_000);
     // Act
     const again = await handleMessage(createWorkerEvent({ msgId: 'm1', text: { content: '最初的问题' } }, 'delivery-C'), deps());
