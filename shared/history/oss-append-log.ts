@@ -7,7 +7,7 @@ const NEWLINE = 0x0a;
  * Append refusals that no retry can fix: the object is Normal (ObjectNotAppendable), or appending would pass the
  * 5 GB limit for appendable objects (docs/function-compute.md §5).
  */
-const NOT_APPENDABLE_CODES = new Set(['ObjectNotAppendable', 'AppendObjectSizeLimitExceeded']);
+const NOT_APPENDABLE_CODES = new Set(['ObjectNotAppendable', 'EntityTooLarge']);
 
 /** ali-oss errors carry OSS's status and code; network failures have status -1/-2 and no OSS code. */
 function ossFailure(error: unknown): { status?: number; code?: string } {
