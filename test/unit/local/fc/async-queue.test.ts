@@ -10,6 +10,7 @@ function fakeHost(outcomes: InvocationResult[]) {
       return outcomes.shift() ?? { ok: true, value: null, durationMs: 1 };
     },
     crashBusyInstances: () => 0,
+    crashInstancesRunning: async () => 0,
     close: async () => undefined,
   } satisfies FunctionHost;
   return { host, calls };
