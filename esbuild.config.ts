@@ -52,7 +52,13 @@ async function main(): Promise<void> {
   // `npm run bench`: the measurements run the built bundles above; the bench itself needs no minifying.
   await build({
     ...common,
-    entryPoints: [join(root, 'bench', 'index.ts'), join(root, 'bench', 'pair-check.ts'), join(root, 'bench', 'attack-memory.ts')],
+    entryPoints: [
+      join(root, 'bench', 'index.ts'),
+      join(root, 'bench', 'pair-check.ts'),
+      join(root, 'bench', 'attack-memory.ts'),
+      // `npm run soak`: dist/bench/soak/index.js
+      { in: join(root, 'bench', 'soak', 'index.ts'), out: join('soak', 'index') },
+    ],
     outdir: join(root, 'dist', 'bench'),
     packages: 'external',
   });
