@@ -26,8 +26,10 @@ export function createFaultBook(messages: readonly SoakMessage[]) {
     hit[kind].add(msgId);
   }
 
+  const planned = (kind: FaultKind): number => messages.filter((message) => message.fault?.kind === kind).length;
+  /** Per kind: messages planned to meet it, messages it reached, and the responses (or kills, redeliveries) injected. */
   const summary = () =>
-    FAULT_KINDS.map((kind) => ({ kind, messages: hit[kind].size, responses: injected[kind] }));
+    FAULT_KINDS.map((kind) => ({ kind, planned: planned(kind), messages: hit[kind].size, responses: injected[kind] }));
 
   return { take, note, summary };
 }

@@ -44,7 +44,9 @@ async function main(): Promise<number> {
     unsettled: progress.unsettled,
     callbackFailures: progress.callbackFailures,
   });
-  writeSoakReport({ command, seed, faults: book.summary(), verdict, seconds: (Date.now() - started) / 1000, logFile: soak.logFile });
+  const kills = { issued: soak.records.kills.length, missed: soak.records.kills.filter((kill) => kill.instances === 0).length };
+  const faultOf = (tag: string) => messages[Number(tag.slice(2, -1))]?.fault?.kind;
+  writeSoakReport({ command, seed, faults: book.summary(), kills, faultOf, verdict, seconds: (Date.now() - started) / 1000, logFile: soak.logFile });
   await soak.close();
   return verdict.failures.length === 0 ? 0 : 1;
 }
