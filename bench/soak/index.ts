@@ -17,6 +17,11 @@ const CONCURRENCY = 8;
 
 async function main(): Promise<number> {
   const started = Date.now();
+  // The last resort of the bound: whatever hangs (a stack that will not close), the soak ends.
+  setTimeout(() => {
+    console.error('soak: hard timeout, giving up');
+    process.exit(3);
+  }, HARD_TIMEOUT_MS + 120_000).unref();
   const seedSetting = process.env['SOAK_SEED'] ?? '1';
   const seed = seedSetting === 'random' ? randomInt(1, 2 ** 31) : Number(seedSetting);
   const count = Number(process.env['SOAK_MESSAGES'] ?? 1000);
