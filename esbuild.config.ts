@@ -52,7 +52,11 @@ async function main(): Promise<void> {
   // `npm run bench`: the measurements run the built bundles above; the bench itself needs no minifying.
   await build({
     ...common,
-    entryPoints: ['index', 'pair-check', 'attack-memory', 'token-estimate'].map((name) => join(root, 'bench', `${name}.ts`)),
+    entryPoints: [
+      ...['index', 'pair-check', 'attack-memory', 'token-estimate'].map((name) => join(root, 'bench', `${name}.ts`)),
+      // `npm run soak`: dist/bench/soak/index.js
+      { in: join(root, 'bench', 'soak', 'index.ts'), out: join('soak', 'index') },
+    ],
     outdir: join(root, 'dist', 'bench'),
     packages: 'external',
   });

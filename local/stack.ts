@@ -30,6 +30,15 @@ export interface LocalStackOptions {
   /** `discardAsync`: asynchronous invocations are accepted (202) and counted but never run (for benchmarks). */
   worker?: { timeoutSeconds?: number; maxRetries?: number; retryDelayMs?: number; discardAsync?: boolean };
   /**
+   * Fault hooks for the soak (bench/soak): extra worker settings applied over the stack's own (an OSS_ENDPOINT that
+   * points at a fault proxy), FC running an async event twice, and the invoke API forgetting a task id.
+   */
+  faults?: {
+    workerEnv?: Record<string, string>;
+    redeliver?: (body: Buffer) => 'concurrently' | 'afterwards' | undefined;
+    remembersTask?: (taskId: string) => boolean;
+  };
+  /**
    * Where the local session webhooks are received (`host:port`), added to DINGTALK_WEBHOOK_HOSTS for both functions;
    * by default the receiver of `npm run chat`.
    */
@@ -92,7 +101,7 @@ export async function startLocalStack(options: LocalStackOptions) {
     ...shared,
     name: WORKER_FUNCTION,
     bundle: join(dist, 'worker', 'index.js'),
-    env: { ...options.env, ...ossEnv, [WEBHOOK_HOSTS_VARIABLE]: webhookHosts },
+    env: { ...options.env, ...ossEnv, [WEBHOOK_HOSTS_VARIABLE]: webhookHosts, ...options.faults?.workerEnv },
     timeoutSeconds: workerTimeout,
     memoryMb: 256,
   });
@@ -102,6 +111,7 @@ export async function startLocalStack(options: LocalStackOptions) {
     retryDelayMs: options.worker?.retryDelayMs ?? 1000,
     ...(options.worker?.discardAsync ? { discard: true } : {}),
     ...(options.onWorkerResult ? { onResult: options.onWorkerResult } : {}),
+    ...(options.faults?.redeliver ? { redeliver: options.faults.redeliver } : {}),
   });
   // Tests hold back the next 202s to stand for an answer that arrives after the callback's invoke timeout.
   const lateAccepts: number[] = [];
@@ -110,6 +120,7 @@ export async function startLocalStack(options: LocalStackOptions) {
     functions: [WORKER_FUNCTION],
     asyncTask: true,
     acceptDelayMs: () => lateAccepts.shift() ?? 0,
+    ...(options.faults?.remembersTask ? { remembersTask: options.faults.remembersTask } : {}),
     onInvoke: async (call) => {
       if (call.async) {
         queue.submit(call.body, call.requestId);
@@ -138,7 +149,21 @@ export async function startLocalStack(options: LocalStackOptions) {
     for (let index = 0; index < times; index += 1) lateAccepts.push(delayMs);
   };
 
-  return { url, oss, bucket, credentials, drain: queue.drain, asyncAccepted: queue.accepted, crashWorker: worker.crashBusyInstances, delayNextAccepts, close };
+  return {
+    url,
+    oss,
+    bucket,
+    credentials,
+    drain: queue.drain,
+    asyncAccepted: queue.accepted,
+    crashWorker: worker.crashBusyInstances,
+    /** Kills the worker instances whose current event matches; resolves once they exited. */
+    crashWorkerRunning: worker.crashInstancesRunning,
+    /** Async worker events whose payload matches that are still running or waiting for a retry. */
+    workerInFlight: queue.inFlight,
+    delayNextAccepts,
+    close,
+  };
 }
 
 export type LocalStack = Awaited<ReturnType<typeof startLocalStack>>;

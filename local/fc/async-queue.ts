@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FunctionHost, InvocationResult } from './function-host';
 
 export interface AsyncQueueOptions {
-  host: FunctionHost;
+  host: Pick<FunctionHost, 'invoke'>;
   /** FC's maxAsyncRetryAttempts: how often a failed invocation is run again (s.yaml sets the cloud's). */
   maxRetries: number;
   /** Delay before the first retry; doubled for each further one. */
@@ -12,6 +12,11 @@ export interface AsyncQueueOptions {
    * not measure the worker. Off by default.
    */
   discard?: boolean;
+  /**
+   * FC delivers an async event at least once: for the fault soak, an event this returns a value for is run a second
+   * time, with the same payload and request id, either alongside the first run or after it (and its retries) ended.
+   */
+  redeliver?: (body: Buffer) => 'concurrently' | 'afterwards' | undefined;
   onResult?: (entry: { requestId: string; attempt: number; result: InvocationResult; willRetry: boolean }) => void;
 }
 
@@ -20,7 +25,7 @@ export interface AsyncQueueOptions {
  * the same payload and request id, up to maxRetries times. At-least-once, like FC: a worker must be idempotent.
  */
 export function createAsyncQueue(options: AsyncQueueOptions) {
-  const pending = new Set<Promise<void>>();
+  const pending = new Map<Promise<void>, Buffer>();
   let accepted = 0;
 
   async function run(body: Buffer, requestId: string): Promise<void> {
@@ -33,23 +38,35 @@ export function createAsyncQueue(options: AsyncQueueOptions) {
     }
   }
 
+  function track(body: Buffer, work: () => Promise<void>): void {
+    const task = work().finally(() => pending.delete(task));
+    pending.set(task, body);
+  }
+
   function submit(body: Buffer, requestId: string = randomUUID()): string {
     accepted += 1;
     if (options.discard) return requestId;
-    const task = run(body, requestId).finally(() => pending.delete(task));
-    pending.add(task);
+    const again = options.redeliver?.(body);
+    if (again === 'concurrently') track(body, () => run(body, requestId));
+    track(body, async () => {
+      await run(body, requestId);
+      if (again === 'afterwards') await run(body, requestId);
+    });
     return requestId;
   }
 
   /** Resolves once every submitted invocation, retries included, has finished. */
   async function drain(): Promise<void> {
-    while (pending.size > 0) await Promise.all([...pending]);
+    while (pending.size > 0) await Promise.all([...pending.keys()]);
   }
+
+  /** How many submitted events whose payload matches are still running or waiting for a retry. */
+  const inFlight = (matches: (body: Buffer) => boolean): number => [...pending.values()].filter(matches).length;
 
   /** How many invocations were submitted (discarded ones included). */
   const acceptedCount = (): number => accepted;
 
-  return { submit, drain, accepted: acceptedCount };
+  return { submit, drain, inFlight, accepted: acceptedCount };
 }
 
 export type AsyncQueue = ReturnType<typeof createAsyncQueue>;

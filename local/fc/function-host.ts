@@ -26,6 +26,8 @@ interface Instance {
   child: ChildProcess;
   ready: Promise<void>;
   busy: boolean;
+  /** The event of the invocation it runs now, so a fault harness can kill the instance that runs a given message. */
+  event?: Buffer;
 }
 
 /**
@@ -77,6 +79,7 @@ export function createFunctionHost(options: FunctionHostOptions) {
   async function invoke(event: Buffer, requestId: string = randomUUID()): Promise<InvocationResult> {
     const started = Date.now();
     const instance = await acquire();
+    instance.event = event;
     const context = {
       requestId,
       credentials: options.credentials,
@@ -108,6 +111,7 @@ export function createFunctionHost(options: FunctionHostOptions) {
         (error: Error) => done({ ok: false, kind: 'crash', error: error.message }),
       );
     });
+    delete instance.event;
     release(instance);
     return outcome;
   }
@@ -119,20 +123,29 @@ export function createFunctionHost(options: FunctionHostOptions) {
     return busy.length;
   }
 
-  async function close(): Promise<void> {
-    await Promise.all(
-      [...instances].map(
-        (instance) =>
-          new Promise<void>((resolve) => {
-            if (instance.child.exitCode !== null) return resolve();
-            instance.child.once('exit', () => resolve());
-            instance.child.kill('SIGKILL');
-          }),
-      ),
-    );
+  /**
+   * Kills the instances whose current invocation's event matches, as an out-of-memory kill would on FC, and resolves
+   * with how many once they have exited: the fault soak kills the worker at a chosen step of a chosen message.
+   */
+  async function crashInstancesRunning(matches: (event: Buffer) => boolean): Promise<number> {
+    const running = [...instances].filter((instance) => instance.event !== undefined && matches(instance.event));
+    await Promise.all(running.map((instance) => killAndWait(instance)));
+    return running.length;
   }
 
-  return { name: options.name, invoke, crashBusyInstances, close };
+  async function close(): Promise<void> {
+    await Promise.all([...instances].map(killAndWait));
+  }
+
+  return { name: options.name, invoke, crashBusyInstances, crashInstancesRunning, close };
+}
+
+function killAndWait(instance: Instance): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (instance.child.exitCode !== null || instance.child.signalCode !== null) return resolve();
+    instance.child.once('exit', () => resolve());
+    instance.child.kill('SIGKILL');
+  });
 }
 
 export type FunctionHost = ReturnType<typeof createFunctionHost>;

@@ -44,6 +44,11 @@ export interface InvokeApiOptions {
    */
   asyncTask?: boolean;
   /**
+   * For the fault soak: return false to make the API forget a task id it was given (as after FC's record of it is
+   * gone), so a DingTalk redelivery of that message reaches the worker again. Every id is remembered when absent.
+   */
+  remembersTask?: (taskId: string) => boolean;
+  /**
    * For tests: how long to hold back the 202 of an accepted async invocation (already queued by then), to stand for
    * an answer lost or late on the way back, after the caller's timeout.
    */
@@ -92,7 +97,7 @@ export function createInvokeApi(options: InvokeApiOptions): InvokeApiHandler {
     const taskId = async && options.asyncTask && typeof taskHeader === 'string' ? taskHeader : undefined;
     if (taskId !== undefined && !TASK_ID_PATTERN.test(taskId)) return fail(400, 'InvalidArgument', 'x-fc-async-task-id is invalid');
     const taskKey = `${functionName}:${qualifier ?? 'LATEST'}:${taskId}`;
-    if (taskId !== undefined && submittedTasks.has(taskKey)) {
+    if (taskId !== undefined && submittedTasks.has(taskKey) && (options.remembersTask?.(taskId) ?? true)) {
       return fail(409, DUPLICATE_TASK_CODE, `async task '${taskId}' already exists`);
     }
     const call: InvokeCall = { functionName, async, body, requestId, ...(qualifier ? { qualifier } : {}), ...(taskId ? { taskId } : {}) };

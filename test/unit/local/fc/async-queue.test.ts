@@ -10,6 +10,7 @@ function fakeHost(outcomes: InvocationResult[]) {
       return outcomes.shift() ?? { ok: true, value: null, durationMs: 1 };
     },
     crashBusyInstances: () => 0,
+    crashInstancesRunning: async () => 0,
     close: async () => undefined,
   } satisfies FunctionHost;
   return { host, calls };
@@ -70,5 +71,26 @@ describe('local async invocation', () => {
     // Assess
     expect(queue.accepted()).toBe(1);
     expect(calls).toHaveLength(1);
+  });
+
+  it('runs an event a second time when told to, alongside the first run or after it, and counts both as in flight', async () => {
+    // Prepare
+    const { host, calls } = fakeHost([]);
+    const queue = createAsyncQueue({
+      host,
+      maxRetries: 0,
+      retryDelayMs: 1,
+      redeliver: (body) => (body.toString() === 'twice-now' ? 'concurrently' : body.toString() === 'twice-later' ? 'afterwards' : undefined),
+    });
+    // Act
+    queue.submit(Buffer.from('twice-now'), 'req-a');
+    queue.submit(Buffer.from('twice-later'), 'req-b');
+    queue.submit(Buffer.from('once'), 'req-c');
+    const inFlight = queue.inFlight((body) => body.toString().startsWith('twice'));
+    await queue.drain();
+    // Assess
+    expect(inFlight).toBe(3);
+    expect(queue.inFlight(() => true)).toBe(0);
+    expect(calls.map((call) => call.requestId).sort()).toEqual(['req-a', 'req-a', 'req-b', 'req-b', 'req-c']);
   });
 });

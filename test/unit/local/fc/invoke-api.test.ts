@@ -240,6 +240,34 @@ describe('createInvokeApi', () => {
       expect(calls.map((call) => call.taskId)).toEqual(['dt_once', 'dt_other']);
     });
 
+    it('lets a repeated task id through once the soak has made the API forget it', async () => {
+      // Prepare
+      const api = createInvokeApi({
+        credentials: [CREDENTIALS],
+        functions: ['dingtalk-worker'],
+        asyncTask: true,
+        remembersTask: (taskId) => taskId !== 'dt_forgotten',
+        onInvoke: async (call) => {
+          calls.push(call);
+          return { status: 202 };
+        },
+        now: () => NOW,
+      });
+      const forgetful = createServer((req, res) => void api(req, res));
+      await new Promise<void>((resolve) => forgetful.listen(0, '127.0.0.1', resolve));
+      const forgetfulPort = (forgetful.address() as AddressInfo).port;
+      // Act
+      const statuses: number[] = [];
+      for (const taskId of ['dt_forgotten', 'dt_forgotten', 'dt_kept', 'dt_kept']) {
+        statuses.push((await send({ port: forgetfulPort, invocationType: 'Async', taskId })).status);
+      }
+      forgetful.closeAllConnections();
+      await new Promise((resolve) => forgetful.close(resolve));
+      // Assess
+      expect(statuses).toEqual([202, 202, 202, 409]);
+      expect(calls.map((call) => call.taskId)).toEqual(['dt_forgotten', 'dt_forgotten', 'dt_kept']);
+    });
+
     it('refuses a task id outside FC\'s rule with 400', async () => {
       // Act
       const reply = await send({ port: taskPort, invocationType: 'Async', taskId: '9starts-with-digit' });
