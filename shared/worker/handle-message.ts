@@ -77,7 +77,12 @@ export async function handleMessage(event: WorkerEvent, deps: TurnDependencies):
   }
   if (view.rotatedFrom && !answer.delivered) answer = { ...answer, text: `${answer.text}\n\n${rotationNotice(view.rotatedFrom)}` };
 
-  const terminal = await recordAnswer(deps, view, answer, event);
+  const { terminal, ours } = await recordAnswer(deps, view, answer, event);
+  if (!ours) {
+    // A twin of this delivery (FC ran the same event twice at once) recorded first; it sends the reply.
+    log.warn('another run of this delivery answered first; not sending twice');
+    return 'skipped';
+  }
   log.info('answered', { intent: intent.kind, outcome: terminal.t === 'done' ? terminal.kind : terminal.t, via: answer.delivered ? 'card' : 'markdown' });
   await deliverRecorded(deps, message, claimKey, event.deliveryId, terminal, 0);
   return 'answered';
@@ -99,11 +104,12 @@ function failureAnswer(error: unknown, message: DingTalkMessage, deps: TurnDepen
  * until the reply reserve; an object that takes no more appends is replaced first. If it still cannot be recorded,
  * the reply goes out anyway (logged): an answer the user sees matters more than one the log keeps.
  */
-async function recordAnswer(deps: TurnDependencies, view: ConversationView, answer: Answer, event: WorkerEvent): Promise<TerminalRecord> {
+async function recordAnswer(deps: TurnDependencies, view: ConversationView, answer: Answer, event: WorkerEvent): Promise<{ terminal: TerminalRecord; ours: boolean }> {
   const { msgId } = event.message;
   const tailBytes = deps.settings.history.tailBytes;
-  const fallback = recordsFor(answer, view, tailBytes)[0];
+  const fallback = { terminal: recordsFor(answer, view, tailBytes)[0], ours: true };
   let current = view;
+  const built = new Set<string>();
   try {
     return await retryUntil(
       async () => {
@@ -112,8 +118,14 @@ async function recordAnswer(deps: TurnDependencies, view: ConversationView, answ
           return fallback;
         }
         try {
-          const written = await deps.history.record(current, msgId, (latest) => recordsFor(answer, latest, tailBytes));
-          return (written[0] as TerminalRecord | undefined) ?? fallback;
+          const written = await deps.history.record(current, msgId, (latest) => {
+            const records = recordsFor(answer, latest, tailBytes);
+            built.add(fingerprint(records[0]));
+            return records;
+          });
+          const terminal = written[0] as TerminalRecord | undefined;
+          // A record this run did not build (its time and text differ) was written by a concurrent run of the message.
+          return terminal === undefined ? fallback : { terminal, ours: built.has(fingerprint(terminal)) };
         } catch (error) {
           if (!(error instanceof NotAppendableError)) throw error;
           current = await deps.history.openForAppend(view.key, { id: msgId, by: event.deliveryId, giveUpAtMs: deps.deadlineMs - deps.replyReserveMs / 2 });
@@ -127,6 +139,9 @@ async function recordAnswer(deps: TurnDependencies, view: ConversationView, answ
     return fallback;
   }
 }
+
+/** Tells this run's record from another's: the same message, so the time and the reply are what differ. */
+const fingerprint = (terminal: TerminalRecord): string => `${terminal.t}\n${terminal.at}\n${storedReply(terminal)}`;
 
 /** Sends a recorded reply after the parts already out. A failure a retry can help is noted and thrown for FC. */
 async function deliverRecorded(deps: TurnDependencies, message: DingTalkMessage, claimKey: string, by: string, terminal: TerminalRecord, sentParts: number): Promise<void> {
