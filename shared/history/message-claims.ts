@@ -12,16 +12,22 @@ import type { AppendLog } from './append-log';
  */
 const ClaimLineSchema = v.variant('t', [
   v.object({ t: v.literal('claim'), by: v.string(), at: v.number(), until: v.number() }),
-  /** `parts` reply parts are out (a retry resumes after them). */
-  v.object({ t: v.literal('sent'), by: v.string(), at: v.number(), parts: v.number() }),
+  /**
+   * A run could not deliver its reply and left it for the FC retry: `parts` parts are out, `lines` are the message's
+   * records (JSONL), the reply included, so the retry sends the rest without asking the model again.
+   */
+  v.object({ t: v.literal('stored'), by: v.string(), at: v.number(), parts: v.number(), lines: v.string() }),
 ]);
 type ClaimLine = v.InferOutput<typeof ClaimLineSchema>;
 
 export type ClaimState =
   /** The first delivery of this message. */
   | { kind: 'new' }
-  /** This delivery ran before and died or failed (an FC retry replays the same delivery id). */
-  | { kind: 'resumed'; sentParts: number }
+  /**
+   * This delivery ran before (an FC retry or a second run of the same event replays the delivery id). `stored` is the
+   * reply an earlier run could not deliver; `live` says the earlier run's lease had not run out (it may still run).
+   */
+  | { kind: 'resumed'; stored: { parts: number; lines: string } | undefined; live: boolean }
   /** Another delivery claimed it and its lease ran out: it finished, or died for good. `since`: its first claim. */
   | { kind: 'taken-over'; since: number }
   /** Another delivery holds a live lease: it is answering right now. */
@@ -85,12 +91,12 @@ export function createMessageClaims(options: { log: AppendLog; prefix: string; m
     throw new StorageError(`could not claim ${request.key} after ${maxAttempts} attempts`);
   }
 
-  /** Off the ordinary path: this delivery got `parts` parts out before a delivery failure that FC will retry. */
-  async function recordSent(key: string, by: string, at: number, parts: number): Promise<void> {
+  /** Off the ordinary path: leaves an undelivered reply (`parts` of it out) to the FC retry of this delivery. */
+  async function recordStored(key: string, by: string, at: number, parts: number, lines: string): Promise<void> {
     for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
       const { length } = await readLines(key);
       try {
-        await log.append(key, length, line({ t: 'sent', by, at, parts }));
+        await log.append(key, length, line({ t: 'stored', by, at, parts, lines }));
         return;
       } catch (error) {
         if (!(error instanceof AppendConflictError)) throw error;
@@ -99,7 +105,7 @@ export function createMessageClaims(options: { log: AppendLog; prefix: string; m
     throw new StorageError(`could not record delivery progress in ${key}`);
   }
 
-  return { keyOf, claim, recordSent };
+  return { keyOf, claim, recordStored };
 }
 
 /** What the lines say to `request`: resumed (its own), busy (a live lease), else taken over. */
@@ -109,9 +115,9 @@ function decide(lines: readonly ClaimLine[], request: ClaimRequest): ClaimState 
   // An object with no readable claim (torn by a crash mid-write) is nobody's.
   if (latest === undefined) return { kind: 'new' };
   if (latest.by === request.by) {
-    let sentParts = 0;
-    for (const entry of lines) if (entry.t === 'sent' && entry.by === request.by) sentParts = Math.max(sentParts, entry.parts);
-    return { kind: 'resumed', sentParts };
+    let stored: { parts: number; lines: string } | undefined;
+    for (const entry of lines) if (entry.t === 'stored' && entry.by === request.by) stored = { parts: entry.parts, lines: entry.lines };
+    return { kind: 'resumed', stored, live: latest.until > request.at };
   }
   if (latest.until > request.at) return { kind: 'busy' };
   return { kind: 'taken-over', since: claims[0]?.at ?? latest.at };

@@ -3,7 +3,7 @@ import { DeliveryError, NotAppendableError, StorageError, asBotError } from '../
 import { conversationKey } from '../history/conversation-key';
 import type { ConversationView } from '../history/conversation-history';
 import type { ClaimState } from '../history/message-claims';
-import type { TerminalRecord } from '../history/records';
+import { parseRecords, serializeRecord, type StateRecord, type TerminalRecord } from '../history/records';
 import { doneAnswer, type Answer } from './answer';
 import { classifyMessage, type Intent } from './commands';
 import { composeAnswer } from './compose-answer';
@@ -55,18 +55,17 @@ export async function handleMessage(event: WorkerEvent, deps: TurnDependencies):
     view = { key, records: [], position: 0, truncated: false, rotation: undefined };
   }
 
-  if (claim.kind !== 'new') {
-    const since = claim.kind === 'taken-over' ? claim.since : 0;
-    const earlier = await deps.history.findTerminal(view, message.msgId, since).catch(() => undefined);
-    if (earlier && claim.kind === 'taken-over') {
-      log.info('duplicate delivery skipped', { state: 'answered' });
-      return 'skipped';
-    }
-    if (earlier) {
-      log.warn('resuming: sending the recorded reply instead of asking again', { sent_parts: claim.kind === 'resumed' ? claim.sentParts : 0 });
-      await deliverRecorded(deps, message, claimKey, event.deliveryId, earlier, claim.kind === 'resumed' ? claim.sentParts : 0);
-      return 'answered';
-    }
+  if (claim.kind === 'resumed' && claim.stored) {
+    // An earlier run of this delivery could not send its reply: send the rest of it, then record it.
+    const stored = parseRecords(claim.stored.lines).records as [TerminalRecord, ...StateRecord[]];
+    log.warn('resuming: sending the stored reply instead of asking again', { sent_parts: claim.stored.parts });
+    await send(deps, message, claimKey, event.deliveryId, stored, claim.stored.parts);
+    await record(deps, view, { text: storedReply(stored[0]), build: () => stored }, event);
+    return 'answered';
+  }
+  if (claim.kind !== 'new' && (await answeredBefore(view, claim, message.msgId, deps))) {
+    log.info('duplicate delivery skipped', { state: 'answered' });
+    return 'skipped';
   }
 
   let answer: Answer;
@@ -77,16 +76,30 @@ export async function handleMessage(event: WorkerEvent, deps: TurnDependencies):
   }
   if (view.rotatedFrom && !answer.delivered) answer = { ...answer, text: `${answer.text}\n\n${rotationNotice(view.rotatedFrom)}` };
 
-  const { terminal, ours } = await recordAnswer(deps, view, answer, event);
-  if (!ours) {
-    // A twin of this delivery (FC ran the same event twice at once) recorded first; it sends the reply.
-    log.warn('another run of this delivery answered first; not sending twice');
-    return 'skipped';
-  }
-  log.info('answered', { intent: intent.kind, outcome: terminal.t === 'done' ? terminal.kind : terminal.t, via: answer.delivered ? 'card' : 'markdown' });
-  await deliverRecorded(deps, message, claimKey, event.deliveryId, terminal, 0);
+  const records = recordsFor(answer, view, deps.settings.history.tailBytes);
+  log.info('answered', { intent: intent.kind, outcome: records[0].t === 'done' ? records[0].kind : records[0].t, via: answer.delivered ? 'card' : 'markdown' });
+  await send(deps, message, claimKey, event.deliveryId, records, 0);
+  await record(deps, view, answer, event);
   return 'answered';
 }
+
+/**
+ * Whether an earlier run already answered: its terminal record is in the history. A run of this same delivery whose
+ * lease is still live may be a twin running right now (FC ran the event twice): it is given a few seconds to record.
+ */
+async function answeredBefore(view: ConversationView, claim: Exclude<ClaimState, { kind: 'new' | 'busy' }>, msgId: string, deps: TurnDependencies): Promise<boolean> {
+  const since = claim.kind === 'taken-over' ? claim.since : 0;
+  const until = deps.now() + (claim.kind === 'resumed' && claim.live ? TWIN_WAIT_MS : 0);
+  for (let current = view; ; ) {
+    if (await deps.history.findTerminal(current, msgId, since).catch(() => undefined)) return true;
+    if (deps.now() >= until) return false;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    current = await deps.history.open(view.key).catch(() => current);
+  }
+}
+
+/** How long a resumed run waits for a twin's record before it answers itself (a crashed run never records). */
+const TWIN_WAIT_MS = 3_000;
 
 function openView(intent: Intent, key: string, event: WorkerEvent, deps: TurnDependencies): Promise<ConversationView> {
   if (intent.kind === 'reset') return deps.history.open(key);
@@ -100,52 +113,41 @@ function failureAnswer(error: unknown, message: DingTalkMessage, deps: TurnDepen
 }
 
 /**
- * Records the answer before it is sent, so that a retry sends it instead of asking again. Storage hiccups are retried
- * until the reply reserve; an object that takes no more appends is replaced first. If it still cannot be recorded,
- * the reply goes out anyway (logged): an answer the user sees matters more than one the log keeps.
+ * Records the answer once it is out: the terminal record is what tells a later run of the message that it was
+ * answered. Storage hiccups are retried until the reply reserve; an object that takes no more appends is replaced
+ * first. A record that still fails is logged: the user has the answer, only the history lacks the turn.
  */
-async function recordAnswer(deps: TurnDependencies, view: ConversationView, answer: Answer, event: WorkerEvent): Promise<{ terminal: TerminalRecord; ours: boolean }> {
+async function record(deps: TurnDependencies, view: ConversationView, answer: Answer, event: WorkerEvent): Promise<void> {
   const { msgId } = event.message;
   const tailBytes = deps.settings.history.tailBytes;
-  const fallback = { terminal: recordsFor(answer, view, tailBytes)[0], ours: true };
+  const giveUpAtMs = Math.max(deps.now() + 1_000, deps.deadlineMs - deps.replyReserveMs / 4);
   let current = view;
-  const built = new Set<string>();
   try {
-    return await retryUntil(
+    await retryUntil(
       async () => {
-        if (answer.reset) {
-          await deps.history.reset(view.key, msgId, recordsFor(answer, view, tailBytes));
-          return fallback;
-        }
+        if (answer.reset) return deps.history.reset(view.key, msgId, recordsFor(answer, view, tailBytes));
         try {
-          const written = await deps.history.record(current, msgId, (latest) => {
-            const records = recordsFor(answer, latest, tailBytes);
-            built.add(fingerprint(records[0]));
-            return records;
-          });
-          const terminal = written[0] as TerminalRecord | undefined;
-          // A record this run did not build (its time and text differ) was written by a concurrent run of the message.
-          return terminal === undefined ? fallback : { terminal, ours: built.has(fingerprint(terminal)) };
+          await deps.history.record(current, msgId, (latest) => recordsFor(answer, latest, tailBytes));
         } catch (error) {
           if (!(error instanceof NotAppendableError)) throw error;
-          current = await deps.history.openForAppend(view.key, { id: msgId, by: event.deliveryId, giveUpAtMs: deps.deadlineMs - deps.replyReserveMs / 2 });
+          current = await deps.history.openForAppend(view.key, { id: msgId, by: event.deliveryId, giveUpAtMs });
           throw new StorageError('the conversation moved to a fresh object; recording again');
         }
       },
-      { giveUpAtMs: deps.deadlineMs - deps.replyReserveMs / 2, now: deps.now, isRetryable: () => true },
+      { giveUpAtMs, now: deps.now, isRetryable: () => true },
     );
   } catch (error) {
-    deps.logger.error('answer could not be recorded; sending it anyway', { error: asBotError(error) });
-    return fallback;
+    deps.logger.error('answer delivered but not recorded', { error: asBotError(error), record: answer.reset ? 'reset' : 'answer' });
   }
 }
 
-/** Tells this run's record from another's: the same message, so the time and the reply are what differ. */
-const fingerprint = (terminal: TerminalRecord): string => `${terminal.t}\n${terminal.at}\n${storedReply(terminal)}`;
-
-/** Sends a recorded reply after the parts already out. A failure a retry can help is noted and thrown for FC. */
-async function deliverRecorded(deps: TurnDependencies, message: DingTalkMessage, claimKey: string, by: string, terminal: TerminalRecord, sentParts: number): Promise<void> {
-  const text = storedReply(terminal);
+/**
+ * Sends a message's reply after the parts already out. A failure a retry can help leaves the reply in the claim
+ * object and is thrown for FC, whose retry sends the rest without asking the model again; one no retry can fix is
+ * logged, and the message counts as answered.
+ */
+async function send(deps: TurnDependencies, message: DingTalkMessage, claimKey: string, by: string, records: readonly [TerminalRecord, ...StateRecord[]], sentParts: number): Promise<void> {
+  const text = storedReply(records[0]);
   if (text === '') return;
   try {
     await deliver(deps, message, text, sentParts);
@@ -155,8 +157,10 @@ async function deliverRecorded(deps: TurnDependencies, message: DingTalkMessage,
       deps.logger.error('reply cannot be delivered; a retry would not help', { error: failure });
       return;
     }
-    const parts = sentParts + failure.deliveredParts;
-    if (parts > 0) await deps.claims.recordSent(claimKey, by, deps.now(), parts).catch(() => undefined);
+    const lines = records.map(serializeRecord).join('');
+    await deps.claims.recordStored(claimKey, by, deps.now(), sentParts + failure.deliveredParts, lines).catch((stored: unknown) => {
+      deps.logger.error('undelivered reply could not be stored; the retry will ask again', { error: asBotError(stored) });
+    });
     throw failure;
   }
 }

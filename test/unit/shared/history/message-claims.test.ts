@@ -20,15 +20,15 @@ describe('message claims', () => {
     expect(requests).toBe(1);
   });
 
-  it('lets an FC retry of the same delivery resume, with the parts it already sent', async () => {
+  it('lets an FC retry of the same delivery resume, with the reply the failed run stored and the parts it sent', async () => {
     // Prepare
     const { claims, key } = setup();
     await claims.claim({ key, by: 'd1', at: 1, until: 100 });
-    await claims.recordSent(key, 'd1', 5, 2);
+    await claims.recordStored(key, 'd1', 5, 2, '{"t":"done","id":"m1","at":5,"kind":"help","reply":"帮助"}\n');
     // Act
     const retry = await claims.claim({ key, by: 'd1', at: 10, until: 200 });
     // Assess
-    expect(retry).toEqual({ kind: 'resumed', sentParts: 2 });
+    expect(retry).toEqual({ kind: 'resumed', live: true, stored: { parts: 2, lines: '{"t":"done","id":"m1","at":5,"kind":"help","reply":"帮助"}\n' } });
   });
 
   it('renews the lease on resume, so a redelivery meanwhile finds the message busy', async () => {
