@@ -21,7 +21,7 @@ describe('end to end: each message answered once, whatever the history object lo
     ...new Set(e2e.stack.oss.requests.map((request) => request.key).filter((key) => key.startsWith('dingtalk-llm/history/') && key.endsWith('.jsonl'))),
   ];
 
-  it('sends the recorded answer when FC retries a failed delivery, without asking the model again', async () => {
+  it('sends the stored answer when FC retries a failed delivery, without asking the model again', async () => {
     // Prepare: the webhook and the OpenAPI both fail once (the 1:1 user has a staff id, so both paths are tried)
     e2e.dingtalk.failNext('webhook', 1, { status: 500 });
     e2e.dingtalk.failNext('batchSend', 1, { status: 500 });

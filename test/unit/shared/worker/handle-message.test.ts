@@ -299,4 +299,42 @@ describe('handleMessage', () => {
     const sums = records().flatMap((record) => (record.t === 'turn' && record.sum ? [record.sum] : []));
     expect(sums.at(-1)).toMatchObject({ turns: 30, prompt: 30, completion: 30 });
   });
+
+  it('does nothing when FC runs an event again after it was answered', async () => {
+    // Prepare
+    const { prompts, replies, deps, advance } = setup();
+    const event = createWorkerEvent({ msgId: 'm1' }, 'delivery-A');
+    await handleMessage(event, deps());
+    advance(120_000);
+    // Act
+    const again = await handleMessage(event, deps());
+    // Assess
+    expect(again).toBe('skipped');
+    expect(prompts).toHaveLength(1);
+    expect(replies).toHaveLength(1);
+  });
+
+  it('sends one reply when FC runs the same event twice at the same time', async () => {
+    // Prepare
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const model: ChatModel = {
+      complete: async () => {
+        await gate;
+        return { text: '一次', model: 'fake' };
+      },
+    };
+    const { replies, deps } = setup({ model });
+    const event = createWorkerEvent({ msgId: 'm1' }, 'delivery-A');
+    // Act
+    const runs = [handleMessage(event, { ...deps(), now: Date.now, deadlineMs: Date.now() + 60_000 })];
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    runs.push(handleMessage(event, { ...deps(), now: Date.now, deadlineMs: Date.now() + 60_000 }));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    release();
+    const outcomes = await Promise.all(runs);
+    // Assess
+    expect(outcomes.sort()).toEqual(['answered', 'skipped']);
+    expect(replies.map((reply) => reply.text)).toEqual(['一次']);
+  });
 });
