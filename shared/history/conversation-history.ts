@@ -1,6 +1,7 @@
 import { AppendConflictError, NotAppendableError, StorageError } from '../errors';
 import type { AppendLog } from './append-log';
 import { parseRecords, serializeRecord, terminalRecordOf, type HistoryRecord, type StateRecord, type TerminalRecord } from './records';
+import { findTerminal } from './find-terminal';
 import { openForAppend, type RotationOptions } from './rotation';
 import { rotationNeeded, type RotationReason } from './rotation-need';
 
@@ -104,30 +105,11 @@ export function createConversationHistory(options: ConversationHistoryOptions) {
     }
   }
 
-  /**
-   * Where message `id`'s terminal record is, when an earlier delivery may have written one since `sinceMs`: the view
-   * first; then, off the ordinary path, the whole object when the view does not reach back that far, and the copy of
-   * the object it replaced when it was replaced since.
-   */
-  async function findTerminal(view: ConversationView, id: string, sinceMs: number): Promise<TerminalRecord | undefined> {
-    const inView = terminalRecordOf(view.records, id);
-    if (inView || !view.truncated) return inView ?? (await inArchive(view.records, id, sinceMs));
-    const whole = parseRecords((await log.readAll(view.key, options.maxBytes * 2).catch(() => undefined))?.toString('utf8') ?? '').records;
-    return terminalRecordOf(whole, id) ?? (await inArchive(whole, id, sinceMs));
-  }
-
-  async function inArchive(records: readonly HistoryRecord[], id: string, sinceMs: number): Promise<TerminalRecord | undefined> {
-    const first = records[0];
-    if (first?.t !== 'rotated' || first.archive === undefined || first.at < sinceMs) return undefined;
-    const copy = await log.readAll(first.archive, options.rotation.archiveMaxBytes + 1024).catch(() => undefined);
-    return terminalRecordOf(parseRecords(copy?.toString('utf8') ?? '').records, id);
-  }
-
   const history = {
     open,
     record,
     reset,
-    findTerminal,
+    findTerminal: (view: ConversationView, id: string, sinceMs: number) => findTerminal(log, view, id, sinceMs, options),
     /** The view to append to, after moving the conversation to a fresh object if its own can take no more. */
     openForAppend: (key: string, appender: Appender): Promise<ConversationView> =>
       openForAppend(key, { ...options.rotation, ...appender, log, history }),

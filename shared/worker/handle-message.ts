@@ -1,14 +1,15 @@
 import type { DingTalkMessage, WorkerEvent } from '../dingtalk/schema';
-import { DeliveryError, NotAppendableError, StorageError, asBotError } from '../errors';
+import { StorageError, asBotError } from '../errors';
 import { conversationKey } from '../history/conversation-key';
 import type { ConversationView } from '../history/conversation-history';
 import type { ClaimState } from '../history/message-claims';
-import { parseRecords, serializeRecord, type StateRecord, type TerminalRecord } from '../history/records';
+import { parseRecords, type StateRecord, type TerminalRecord } from '../history/records';
 import { doneAnswer, type Answer } from './answer';
 import { classifyMessage, type Intent } from './commands';
 import { composeAnswer } from './compose-answer';
 import { retryUntil } from './retry-until';
 import type { TurnDependencies } from './turn-dependencies';
+import { deliver, record, send } from './send-and-record';
 import { recordsFor, storedReply } from './turn-records';
 import { errorText, rotationNotice } from './user-messages';
 
@@ -110,63 +111,6 @@ function failureAnswer(error: unknown, message: DingTalkMessage, deps: TurnDepen
   const failure = asBotError(error);
   deps.logger.error('turn failed; telling the user', { error: failure });
   return doneAnswer(message.msgId, deps.now(), errorText(failure), failure.code);
-}
-
-/**
- * Records the answer once it is out: the terminal record is what tells a later run of the message that it was
- * answered. Storage hiccups are retried until the reply reserve; an object that takes no more appends is replaced
- * first. A record that still fails is logged: the user has the answer, only the history lacks the turn.
- */
-async function record(deps: TurnDependencies, view: ConversationView, answer: Answer, event: WorkerEvent): Promise<void> {
-  const { msgId } = event.message;
-  const tailBytes = deps.settings.history.tailBytes;
-  const giveUpAtMs = Math.max(deps.now() + 1_000, deps.deadlineMs - deps.replyReserveMs / 4);
-  let current = view;
-  try {
-    await retryUntil(
-      async () => {
-        if (answer.reset) return deps.history.reset(view.key, msgId, recordsFor(answer, view, tailBytes));
-        try {
-          await deps.history.record(current, msgId, (latest) => recordsFor(answer, latest, tailBytes));
-        } catch (error) {
-          if (!(error instanceof NotAppendableError)) throw error;
-          current = await deps.history.openForAppend(view.key, { id: msgId, by: event.deliveryId, giveUpAtMs });
-          throw new StorageError('the conversation moved to a fresh object; recording again');
-        }
-      },
-      { giveUpAtMs, now: deps.now, isRetryable: () => true },
-    );
-  } catch (error) {
-    deps.logger.error('answer delivered but not recorded', { error: asBotError(error), record: answer.reset ? 'reset' : 'answer' });
-  }
-}
-
-/**
- * Sends a message's reply after the parts already out. A failure a retry can help leaves the reply in the claim
- * object and is thrown for FC, whose retry sends the rest without asking the model again; one no retry can fix is
- * logged, and the message counts as answered.
- */
-async function send(deps: TurnDependencies, message: DingTalkMessage, claimKey: string, by: string, records: readonly [TerminalRecord, ...StateRecord[]], sentParts: number): Promise<void> {
-  const text = storedReply(records[0]);
-  if (text === '') return;
-  try {
-    await deliver(deps, message, text, sentParts);
-  } catch (error) {
-    const failure = error instanceof DeliveryError ? error : new DeliveryError('reply could not be delivered', { cause: error });
-    if (!failure.retryable) {
-      deps.logger.error('reply cannot be delivered; a retry would not help', { error: failure });
-      return;
-    }
-    const lines = records.map(serializeRecord).join('');
-    await deps.claims.recordStored(claimKey, by, deps.now(), sentParts + failure.deliveredParts, lines).catch((stored: unknown) => {
-      deps.logger.error('undelivered reply could not be stored; the retry will ask again', { error: asBotError(stored) });
-    });
-    throw failure;
-  }
-}
-
-async function deliver(deps: TurnDependencies, message: DingTalkMessage, text: string, skipParts: number): Promise<void> {
-  await deps.replier.reply(message, text, skipParts > 0 ? { skipParts } : undefined);
 }
 
 const patiently = <T>(deps: TurnDependencies, attempt: () => Promise<T>): Promise<T> =>
