@@ -36,7 +36,8 @@ type Step = { kind: 'moved'; view: ConversationView } | { kind: 'wait' } | { kin
 
 /** The conversation's view, moved to a fresh object first when it needs to be. */
 export async function openForAppend(key: string, options: RotationOptions): Promise<ConversationView> {
-  for (;;) {
+  // Bounded by tries as well as by time, so that no clock can keep a turn here.
+  for (let attempt = 1; attempt <= MAX_LOOKS; attempt += 1) {
     const view = await options.history.open(key);
     if (view.rotation === undefined) return view;
     const step = await moveOnce(view, options).catch((error: unknown) => {
@@ -44,10 +45,14 @@ export async function openForAppend(key: string, options: RotationOptions): Prom
       throw error;
     });
     if (step.kind === 'moved') return step.view;
-    if (options.now() >= options.giveUpAtMs) throw new StorageError(`${key} is being moved to a fresh object by another writer`);
+    if (options.now() >= options.giveUpAtMs) break;
     if (step.kind === 'wait') await new Promise((resolve) => setTimeout(resolve, 250));
   }
+  throw new StorageError(`${key} is being moved to a fresh object by another writer`);
 }
+
+/** 40 looks with 250 ms between the waiting ones: 10 s at most. */
+const MAX_LOOKS = 40;
 
 async function moveOnce(view: ConversationView, options: RotationOptions): Promise<Step> {
   const { log } = options;
