@@ -6,8 +6,9 @@ import type { WorkerStack } from './worker-harness';
  * Figure 5b: peak RSS of a worker process (OS-reported maxRSS, as figure 5) through one turn under input that would
  * blow its memory if any answer were read whole: a message with twenty 5 MiB pictures, a 300 MB reply from the session
  * webhook, the same as a gzip bomb (300 MB of zeros in about 300 KB), and a gzip-bombed error page from the model.
- * Each must stay below 256 MB. Every run also checks that the turn ended as it should (the reply went out another
- * way, the user heard about the pictures left out), so a figure cannot come from a turn that skipped the attack.
+ * Each must stay below 256 MB. Every run also checks that the turn ended as it should (the reply went out once, by
+ * the webhook that took it; the user heard about the pictures left out), so a figure cannot come from a turn that
+ * skipped the attack.
  */
 const MB = 1024 * 1024;
 const BUDGET_MB = 256;
@@ -57,7 +58,8 @@ const ATTACKS: Attack[] = [
       stack.dingtalk.failNext('webhook', 1, { status: 200, oversized: { bytes: FLOOD_BYTES } });
       return { event: stack.event(`attack-flood-${run}`, `msgAttackFlood${run}==`, '你好') };
     },
-    check: (stack) => expectVia(stack, 'batchSend'),
+    // DingTalk took the post; an unreadable answer leaves its outcome unknown, so it is not sent again elsewhere.
+    check: (stack) => expectVia(stack, 'webhook'),
   },
   {
     name: 'a gzip bomb (300 MB inflated) from the session webhook',
@@ -66,7 +68,7 @@ const ATTACKS: Attack[] = [
       stack.dingtalk.failNext('webhook', 1, { status: 200, oversized: { bytes: FLOOD_BYTES, gzip: true } });
       return { event: stack.event(`attack-bomb-${run}`, `msgAttackBomb${run}==`, '你好') };
     },
-    check: (stack) => expectVia(stack, 'batchSend'),
+    check: (stack) => expectVia(stack, 'webhook'),
   },
   {
     name: 'a gzip-bombed error page (300 MB inflated) from the model',

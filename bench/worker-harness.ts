@@ -52,6 +52,9 @@ export async function startWorkerStack(): Promise<WorkerStack> {
     OSS_ENDPOINT: oss.url,
     OSS_INTERNAL: 'false',
     HISTORY_TAIL_BYTES: String(TAIL_BYTES),
+    // The growth figures fill a conversation to 1,000 turns (2.6 MB); at the default 1 MiB it would be moved to a
+    // fresh object first, which is a one-off cost per rotation, not the per-turn cost being measured.
+    HISTORY_MAX_BYTES: String(16 * 1024 * 1024),
     LOG_LEVEL: 'info',
   };
   let deliveries = 0;

@@ -44,6 +44,19 @@ describe('moving a conversation to a fresh object', () => {
     expect(store.text(KEY)).toContain('"t":"sealed"');
   });
 
+  it('moves a full object in six OSS requests: tail, seal, whole read, archive, delete, fresh start', async () => {
+    // Prepare
+    const { store, history } = setup();
+    const big = Array.from({ length: 40 }, (_, index) => serializeRecord({ ...turn(`m${index}`), assistant: '答'.repeat(200) })).join('');
+    await store.log.append(KEY, 0, big);
+    store.calls.length = 0;
+    // Act
+    const view = await history.openForAppend(KEY, { id: 'm99', by: 'd', giveUpAtMs: Number.MAX_SAFE_INTEGER });
+    // Assess
+    expect(view.rotatedFrom).toBe('full');
+    expect(store.calls).toEqual(['readTail', 'append', 'readAll', 'put', 'remove', 'append']);
+  });
+
   it('takes over the move from a writer whose seal lease ran out', async () => {
     // Prepare
     const { store, history, lines } = setup(clockFrom(120_000));
