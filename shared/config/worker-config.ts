@@ -25,16 +25,7 @@ export interface WorkerConfig {
   images: { maxCount: number; totalMaxBytes: number };
   systemPrompt: string;
   oss: OssSettings;
-  /** `tokenBudget` caps the history in the prompt; `promptTokenBudget` the whole prompt (system, history, message). */
-  history: {
-    prefix: string;
-    tailBytes: number;
-    maxBytes: number;
-    tokenBudget: number;
-    promptTokenBudget: number;
-    sessionTimeoutMs: number;
-    groupShared: boolean;
-  };
+  history: HistorySettings;
   /** Where each message's claim object goes (message-claims.ts). */
   messagePrefix: string;
   commands: { reset: string[]; help: string[] };
@@ -44,6 +35,18 @@ export interface WorkerConfig {
   logLevel: LogLevelSetting;
   /** Set by the local stack (`npm start`), so hints name .env and a restart instead of a redeploy. */
   runsLocally: boolean;
+}
+
+/** `tokenBudget` caps the history in the prompt; `promptTokenBudget` the whole prompt (system, history, message). */
+export interface HistorySettings {
+  prefix: string;
+  tailBytes: number;
+  /** An object past this moves to a fresh one (shared/history/rotation.ts). */
+  maxBytes: number;
+  tokenBudget: number;
+  promptTokenBudget: number;
+  sessionTimeoutMs: number;
+  groupShared: boolean;
 }
 
 /** Read once at cold start; a bad value throws ConfigError naming the variable. */

@@ -1,3 +1,4 @@
+import type { HistorySettings } from '../config/worker-config';
 import type { CardClient } from '../dingtalk/card-client';
 import type { ByteAllowance } from '../dingtalk/message-files';
 import type { Replier } from '../dingtalk/replier';
@@ -17,16 +18,7 @@ export interface CardSettings {
 export interface WorkerSettings {
   systemPrompt: string;
   commands: CommandSettings;
-  /** `tokenBudget` caps the history in the prompt; `promptTokenBudget` the whole prompt (system, history, message). */
-  history: {
-    prefix: string;
-    tailBytes: number;
-    maxBytes: number;
-    tokenBudget: number;
-    promptTokenBudget: number;
-    sessionTimeoutMs: number;
-    groupShared: boolean;
-  };
+  history: HistorySettings;
   /** The longest one model call may take, whatever time is left. */
   modelTimeoutMs: number;
   /** The configured model, what `/model` may choose, and which of those take pictures. */
