@@ -3,12 +3,12 @@ import { StorageError, asBotError } from '../errors';
 import { conversationKey } from '../history/conversation-key';
 import type { ConversationView } from '../history/conversation-history';
 import type { ClaimState } from '../history/message-claims';
-import { parseRecords, type StateRecord, type TerminalRecord } from '../history/records';
 import { doneAnswer, type Answer } from './answer';
 import { classifyMessage, type Intent } from './commands';
 import { composeAnswer } from './compose-answer';
 import { retryUntil } from './retry-until';
 import type { TurnDependencies } from './turn-dependencies';
+import { answeredBefore, storedRecords } from './earlier-runs';
 import { deliver, record, send } from './send-and-record';
 import { recordsFor, storedReply } from './turn-records';
 import { errorText, rotationNotice } from './user-messages';
@@ -17,11 +17,11 @@ import { errorText, rotationNotice } from './user-messages';
  * One DingTalk message, start to end (docs/delivery.md):
  * 1. claim it in its own claim object: a redelivery or a concurrent copy finds it busy or answered and stops;
  * 2. read the conversation (moving it to a fresh object first when its own can take no more);
- * 3. work out the answer, asking the model at most once, and record it with the reply it will send;
- * 4. send that reply. A retry of a delivery that failed finds the record and sends the stored reply, after the parts
- *    already out; the model is not asked again.
+ * 3. resume a reply an earlier run could not send, or stop if an earlier run answered, or work out the answer;
+ * 4. send the reply, then record it: the record tells every later run that the message was answered.
  * Ordinary cost: three OSS requests (claim, tail read, record). Only a delivery failure that a retry can help is
- * thrown, so that FC retries the invocation.
+ * thrown, so that FC retries the invocation; the reply goes with it in the claim object, and the retry sends the
+ * rest without asking the model again.
  */
 export async function handleMessage(event: WorkerEvent, deps: TurnDependencies): Promise<'answered' | 'skipped'> {
   const { message } = event;
@@ -56,9 +56,9 @@ export async function handleMessage(event: WorkerEvent, deps: TurnDependencies):
     view = { key, records: [], position: 0, truncated: false, rotation: undefined };
   }
 
-  if (claim.kind === 'resumed' && claim.stored) {
+  const stored = claim.kind === 'resumed' ? storedRecords(claim.stored?.lines) : undefined;
+  if (claim.kind === 'resumed' && claim.stored && stored) {
     // An earlier run of this delivery could not send its reply: send the rest of it, then record it.
-    const stored = parseRecords(claim.stored.lines).records as [TerminalRecord, ...StateRecord[]];
     log.warn('resuming: sending the stored reply instead of asking again', { sent_parts: claim.stored.parts });
     await send(deps, message, claimKey, event.deliveryId, stored, claim.stored.parts);
     await record(deps, view, { text: storedReply(stored[0]), build: () => stored }, event);
@@ -83,24 +83,6 @@ export async function handleMessage(event: WorkerEvent, deps: TurnDependencies):
   await record(deps, view, answer, event);
   return 'answered';
 }
-
-/**
- * Whether an earlier run already answered: its terminal record is in the history. A run of this same delivery whose
- * lease is still live may be a twin running right now (FC ran the event twice): it is given a few seconds to record.
- */
-async function answeredBefore(view: ConversationView, claim: Exclude<ClaimState, { kind: 'new' | 'busy' }>, msgId: string, deps: TurnDependencies): Promise<boolean> {
-  const since = claim.kind === 'taken-over' ? claim.since : 0;
-  const until = deps.now() + (claim.kind === 'resumed' && claim.live ? TWIN_WAIT_MS : 0);
-  for (let current = view; ; ) {
-    if (await deps.history.findTerminal(current, msgId, since).catch(() => undefined)) return true;
-    if (deps.now() >= until) return false;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    current = await deps.history.open(view.key).catch(() => current);
-  }
-}
-
-/** How long a resumed run waits for a twin's record before it answers itself (a crashed run never records). */
-const TWIN_WAIT_MS = 3_000;
 
 function openView(intent: Intent, key: string, event: WorkerEvent, deps: TurnDependencies): Promise<ConversationView> {
   if (intent.kind === 'reset') return deps.history.open(key);
