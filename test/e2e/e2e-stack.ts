@@ -37,7 +37,14 @@ type EnvFor = (servers: { openaiBaseURL: string }) => Record<string, string>;
  * The built bundles on the local stack (FC + OSS stand-ins), with a fake OpenAI-compatible API and a fake DingTalk
  * behind them: everything talks real HTTP with the real clients, nothing leaves the machine.
  */
-export async function startE2eStack(options: { env?: Record<string, string> | EnvFor; workerTimeoutSeconds?: number } = {}) {
+export interface E2eStackOptions {
+  env?: Record<string, string> | EnvFor;
+  workerTimeoutSeconds?: number;
+  /** The local FC forgets every task id, as FC may once its record of a task is gone: redeliveries reach the worker. */
+  forgetTasks?: boolean;
+}
+
+export async function startE2eStack(options: E2eStackOptions = {}) {
   const dingtalk = await startFakeDingTalk();
   const openai = await startFakeOpenAi({ apiKeys: E2E_API_KEYS });
   const env = typeof options.env === 'function' ? options.env({ openaiBaseURL: openai.baseURL }) : options.env;
@@ -63,6 +70,7 @@ export async function startE2eStack(options: { env?: Record<string, string> | En
     // The fake DingTalk serves the session webhooks, so its host is the one webhooks may point at.
     webhookHosts: [new URL(dingtalk.url).host],
     worker: { timeoutSeconds: options.workerTimeoutSeconds ?? 20, maxRetries: 3, retryDelayMs: 100 },
+    ...(options.forgetTasks ? { faults: { remembersTask: () => false } } : {}),
     onOutput: (text) => output.push(text),
     onWorkerResult: ({ attempt, result }) => workerResults.push({ attempt, result }),
   });
@@ -106,7 +114,7 @@ export async function startE2eStack(options: { env?: Record<string, string> | En
     rmSync(dataDir, { recursive: true, force: true });
   }
 
-  return { stack, dingtalk, openai, send, post, history, output, workerResults, drain: stack.drain, close };
+  return { stack, dingtalk, openai, send, post, history, output, workerResults, dataDir, drain: stack.drain, close };
 }
 
 export type E2eStack = Awaited<ReturnType<typeof startE2eStack>>;

@@ -1,3 +1,5 @@
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createOssAppendLog } from '../../shared/history/oss-append-log';
 import { createOssClient } from '../../shared/history/oss-client';
 import { parseRecords } from '../../shared/history/records';
@@ -107,5 +109,64 @@ describe('end to end: each message answered once, whatever the history object lo
     expect(live[0]?.t).toBe('rotated');
     expect(e2e.openai.requests).toHaveLength(12);
     expect(e2e.workerResults.every((entry) => entry.result.ok)).toBe(true);
+  });
+
+  it.each(['garbled', 'missing'] as const)('answers the next message when the local stand-in\'s sidecar of the object is %s', async (damage) => {
+    // Prepare: the sidecar (the stand-in's metadata file) of the conversation's object is spoiled or gone
+    await e2e.send({ text: '记住 42' });
+    await e2e.drain();
+    const metaDir = join(e2e.dataDir, e2e.stack.bucket, '.oss-meta');
+    const sidecar = join(metaDir, readdirSync(metaDir).find((name) => name.includes('history')) ?? 'none');
+    if (damage === 'garbled') writeFileSync(sidecar, '\u0000garbled{');
+    else rmSync(sidecar);
+    // Act
+    await e2e.send({ text: '第二句' });
+    await e2e.drain();
+    // Assess
+    expect(e2e.dingtalk.messages).toHaveLength(2);
+    expect(e2e.dingtalk.messages[1]?.text).toContain('已无法继续写入');
+    expect((await e2e.history()).map((record) => record.t)).toEqual(['rotated', 'state', 'turn']);
+  });
+
+  it('skips lines that are not records and goes on with the conversation', async () => {
+    // Prepare: garbage appended to the object, as a foreign writer or a torn line would leave it
+    await e2e.send({ text: '记住 42' });
+    await e2e.drain();
+    const [key] = await historyKeys();
+    const log = createOssAppendLog(client());
+    const { length } = await log.readTail(key ?? '', 1 << 20);
+    await log.append(key ?? '', length, 'not json\n{"t":"turn","id":\n');
+    // Act
+    await e2e.send({ text: '刚才说了什么' });
+    await e2e.drain();
+    // Assess
+    expect(e2e.dingtalk.messages).toHaveLength(2);
+    expect(JSON.stringify(e2e.openai.requests.at(-1)?.body)).toContain('记住 42');
+    expect((await e2e.history()).filter((record) => record.t === 'turn')).toHaveLength(2);
+  });
+});
+
+describe('end to end: a redelivery that reaches the worker again', () => {
+  let e2e: E2eStack;
+  beforeEach(async () => {
+    e2e = await startE2eStack({ forgetTasks: true });
+  });
+  afterEach(async () => e2e.close());
+
+  it('is not answered again, however much was said in between', async () => {
+    // Prepare: the first message, then more chat than the history tail holds
+    await e2e.send({ text: '最初的问题', msgId: 'msg-first' });
+    await e2e.drain();
+    for (let index = 0; index < 3; index += 1) {
+      await e2e.send({ text: `中间的话 ${index}：${'很长的内容'.repeat(2_000)}` });
+      await e2e.drain();
+    }
+    // Act: DingTalk delivers the first message again, and FC no longer remembers its task id
+    await e2e.send({ text: '最初的问题', msgId: 'msg-first' });
+    await e2e.drain();
+    // Assess
+    expect(e2e.openai.requests).toHaveLength(4);
+    expect(e2e.workerResults).toHaveLength(5);
+    expect(e2e.output.join('')).toContain('duplicate delivery skipped');
   });
 });
