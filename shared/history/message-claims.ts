@@ -28,8 +28,11 @@ export type ClaimState =
    * reply an earlier run could not deliver; `live` says the earlier run's lease had not run out (it may still run).
    */
   | { kind: 'resumed'; stored: { parts: number; lines: string } | undefined; live: boolean }
-  /** Another delivery claimed it and its lease ran out: it finished, or died for good. `since`: its first claim. */
-  | { kind: 'taken-over'; since: number }
+  /**
+   * Another delivery claimed it and its lease ran out: it finished, or died for good. `since`: its first claim;
+   * `stored`: the reply the last failed run could not deliver, if one did.
+   */
+  | { kind: 'taken-over'; since: number; stored: { parts: number; lines: string } | undefined }
   /** Another delivery holds a live lease: it is answering right now. */
   | { kind: 'busy' };
 
@@ -41,7 +44,8 @@ export interface ClaimRequest {
   until: number;
 }
 
-const MAX_CLAIM_BYTES = 64 * 1024;
+/** Claims are a few lines; a stored reply (at most a few per message, one per failed run) can be long. */
+const MAX_CLAIM_BYTES = 4 * 1024 * 1024;
 const line = (record: ClaimLine): string => `${JSON.stringify(record)}\n`;
 
 export function createMessageClaims(options: { log: AppendLog; prefix: string; maxAttempts?: number }) {
@@ -110,17 +114,19 @@ export function createMessageClaims(options: { log: AppendLog; prefix: string; m
 
 /** What the lines say to `request`: resumed (its own), busy (a live lease), else taken over. */
 function decide(lines: readonly ClaimLine[], request: ClaimRequest): ClaimState {
-  const claims = lines.filter((entry) => entry.t === 'claim');
-  const latest = claims.at(-1);
+  const latestAt = lines.findLastIndex((entry) => entry.t === 'claim');
+  const latest = lines[latestAt];
   // An object with no readable claim (torn by a crash mid-write) is nobody's.
-  if (latest === undefined) return { kind: 'new' };
-  if (latest.by === request.by) {
-    let stored: { parts: number; lines: string } | undefined;
-    for (const entry of lines) if (entry.t === 'stored' && entry.by === request.by) stored = { parts: entry.parts, lines: entry.lines };
-    return { kind: 'resumed', stored, live: latest.until > request.at };
-  }
-  if (latest.until > request.at) return { kind: 'busy' };
-  return { kind: 'taken-over', since: claims[0]?.at ?? latest.at };
+  if (latest === undefined || latest.t !== 'claim') return { kind: 'new' };
+  let stored: { parts: number; lines: string } | undefined;
+  for (const entry of lines) if (entry.t === 'stored') stored = { parts: entry.parts, lines: entry.lines };
+  // A run that stored its reply has ended: its lease holds nobody back.
+  const ended = lines.slice(latestAt + 1).some((entry) => entry.t === 'stored');
+  const live = latest.until > request.at && !ended;
+  if (latest.by === request.by) return { kind: 'resumed', stored, live };
+  if (live) return { kind: 'busy' };
+  const first = lines.find((entry) => entry.t === 'claim');
+  return { kind: 'taken-over', since: first?.at ?? latest.at, stored };
 }
 
 export type MessageClaims = ReturnType<typeof createMessageClaims>;

@@ -56,17 +56,17 @@ export async function handleMessage(event: WorkerEvent, deps: TurnDependencies):
     view = { key, records: [], position: 0, truncated: false, rotation: undefined };
   }
 
-  const stored = claim.kind === 'resumed' ? storedRecords(claim.stored?.lines) : undefined;
-  if (claim.kind === 'resumed' && claim.stored && stored) {
-    // An earlier run of this delivery could not send its reply: send the rest of it, then record it.
+  if (claim.kind !== 'new' && (await answeredBefore(view, claim, message.msgId, deps))) {
+    log.info('duplicate delivery skipped', { state: 'answered' });
+    return 'skipped';
+  }
+  const stored = claim.kind === 'new' ? undefined : storedRecords(claim.stored?.lines);
+  if (claim.kind !== 'new' && claim.stored && stored) {
+    // An earlier run could not send its reply and nobody has since: send the rest of it, then record it.
     log.warn('resuming: sending the stored reply instead of asking again', { sent_parts: claim.stored.parts });
     await send(deps, message, claimKey, event.deliveryId, stored, claim.stored.parts);
     await record(deps, view, { text: storedReply(stored[0]), build: () => stored }, event);
     return 'answered';
-  }
-  if (claim.kind !== 'new' && (await answeredBefore(view, claim, message.msgId, deps))) {
-    log.info('duplicate delivery skipped', { state: 'answered' });
-    return 'skipped';
   }
 
   let answer: Answer;

@@ -28,7 +28,7 @@ describe('message claims', () => {
     // Act
     const retry = await claims.claim({ key, by: 'd1', at: 10, until: 200 });
     // Assess
-    expect(retry).toEqual({ kind: 'resumed', live: true, stored: { parts: 2, lines: '{"t":"done","id":"m1","at":5,"kind":"help","reply":"帮助"}\n' } });
+    expect(retry).toEqual({ kind: 'resumed', live: false, stored: { parts: 2, lines: '{"t":"done","id":"m1","at":5,"kind":"help","reply":"帮助"}\n' } });
   });
 
   it('renews the lease on resume, so a redelivery meanwhile finds the message busy', async () => {
@@ -62,5 +62,16 @@ describe('message claims', () => {
     // Assess
     expect(states.filter((state) => state.kind === 'new')).toHaveLength(1);
     expect(states.filter((state) => state.kind === 'busy')).toHaveLength(9);
+  });
+
+  it('lets another delivery take over at once from a run that stored its undelivered reply, and hands it the reply', async () => {
+    // Prepare
+    const { claims, key } = setup();
+    await claims.claim({ key, by: 'd1', at: 1, until: 100 });
+    await claims.recordStored(key, 'd1', 5, 1, '{"t":"done","id":"m1","at":5,"kind":"help","reply":"帮助"}\n');
+    // Act
+    const redelivery = await claims.claim({ key, by: 'd2', at: 10, until: 200 });
+    // Assess
+    expect(redelivery).toMatchObject({ kind: 'taken-over', since: 1, stored: { parts: 1 } });
   });
 });
