@@ -27,8 +27,8 @@ async function inArchive(
   sinceMs: number,
   options: Pick<ConversationHistoryOptions, 'rotation'>,
 ): Promise<TerminalRecord | undefined> {
-  const first = records[0];
-  if (first?.t !== 'rotated' || first.archive === undefined || first.at < sinceMs) return undefined;
-  const copy = await log.readAll(first.archive, options.rotation.archiveMaxBytes + 1024).catch(() => undefined);
+  const rotated = records.find((record) => record.t === 'rotated');
+  if (rotated?.t !== 'rotated' || rotated.archive === undefined || rotated.at < sinceMs) return undefined;
+  const copy = await log.readAll(rotated.archive, options.rotation.archiveMaxBytes + 1024).catch(() => undefined);
   return terminalRecordOf(parseRecords(copy?.toString('utf8') ?? '').records, id);
 }

@@ -67,8 +67,17 @@ async function moveOnce(view: ConversationView, options: RotationOptions): Promi
   const reason = view.rotation ?? 'full';
   const rotated: RotatedRecord = { t: 'rotated', id: options.id, at, reason, archive };
   const records: HistoryRecord[] = [rotated, ...carried(view, reason, options.carryBytes, options.id, at)];
-  const position = await log.append(view.key, 0, records.map(serializeRecord).join(''));
-  return { kind: 'moved', view: { key: view.key, records, position, truncated: false, rotation: undefined, rotatedFrom: reason } };
+  const lines = records.map(serializeRecord).join('');
+  try {
+    const position = await log.append(view.key, 0, lines);
+    return { kind: 'moved', view: { key: view.key, records, position, truncated: false, rotation: undefined, rotatedFrom: reason } };
+  } catch (error) {
+    if (!(error instanceof AppendConflictError)) throw error;
+  }
+  // A writer with a view from before the move started the fresh object first: the move's lines follow its own.
+  const fresh = await options.history.open(view.key);
+  const position = await log.append(view.key, fresh.position, lines);
+  return { kind: 'moved', view: { ...fresh, records: [...fresh.records, ...records], position, rotatedFrom: reason } };
 }
 
 /**

@@ -80,4 +80,24 @@ describe('moving a conversation to a fresh object', () => {
     expect(views.filter((view) => view.rotatedFrom !== undefined)).toHaveLength(1);
     expect([...store.objects.keys()].filter((key) => key.startsWith('h/archive/'))).toHaveLength(1);
   });
+
+  it('keeps a record that a writer with an older view put into the fresh object first, and adds the move after it', async () => {
+    // Prepare: right after the mover deletes the old object, another writer appends at 0
+    const { store, lines } = setup();
+    store.replaceWithNormal(KEY, 'foreign bytes\n');
+    const log = {
+      ...store.log,
+      remove: async (key: string) => {
+        await store.log.remove(key);
+        await store.log.append(key, 0, serializeRecord(turn('early')));
+      },
+    };
+    const history = createConversationHistory({ log, ...historyLimits({ prefix: 'h/', tailBytes: 4096, maxBytes: 16 * 1024 }, clockFrom(1_000)) });
+    // Act
+    const view = await history.openForAppend(KEY, { id: 'm2', by: 'd2', giveUpAtMs: Number.MAX_SAFE_INTEGER });
+    // Assess
+    expect(lines()).toEqual(['turn', 'rotated']);
+    expect(view.rotatedFrom).toBe('not-appendable');
+    expect(view.position).toBe(Buffer.byteLength(store.text(KEY)));
+  });
 });
