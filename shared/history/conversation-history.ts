@@ -1,6 +1,6 @@
 import { AppendConflictError, NotAppendableError, StorageError } from '../errors';
 import type { AppendLog } from './append-log';
-import { parseRecords, serializeRecord, terminalRecordOf, type HistoryRecord, type StateRecord, type TerminalRecord } from './records';
+import { parseRecords, serializeRecords, terminalRecordOf, type HistoryRecord, type StateRecord, type TerminalRecord } from './records';
 import { findTerminal } from './find-terminal';
 import { openForAppend, type RotationOptions } from './rotation';
 import { rotationNeeded, type RotationReason } from './rotation-need';
@@ -69,20 +69,18 @@ export function createConversationHistory(options: ConversationHistoryOptions) {
   }
 
   /**
-   * Appends the records `build` makes for message `id` after `view`, moving past anything appended meanwhile.
-   * Resolves with the records written, or the ones already there when an earlier attempt's append landed unseen.
+   * Appends the records `build` makes for message `id` after `view`, moving past anything appended meanwhile; does
+   * nothing when the message's terminal record is already there (an earlier attempt's append landed unseen).
    * Throws NotAppendableError for the caller to rotate.
    */
-  async function record(view: ConversationView, id: string, build: RecordBuilder): Promise<readonly HistoryRecord[]> {
+  async function record(view: ConversationView, id: string, build: RecordBuilder): Promise<void> {
     let current = view;
     for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
-      const existing = terminalRecordOf(current.records, id);
-      if (existing) return [existing];
+      if (terminalRecordOf(current.records, id)) return;
       if (current.rotation) throw new NotAppendableError(current.key, current.rotation);
-      const records = build(current);
       try {
-        await log.append(current.key, current.position, records.map(serializeRecord).join(''));
-        return records;
+        await log.append(current.key, current.position, serializeRecords(build(current)));
+        return;
       } catch (error) {
         if (!(error instanceof AppendConflictError)) throw error;
         current = await open(current.key);
@@ -98,7 +96,7 @@ export function createConversationHistory(options: ConversationHistoryOptions) {
   async function reset(key: string, id: string, records: readonly [TerminalRecord, ...StateRecord[]]): Promise<void> {
     await log.remove(key);
     try {
-      await log.append(key, 0, records.map(serializeRecord).join(''));
+      await log.append(key, 0, serializeRecords(records));
     } catch (error) {
       if (!(error instanceof AppendConflictError)) throw error;
       await record(await open(key), id, () => records);

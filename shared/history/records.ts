@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { jsonLine, parseJsonLines } from '../validation/json-lines';
 
 /**
  * One JSON line per record in a conversation's appendable object. A message the worker answers leaves exactly one
@@ -77,25 +78,15 @@ export type HistoryRecord = v.InferOutput<typeof HistoryRecordSchema>;
 export type RotatedRecord = v.InferOutput<typeof RotatedRecordSchema>;
 export type TerminalRecord = Extract<HistoryRecord, { t: 'turn' | 'reset' | 'done' }>;
 
+export const isTerminal = (record: HistoryRecord): record is TerminalRecord =>
+  record.t === 'turn' || record.t === 'reset' || record.t === 'done';
+
 /** The record that ends message `id`, when the lines read hold one. */
 export const terminalRecordOf = (records: readonly HistoryRecord[], id: string): TerminalRecord | undefined =>
-  records.find((record): record is TerminalRecord => record.id === id && (record.t === 'turn' || record.t === 'reset' || record.t === 'done'));
+  records.find((record): record is TerminalRecord => record.id === id && isTerminal(record));
 
 /** Parses the JSONL tail; a line that is not a known record is skipped (counted), never fatal. */
-export function parseRecords(text: string): { records: HistoryRecord[]; skipped: number } {
-  const records: HistoryRecord[] = [];
-  let skipped = 0;
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    try {
-      const result = v.safeParse(HistoryRecordSchema, JSON.parse(line));
-      if (result.success) records.push(result.output);
-      else skipped += 1;
-    } catch {
-      skipped += 1;
-    }
-  }
-  return { records, skipped };
-}
+export const parseRecords = (text: string): { records: HistoryRecord[]; skipped: number } => parseJsonLines(HistoryRecordSchema, text);
 
-export const serializeRecord = (record: HistoryRecord): string => `${JSON.stringify(record)}\n`;
+export const serializeRecord = (record: HistoryRecord): string => jsonLine(record);
+export const serializeRecords = (records: readonly HistoryRecord[]): string => records.map(serializeRecord).join('');

@@ -1,5 +1,6 @@
-import { AppendConflictError, NotAppendableError } from '../errors';
+import { NotAppendableError } from '../errors';
 import type { ConversationView } from './conversation-history';
+import { claimLease } from './message-claims';
 import { serializeRecord } from './records';
 import type { RotationOptions } from './rotation';
 
@@ -25,30 +26,8 @@ export async function elect(view: ConversationView, options: Pick<RotationOption
       if (!(error instanceof NotAppendableError)) throw error;
     }
   }
-  // A Normal object takes no seal: a lock object, created by whoever comes first, says who moves it.
-  const lock = `${view.key}.moving-${view.position}`;
-  const claim = `${JSON.stringify({ by, at, until })}\n`;
-  try {
-    await log.append(lock, 0, claim);
-    return at;
-  } catch (error) {
-    if (!(error instanceof AppendConflictError)) throw error;
-  }
-  const held = await log.readAll(lock, 64 * 1024);
-  const holder = lastHolder(held?.toString('utf8') ?? '');
-  if (holder && holder.by !== by && holder.until > at) return undefined;
-  await log.append(lock, held?.length ?? 0, claim);
-  return holder?.by === by ? holder.at : at;
-}
-
-function lastHolder(text: string): { by: string; at: number; until: number } | undefined {
-  const last = text.trim().split('\n').at(-1);
-  try {
-    const value: unknown = JSON.parse(last ?? '');
-    if (typeof value !== 'object' || value === null) return undefined;
-    const { by, at, until } = value as Record<string, unknown>;
-    return typeof by === 'string' && typeof at === 'number' && typeof until === 'number' ? { by, at, until } : undefined;
-  } catch {
-    return undefined;
-  }
+  // A Normal object takes no seal: a lease on a lock object, the same one a message is claimed with, says who moves it.
+  const lease = await claimLease(log, { key: `${view.key}.moving-${view.position}`, by, at, until });
+  if (lease.kind === 'busy') return undefined;
+  return lease.kind === 'new' ? at : lease.since;
 }

@@ -2,7 +2,7 @@ import { AppendConflictError, NotAppendableError, StorageError } from '../errors
 import type { AppendLog } from './append-log';
 import type { ConversationHistory, ConversationView } from './conversation-history';
 import { readState, stateRecord } from './conversation-state';
-import { serializeRecord, type HistoryRecord, type RotatedRecord } from './records';
+import { serializeRecord, serializeRecords, type HistoryRecord, type RotatedRecord } from './records';
 import { elect } from './rotation-election';
 
 /**
@@ -67,7 +67,7 @@ async function moveOnce(view: ConversationView, options: RotationOptions): Promi
   const reason = view.rotation ?? 'full';
   const rotated: RotatedRecord = { t: 'rotated', id: options.id, at, reason, archive };
   const records: HistoryRecord[] = [rotated, ...carried(view, reason, options.carryBytes, options.id, at)];
-  const lines = records.map(serializeRecord).join('');
+  const lines = serializeRecords(records);
   try {
     const position = await log.append(view.key, 0, lines);
     return { kind: 'moved', view: { key: view.key, records, position, truncated: false, rotation: undefined, rotatedFrom: reason } };

@@ -1,7 +1,7 @@
 import type { DingTalkMessage, WorkerEvent } from '../dingtalk/schema';
 import { DeliveryError, NotAppendableError, StorageError, asBotError } from '../errors';
 import type { ConversationView } from '../history/conversation-history';
-import { serializeRecord, type StateRecord, type TerminalRecord } from '../history/records';
+import { serializeRecords, type StateRecord, type TerminalRecord } from '../history/records';
 import type { Answer } from './answer';
 import { retryUntil } from './retry-until';
 import type { TurnDependencies } from './turn-dependencies';
@@ -54,8 +54,8 @@ export async function send(deps: TurnDependencies, message: DingTalkMessage, cla
       deps.logger.error('reply cannot be delivered; a retry would not help', { error: failure });
       return;
     }
-    const lines = records.map(serializeRecord).join('');
-    await deps.claims.recordStored(claimKey, by, deps.now(), sentParts + failure.deliveredParts, lines).catch((stored: unknown) => {
+    const lines = serializeRecords(records);
+    await deps.claims.recordStored(claimKey, by, deps.now(), { parts: sentParts + failure.deliveredParts, lines }).catch((stored: unknown) => {
       deps.logger.error('undelivered reply could not be stored; the retry will ask again', { error: asBotError(stored) });
     });
     throw failure;

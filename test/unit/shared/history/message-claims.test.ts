@@ -24,11 +24,11 @@ describe('message claims', () => {
     // Prepare
     const { claims, key } = setup();
     await claims.claim({ key, by: 'd1', at: 1, until: 100 });
-    await claims.recordStored(key, 'd1', 5, 2, '{"t":"done","id":"m1","at":5,"kind":"help","reply":"帮助"}\n');
+    await claims.recordStored(key, 'd1', 5, { parts: 2, lines: '{"t":"done","id":"m1","at":5,"kind":"help","reply":"帮助"}\n' });
     // Act
     const retry = await claims.claim({ key, by: 'd1', at: 10, until: 200 });
     // Assess
-    expect(retry).toEqual({ kind: 'resumed', live: false, stored: { parts: 2, lines: '{"t":"done","id":"m1","at":5,"kind":"help","reply":"帮助"}\n' } });
+    expect(retry).toEqual({ kind: 'resumed', since: 1, live: false, stored: { parts: 2, lines: '{"t":"done","id":"m1","at":5,"kind":"help","reply":"帮助"}\n' } });
   });
 
   it('renews the lease on resume, so a redelivery meanwhile finds the message busy', async () => {
@@ -68,7 +68,7 @@ describe('message claims', () => {
     // Prepare
     const { claims, key } = setup();
     await claims.claim({ key, by: 'd1', at: 1, until: 100 });
-    await claims.recordStored(key, 'd1', 5, 1, '{"t":"done","id":"m1","at":5,"kind":"help","reply":"帮助"}\n');
+    await claims.recordStored(key, 'd1', 5, { parts: 1, lines: '{"t":"done","id":"m1","at":5,"kind":"help","reply":"帮助"}\n' });
     // Act
     const redelivery = await claims.claim({ key, by: 'd2', at: 10, until: 200 });
     // Assess
