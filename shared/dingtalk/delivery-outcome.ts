@@ -1,4 +1,6 @@
 import { DingTalkApiError } from '../errors';
+import { NO_STAFF_ID, RECIPIENT_FLOW_CONTROLLED, RECIPIENT_INVALID } from './openapi-client';
+import { WEBHOOK_EXPIRED, WEBHOOK_HOST_REFUSED } from './session-webhook';
 
 /**
  * What a failed send of one reply part means for that part (the rule and its reasons: docs/dingtalk.md, "Delivery
@@ -13,13 +15,13 @@ export type FailedSend = { outcome: 'not-delivered'; retryable: boolean } | { ou
 
 /** Our own codes, for a part refused before sending or a 200 that named the recipient as not reached. */
 const LOCAL_RETRYABLE: Record<string, boolean> = {
-  'local.webhookHostRefused': false,
-  'local.webhookExpired': false,
-  'local.noStaffId': false,
+  [WEBHOOK_HOST_REFUSED]: false,
+  [WEBHOOK_EXPIRED]: false,
+  [NO_STAFF_ID]: false,
   // batchSend's invalidStaffIdList: most often a user outside the app's visible range; only an admin can fix it.
-  'local.invalidStaffId': false,
+  [RECIPIENT_INVALID]: false,
   // batchSend's flowControlledStaffIdList: DingTalk is limiting messages to this user for now.
-  'local.flowControlledStaffId': true,
+  [RECIPIENT_FLOW_CONTROLLED]: true,
 };
 
 /**

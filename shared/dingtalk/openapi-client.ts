@@ -33,6 +33,8 @@ export interface OpenApiClientOptions {
 /** Our own codes (not DingTalk's) on the error for a batchSend that named the recipient as not reached. */
 export const RECIPIENT_INVALID = 'local.invalidStaffId';
 export const RECIPIENT_FLOW_CONTROLLED = 'local.flowControlledStaffId';
+/** Our own code for a 1:1 part that only the OpenAPI could carry, but the sender has no staff id to send it to. */
+export const NO_STAFF_ID = 'local.noStaffId';
 
 const BATCH_SEND = '/v1.0/robot/oToMessages/batchSend';
 

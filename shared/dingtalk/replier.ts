@@ -3,7 +3,7 @@ import { DeliveryError, DingTalkApiError } from '../errors';
 import type { Logger } from '../logging/logger';
 import type { AccessTokenProvider } from './access-token';
 import { classifyFailedSend, type FailedSend } from './delivery-outcome';
-import { createOpenApiClient, type MarkdownContent } from './openapi-client';
+import { createOpenApiClient, NO_STAFF_ID, type MarkdownContent } from './openapi-client';
 import { type DingTalkMessage, isGroup } from './schema';
 import { createSessionWebhookSender } from './session-webhook';
 import type { WebhookHostList } from './webhook-hosts';
@@ -57,8 +57,6 @@ export interface ReplierOptions {
   webhookExpiryMarginMs?: number;
 }
 
-/** Our own code (not DingTalk's) for a 1:1 part that only the OpenAPI could carry but the sender has no staff id. */
-export const NO_STAFF_ID = 'local.noStaffId';
 export { summarizeTitle } from './reply-parts';
 
 export function createReplier(options: ReplierOptions): Replier {
