@@ -27,14 +27,30 @@ export type PromptResult =
 export function buildPrompt(records: readonly HistoryRecord[], user: ChatMessage['content'], options: PromptOptions): PromptResult {
   const system: ChatMessage = { role: 'system', content: options.systemPrompt };
   const current: ChatMessage = { role: 'user', content: user };
-  const fixed = REPLY_PRIMING_TOKENS + messageTokens(system) + messageTokens(current);
-  if (fixed > options.promptTokenBudget) {
-    return { kind: 'too-long', estimatedTokens: fixed, budget: options.promptTokenBudget, pictures: picturesIn(user) };
-  }
+  const fixed = fixedTokens(system, current);
+  if (fixed > options.promptTokenBudget) return tooLong(fixed, options.promptTokenBudget, user);
   const room = Math.min(options.historyTokenBudget, options.promptTokenBudget - fixed);
   const history = fitTurns(sessionTurns(records, options), room);
   return { kind: 'ok', messages: [system, ...history.messages, current], estimatedTokens: fixed + history.tokens, shortenedTurns: history.shortened };
 }
+
+/**
+ * The too-long answer for a new message before anything is fetched for it: a picture costs the same whatever its
+ * bytes, so `user` may hold placeholders for pictures not yet downloaded. Undefined when the message fits.
+ */
+export function tooLongAlone(user: ChatMessage['content'], options: Pick<PromptOptions, 'systemPrompt' | 'promptTokenBudget'>): Extract<PromptResult, { kind: 'too-long' }> | undefined {
+  const fixed = fixedTokens({ role: 'system', content: options.systemPrompt }, { role: 'user', content: user });
+  return fixed > options.promptTokenBudget ? tooLong(fixed, options.promptTokenBudget, user) : undefined;
+}
+
+const fixedTokens = (system: ChatMessage, current: ChatMessage): number => REPLY_PRIMING_TOKENS + messageTokens(system) + messageTokens(current);
+
+const tooLong = (estimatedTokens: number, budget: number, user: ChatMessage['content']): Extract<PromptResult, { kind: 'too-long' }> => ({
+  kind: 'too-long',
+  estimatedTokens,
+  budget,
+  pictures: picturesIn(user),
+});
 
 /**
  * The turns of the current session, oldest first: after the last reset, not interrupted by an idle gap longer than

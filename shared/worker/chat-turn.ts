@@ -2,7 +2,7 @@ import { isGroup, type WorkerEvent } from '../dingtalk/schema';
 import { addUsage, readState } from '../history/conversation-state';
 import type { ConversationView } from '../history/conversation-history';
 import { estimateTokens } from '../history/estimate-tokens';
-import { buildPrompt } from '../history/prompt';
+import { buildPrompt, tooLongAlone } from '../history/prompt';
 import type { TurnRecord } from '../history/records';
 import type { ChatCompletion, ChatMessage, ChatUsage, ContentPart } from '../model/chat-model';
 import { doneAnswer, type Answer } from './answer';
@@ -36,12 +36,16 @@ export async function chatTurn(input: ChatInput, view: ConversationView, event: 
 
   const speaker = isGroup(message) && settings.history.groupShared ? message.senderNick || '成员' : undefined;
   const userText = speaker ? `${speaker}：${input.text}` : input.text;
+  const budget = { systemPrompt: state.persona ?? settings.systemPrompt, promptTokenBudget: settings.history.promptTokenBudget };
+  // Checked before any picture is downloaded: each costs the same whatever its bytes, so placeholders will do.
+  const placeholders = input.images.slice(0, settings.images.maxCount).map(() => ({ dataUrl: '' }));
+  const alone = tooLongAlone(userContent(userText, placeholders), budget);
+  if (alone) return doneAnswer(message.msgId, deps.now(), messageTooLongText(alone), 'message-too-long');
   const { pictures, note } = await fetchTurnPictures(input.images, message.robotCode, deps);
   const prompt = buildPrompt(view.records, userContent(userText, pictures), {
-    systemPrompt: state.persona ?? settings.systemPrompt,
+    ...budget,
     sessionTimeoutMs: settings.history.sessionTimeoutMs,
     historyTokenBudget: settings.history.tokenBudget,
-    promptTokenBudget: settings.history.promptTokenBudget,
     nowMs: deps.now(),
   });
   if (prompt.kind === 'too-long') return doneAnswer(message.msgId, deps.now(), messageTooLongText(prompt), 'message-too-long');

@@ -271,4 +271,16 @@ describe('chatTurn', () => {
     // Assess
     expect(fake.requests[0]?.timeoutMs).toBe(timeoutMs);
   });
+
+  it('refuses a message too long with its pictures before downloading any of them', async () => {
+    // Prepare: 16,000 tokens in all; 14,000 characters of Chinese and two pictures of 1,536 each are over it
+    const { deps, requests, images } = setup();
+    const view = viewOf([{ t: 'state', id: 's', at: 1, model: 'vision-c' }]);
+    // Act
+    const answer = await chatTurn(text('长'.repeat(14_000), ['c1', 'c2']), view, event, false, deps);
+    // Assess
+    expect(answer.text).toContain('太长');
+    expect(images.fetched).toEqual([]);
+    expect(requests).toHaveLength(0);
+  });
 });
