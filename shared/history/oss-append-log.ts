@@ -40,29 +40,37 @@ function wholeLines(bytes: Buffer, start: number, maxBytes: number): Buffer {
   return newline < 0 ? Buffer.alloc(0) : bytes.subarray(newline + 1);
 }
 
+/** One ranged GetObject: its bytes and response, or undefined when the object does not exist. */
+async function getRange(client: OSS, key: string, range: string): Promise<{ bytes: Buffer; res: OSS.NormalSuccessResponse } | undefined> {
+  let result: OSS.GetObjectResult;
+  try {
+    result = await client.get(key, undefined, { headers: { Range: range } });
+  } catch (error) {
+    if (ossFailure(error).code === 'NoSuchKey') return undefined;
+    throw storageError('GetObject', key, error);
+  }
+  const bytes: unknown = result.content;
+  if (!Buffer.isBuffer(bytes)) throw new StorageError(`OSS GetObject ${key} returned no content buffer`);
+  return { bytes, res: result.res };
+}
+
 /** The AppendLog port on OSS appendable objects (docs/function-compute.md §5). */
 export function createOssAppendLog(client: OSS): AppendLog {
   return {
     async readTail(key: string, maxBytes: number): Promise<TailRead> {
       if (!Number.isInteger(maxBytes) || maxBytes < 1) throw new RangeError(`maxBytes must be a positive integer, got ${maxBytes}`);
-      let result: OSS.GetObjectResult;
-      try {
-        // One byte more than asked for shows whether the first line read starts right after a '\n', so a line that
-        // fits exactly is kept. OSS answers a suffix longer than the object with the whole object and 200.
-        result = await client.get(key, undefined, { headers: { Range: `bytes=-${maxBytes + 1}` } });
-      } catch (error) {
-        if (ossFailure(error).code === 'NoSuchKey') return { text: '', length: 0, truncated: false, appendable: true };
-        throw storageError('GetObject', key, error);
-      }
-      const bytes: unknown = result.content;
-      if (!Buffer.isBuffer(bytes)) throw new StorageError(`OSS GetObject ${key} returned no content buffer`);
-      const partial = result.res.status === 206;
-      const range = /^bytes (\d+)-\d+\/(\d+)$/.exec(header(result.res, 'content-range') ?? '');
+      // One byte more than asked for shows whether the first line read starts right after a '\n', so a line that
+      // fits exactly is kept. OSS answers a suffix longer than the object with the whole object and 200.
+      const read = await getRange(client, key, `bytes=-${maxBytes + 1}`);
+      if (read === undefined) return { text: '', length: 0, truncated: false, appendable: true };
+      const { bytes, res } = read;
+      const partial = res.status === 206;
+      const range = /^bytes (\d+)-\d+\/(\d+)$/.exec(header(res, 'content-range') ?? '');
       if (partial && !range) throw new StorageError(`OSS GetObject ${key} answered 206 without Content-Range`);
       const start = partial && range ? Number(range[1]) : 0;
       const length = partial && range ? Number(range[2]) : bytes.length;
       const kept = wholeLines(bytes, start, maxBytes);
-      const appendable = header(result.res, 'x-oss-object-type') !== 'Normal';
+      const appendable = header(res, 'x-oss-object-type') !== 'Normal';
       return { text: kept.toString('utf8'), length, truncated: kept.length < length, appendable };
     },
 
@@ -97,18 +105,10 @@ export function createOssAppendLog(client: OSS): AppendLog {
     },
 
     async readAll(key: string, maxBytes: number): Promise<Buffer | undefined> {
-      let result: OSS.GetObjectResult;
-      try {
-        // A range one byte past the limit shows whether the object is longer, without reading all of a huge one.
-        result = await client.get(key, undefined, { headers: { Range: `bytes=0-${maxBytes}` } });
-      } catch (error) {
-        if (ossFailure(error).code === 'NoSuchKey') return undefined;
-        throw storageError('GetObject', key, error);
-      }
-      const bytes: unknown = result.content;
-      if (!Buffer.isBuffer(bytes)) throw new StorageError(`OSS GetObject ${key} returned no content buffer`);
-      if (bytes.length > maxBytes) throw new StorageError(`OSS object ${key} is longer than ${maxBytes} bytes`);
-      return bytes;
+      // A range one byte past the limit shows whether the object is longer, without reading all of a huge one.
+      const read = await getRange(client, key, `bytes=0-${maxBytes}`);
+      if (read && read.bytes.length > maxBytes) throw new StorageError(`OSS object ${key} is longer than ${maxBytes} bytes`);
+      return read?.bytes;
     },
 
     async put(key: string, data: Buffer): Promise<void> {
