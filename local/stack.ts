@@ -156,9 +156,8 @@ export async function startLocalStack(options: LocalStackOptions) {
     credentials,
     drain: queue.drain,
     asyncAccepted: queue.accepted,
-    crashWorker: worker.crashBusyInstances,
-    /** Kills the worker instances whose current event matches; resolves once they exited. */
-    crashWorkerRunning: worker.crashInstancesRunning,
+    /** Kills the worker instances whose current event matches (all running ones by default); resolves once they exited. */
+    crashWorker: worker.crashInstancesRunning,
     /** Async worker events whose payload matches that are still running or waiting for a retry. */
     workerInFlight: queue.inFlight,
     delayNextAccepts,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { errorXml } from '../../local/oss/oss-response';
 import type { FaultBook } from './fault-book';
 import type { InFlight } from './in-flight';
 import type { Kills } from './kills';
@@ -84,6 +85,6 @@ function ossError(response: Parameters<FaultHook>[2], status: number, code: stri
   const requestId = randomBytes(12).toString('hex').toUpperCase();
   const headers = { 'x-oss-request-id': requestId };
   if (response.req.method === 'HEAD') return void response.writeHead(status, headers).end();
-  const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>${requestId}</RequestId><HostId>soak-proxy</HostId></Error>`;
+  const xml = errorXml({ code, message }, requestId, 'soak-proxy');
   sendText(response, status, 'application/xml', xml, headers);
 }

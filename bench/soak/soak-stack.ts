@@ -82,7 +82,7 @@ export async function startSoakStack(messages: readonly SoakMessage[], book: Fau
     onOutput: (text) => appendFileSync(logFile, text),
   });
   ossUrl = stack.oss.url;
-  crash = stack.crashWorkerRunning;
+  crash = stack.crashWorker;
 
   async function close(): Promise<void> {
     await stack.close();

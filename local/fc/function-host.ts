@@ -116,18 +116,12 @@ export function createFunctionHost(options: FunctionHostOptions) {
     return outcome;
   }
 
-  /** Kills the instances running an invocation, as an out-of-memory kill would on FC; returns how many. */
-  function crashBusyInstances(): number {
-    const busy = [...instances].filter((instance) => instance.busy);
-    for (const instance of busy) instance.child.kill('SIGKILL');
-    return busy.length;
-  }
-
   /**
-   * Kills the instances whose current invocation's event matches, as an out-of-memory kill would on FC, and resolves
-   * with how many once they have exited: the fault soak kills the worker at a chosen step of a chosen message.
+   * Kills the instances whose current invocation's event matches (every running one by default), as an
+   * out-of-memory kill would on FC, and resolves with how many once they have exited: tests and the fault soak kill
+   * the worker at a chosen step of a chosen message.
    */
-  async function crashInstancesRunning(matches: (event: Buffer) => boolean): Promise<number> {
+  async function crashInstancesRunning(matches: (event: Buffer) => boolean = () => true): Promise<number> {
     const running = [...instances].filter((instance) => instance.event !== undefined && matches(instance.event));
     await Promise.all(running.map((instance) => killAndWait(instance)));
     return running.length;
@@ -137,7 +131,7 @@ export function createFunctionHost(options: FunctionHostOptions) {
     await Promise.all([...instances].map(killAndWait));
   }
 
-  return { name: options.name, invoke, crashBusyInstances, crashInstancesRunning, close };
+  return { name: options.name, invoke, crashInstancesRunning, close };
 }
 
 function killAndWait(instance: Instance): Promise<void> {

@@ -47,16 +47,3 @@ export async function injectedResponse(fault: OssInjectedFault, request: OssFaul
   }
   return ossError(fault.status, fault.code, fault.message ?? MESSAGES[fault.code] ?? `Injected ${fault.code}.`, { headers });
 }
-
-export type OssRequestCounts = Record<OssOperation, number>;
-
-/** Requests answered so far, by operation; benchmarks take a snapshot before and after a turn. */
-export function createRequestCounter() {
-  const counts: OssRequestCounts = { GetObject: 0, PutObject: 0, HeadObject: 0, DeleteObject: 0, AppendObject: 0, Unsupported: 0 };
-  return {
-    count(operation: OssOperation): void {
-      counts[operation] += 1;
-    },
-    snapshot: (): OssRequestCounts => ({ ...counts }),
-  };
-}

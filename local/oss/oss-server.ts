@@ -7,7 +7,7 @@ import type { BackendFileSystem } from './file-system';
 import { createMemoryBackend } from './memory-backend';
 import { createObjectStore, type ObjectStore } from './object-store';
 import { authenticate, type OssCredential } from './oss-auth';
-import { createRequestCounter, faultRequest, injectedResponse, type OssFaults, type OssRequestCounts } from './oss-faults';
+import { faultRequest, injectedResponse, type OssFaults } from './oss-faults';
 import { readOssBody, send, wireResponse } from './oss-http';
 import { runOperation } from './oss-operations';
 import { operationOf, parseTarget, type OssOperation } from './oss-request';
@@ -15,7 +15,7 @@ import { ossError, type OssResponse } from './oss-response';
 
 export type { OssCredential } from './oss-auth';
 export type { OssOperation } from './oss-request';
-export type { OssFaultRequest, OssFaults, OssInjectedFault, OssRequestCounts } from './oss-faults';
+export type { OssFaultRequest, OssFaults, OssInjectedFault } from './oss-faults';
 
 export interface OssRequestRecord {
   method: string;
@@ -56,8 +56,6 @@ export interface OssServer {
   port: number;
   /** Every request answered so far, in order. */
   requests: OssRequestRecord[];
-  /** How many requests of each operation have been answered so far (a copy). */
-  requestCounts(): OssRequestCounts;
   /** Stops the server; calling it again waits for the same close. */
   close(): Promise<void>;
 }
@@ -94,7 +92,6 @@ export async function startOssServer(options: OssServerOptions): Promise<OssServ
   const backend = options.dataDir === undefined ? createMemoryBackend() : createFileBackend(options.dataDir, options.fileSystem);
   const store = createObjectStore(backend, options.maxAppendableBytes === undefined ? {} : { maxAppendableBytes: options.maxAppendableBytes });
   const requests: OssRequestRecord[] = [];
-  const counter = createRequestCounter();
   const inFlight = new Set<Promise<void>>();
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -114,7 +111,6 @@ export async function startOssServer(options: OssServerOptions): Promise<OssServ
     if (response.error) record.errorCode = response.error.code;
     // Recorded before the response leaves, so a client that has its answer always finds the request listed.
     requests.push(record);
-    counter.count(record.operation);
     options.onRequest?.(record);
     send(res, wire);
   }
@@ -135,7 +131,6 @@ export async function startOssServer(options: OssServerOptions): Promise<OssServ
     url: `http://${host}:${address.port}`,
     port: address.port,
     requests,
-    requestCounts: counter.snapshot,
     close() {
       closing ??= (async () => {
         const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));

@@ -125,7 +125,7 @@ describe('end to end: answers streamed into AI cards', () => {
     // Act
     ok(await e2e.send({ text: '崩溃重试' }));
     await e2e.dingtalk.waitForCards((cards) => (cards[0]?.updates.length ?? 0) >= 1, 10_000);
-    expect(e2e.stack.crashWorker()).toBe(1);
+    expect(await e2e.stack.crashWorker()).toBe(1);
     await e2e.drain();
     // Assess
     expect(e2e.workerResults.map((entry) => (entry.result.ok ? 'ok' : entry.result.kind))).toEqual(['crash', 'ok']);

@@ -74,7 +74,7 @@ describe('end to end: failures the user is told about, and retries that answer o
     // Act
     await e2e.send({ text: '崩溃后重试' });
     await waitFor(() => e2e.openai.requests.length === 1);
-    expect(e2e.stack.crashWorker()).toBe(1);
+    expect(await e2e.stack.crashWorker()).toBe(1);
     await e2e.drain();
     // Assess
     expect(e2e.workerResults.map((entry) => (entry.result.ok ? 'ok' : entry.result.kind))).toEqual(['crash', 'ok']);

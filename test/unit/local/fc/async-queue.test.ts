@@ -9,7 +9,6 @@ function fakeHost(outcomes: InvocationResult[]) {
       calls.push({ body: body.toString(), requestId: requestId ?? '' });
       return outcomes.shift() ?? { ok: true, value: null, durationMs: 1 };
     },
-    crashBusyInstances: () => 0,
     crashInstancesRunning: async () => 0,
     close: async () => undefined,
   } satisfies FunctionHost;
