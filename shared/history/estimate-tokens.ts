@@ -16,7 +16,6 @@
 const PIECES =
   /[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?:'s|'t|'re|'ve|'m|'ll|'d)?|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?:'s|'t|'re|'ve|'m|'ll|'d)?|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+/giu;
 const ASCII_WORD = /^[^A-Za-z]?([A-Za-z]+)('[a-z]+)?$/i;
-const CJK = /[\u1100-\u11ff\u2e80-\u2fdf\u3040-\u30ff\u3100-\u31ff\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]/;
 const LETTER_OR_MARK = /[\p{L}\p{M}]/u;
 
 export function estimateTokens(text: string): number {
@@ -33,9 +32,12 @@ function pieceTokens(piece: string): number {
   if (/^\s+$/.test(piece)) return Math.ceil(piece.length / 4);
   let tokens = 0;
   let punctuation = 0;
-  for (const char of piece) {
-    if (char.charCodeAt(0) < 0x80) punctuation += 1;
-    else tokens += otherTokens(char);
+  // By code point, without a string per character: this loop runs over every CJK character of the history each turn.
+  for (let index = 0; index < piece.length; index += 1) {
+    const code = piece.codePointAt(index) ?? 0;
+    if (code > 0xffff) index += 1;
+    if (code < 0x80) punctuation += 1;
+    else tokens += otherTokens(code);
   }
   return tokens + Math.ceil((punctuation * 2) / 3);
 }
@@ -69,11 +71,20 @@ function wordTokens(piece: string, word: string): number {
  * block (U+9FA6 on, added after the GB2312 and Big5 sets) and anything beyond the Basic
  * Multilingual Plane (most emoji, skin tones, flags) fall apart into their UTF-8 bytes or pairs of them.
  */
-function otherTokens(char: string): number {
-  const code = char.codePointAt(0) ?? 0;
+function otherTokens(code: number): number {
   if (code > 0xffff) return 3;
   if ((code >= 0x3400 && code <= 0x4dbf) || (code >= 0x9fa6 && code <= 0x9fff)) return 3;
-  if (CJK.test(char)) return 1;
-  if (LETTER_OR_MARK.test(char)) return 0.5;
+  if (isCjk(code)) return 1;
+  if (LETTER_OR_MARK.test(String.fromCharCode(code))) return 0.5;
   return 1;
+}
+
+/** Han, kana, Hangul and their radicals, compatibility forms and jamo: the ranges of one token per character. */
+const CJK_RANGES = [0x1100, 0x11ff, 0x2e80, 0x2fdf, 0x3040, 0x30ff, 0x3100, 0x31ff, 0x4e00, 0x9fff, 0xac00, 0xd7af, 0xf900, 0xfaff];
+
+function isCjk(code: number): boolean {
+  for (let index = 0; index < CJK_RANGES.length; index += 2) {
+    if (code >= (CJK_RANGES[index] as number) && code <= (CJK_RANGES[index + 1] as number)) return true;
+  }
+  return false;
 }
