@@ -1,6 +1,6 @@
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import { transportError, type TransportError, type TransportFailure } from './urllib-errors';
+import { transportError, type TransportFailure } from './urllib-errors';
 import type { UrllibResult } from './urllib-transport';
 
 /** One request on its way: what the answer is checked against and what its errors name. */
@@ -27,7 +27,7 @@ export function readAnswer(req: ClientRequest, exchange: Exchange, timeoutMs: nu
       settled = true;
       clearTimeout(timer);
       req.destroy();
-      reject(transportError(name, message, exchange, code) satisfies TransportError);
+      reject(transportError(name, message, exchange, code));
     };
     const expire = (name: TransportFailure, message: string): void => {
       clearTimeout(timer);
@@ -41,9 +41,12 @@ export function readAnswer(req: ClientRequest, exchange: Exchange, timeoutMs: nu
         connected = true;
         expire('ResponseTimeoutError', `Response timeout for ${timeoutMs}ms`);
       };
-      if (!socket.connecting) reused = true;
-      if (socket.connecting) socket.once('connect', onConnected);
-      else onConnected();
+      if (socket.connecting) {
+        socket.once('connect', onConnected);
+      } else {
+        reused = true;
+        onConnected();
+      }
     });
     req.on('error', (error: NodeJS.ErrnoException) => fail(connected ? 'ResponseError' : 'RequestError', error.message, error.code));
     req.on('response', (res: IncomingMessage) => {

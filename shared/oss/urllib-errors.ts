@@ -1,5 +1,5 @@
 /**
- * Transport failures as urllib 2 reports them, because ali-oss's requestError (lib/client.js) turns them into the
+ * Transport failures as urllib 2 reports them, because ali-oss's requestError turns them into the
  * errors our history code reads: a ResponseTimeoutError keeps only its name and message; any other error without a
  * body and with status -1 (network) or -2 (connect timeout) becomes `{ name, status, code: name }`. A failure must
  * never carry a status ≥ 0 and no body: ali-oss would read it as a bodiless HTTP answer, a 404 as NoSuchKey.

@@ -1,16 +1,16 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { readAnswer, type Exchange } from './urllib-answer';
-import { transportError, type TransportError } from './urllib-errors';
+import { transportError } from './urllib-errors';
 
 /**
  * The HTTP client ali-oss is given through its `urllib` option (`new OSS({ urllib })`), hand-written over node:http(s)
- * because urllib 2, ali-oss's default, is most of the worker bundle and of its cold require (iconv-lite, qs,
+ * because urllib 2, ali-oss's default, is most of the worker bundle and of its cold require (iconv-lite,
  * formstream, proxy-agent detection…). No lighter urllib-compatible library exists on npm: urllib 3 and 4 and
  * urllib-next are built on undici, still with qs and formstream. This implements the part of urllib's
- * `request(url, params)` that ali-oss 6 uses for single object calls (lib/common/utils/createRequest.js and
- * lib/client.js): a Buffer body, headers, one timeout in ms; the answer's body as a Buffer. Streams in or out are
- * refused. Redirects are not followed and bodies are not decompressed, as urllib does when ali-oss calls it.
+ * `request(url, params)` that ali-oss 6 uses for single object calls (what its createRequest passes, what its
+ * request and requestError read): a Buffer body, headers, one timeout in ms; the answer's body as a Buffer. Streams
+ * in or out are refused. Redirects are not followed and bodies are not decompressed, as urllib does for ali-oss.
  */
 export interface UrllibParams {
   method: string;
@@ -54,7 +54,10 @@ export interface OssTransport {
 export interface OssTransportOptions {
   /** Longest answer body kept in memory; a longer one fails as ResponseTooLargeError and its connection is dropped. */
   maxBodyBytes: number;
-  /** A kept-alive socket idle this long is closed (agentkeepalive's default under urllib: 4 s). */
+  /**
+   * A kept-alive socket idle this long is closed (agentkeepalive's default under urllib: 4 s). Node's agent applies it
+   * to idle sockets only: a slow answer on a busy one is bounded by the request's timeout instead.
+   */
   idleSocketMs?: number;
 }
 
@@ -62,7 +65,9 @@ const URLLIB_DEFAULT_TIMEOUT_MS = 5_000;
 
 /** One per instance: its keep-alive agents carry sockets across the warm invocations' per-invocation OSS clients. */
 export function createOssTransport(options: OssTransportOptions): OssTransport {
-  if (!Number.isSafeInteger(options.maxBodyBytes) || options.maxBodyBytes < 0) throw new RangeError(`maxBodyBytes must be a whole number of bytes`);
+  if (!Number.isSafeInteger(options.maxBodyBytes) || options.maxBodyBytes < 0) {
+    throw new RangeError(`maxBodyBytes must be a whole number of bytes, got ${options.maxBodyBytes}`);
+  }
   const idle = { keepAlive: true, timeout: options.idleSocketMs ?? 4_000 };
   const agents = { http: new HttpAgent(idle), https: new HttpsAgent(idle) };
   return {
@@ -95,5 +100,3 @@ function wireHeaders(headers: UrllibParams['headers'], body: Buffer | undefined)
   if (body) wire['content-length'] = String(body.length);
   return wire;
 }
-
-export type { TransportError };

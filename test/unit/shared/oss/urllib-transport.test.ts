@@ -180,6 +180,20 @@ describe('the OSS transport under ali-oss', () => {
       expect((error as Error).message).toMatch(/^Response timeout for 200ms/);
     });
 
+    it('waits for a slow answer longer than the idle-socket limit, which applies to idle sockets only', async () => {
+      // Prepare
+      const url = await listen((_req, res) => {
+        setTimeout(() => res.writeHead(200, { 'content-length': '3' }).end('abc'), 150);
+      });
+      const client = clientOf(url, createOssTransport({ maxBodyBytes: 1024, idleSocketMs: 20 }));
+
+      // Act
+      const read = await client.get(KEY);
+
+      // Assess
+      expect(read.content.toString()).toBe('abc');
+    });
+
     it('reports a refused connection as a network failure (status -1), which the history turns into a StorageError', async () => {
       // Prepare
       const client = clientOf(`http://127.0.0.1:${await closedPort()}`);
