@@ -36,8 +36,9 @@ async function main(): Promise<void> {
       outfile,
       minify: true,
       keepNames: true,
-      // urllib (under ali-oss) requires proxy-agent only when a proxy is configured; it is not a dependency.
-      external: ['proxy-agent'],
+      // ali-oss loads urllib, its default HTTP library and most of the worker's weight, but every OSS client we build
+      // is given shared/oss/urllib-transport.ts instead; the stand-in throws if it is ever called.
+      alias: { urllib: './shared/oss/urllib-not-bundled.ts' },
       legalComments: 'none',
     });
     sizes[name] = statSync(outfile).size;

@@ -11,12 +11,13 @@ import { createReplier } from '../../shared/dingtalk/replier';
 import { createSessionWebhookSender } from '../../shared/dingtalk/session-webhook';
 import { webhookHostsOrDefault } from '../../shared/dingtalk/webhook-hosts';
 import { createConversationHistory } from '../../shared/history/conversation-history';
-import { historyLimits } from '../../shared/history/history-limits';
+import { historyLimits, largestObjectRead } from '../../shared/history/history-limits';
 import { createMessageClaims } from '../../shared/history/message-claims';
 import { createOssAppendLog } from '../../shared/history/oss-append-log';
 import { createOssClient } from '../../shared/history/oss-client';
 import { createLogger } from '../../shared/logging/logger';
 import { createOpenAiChatModel } from '../../shared/model/openai-chat-model';
+import { createOssTransport } from '../../shared/oss/urllib-transport';
 import { CARD_COOLDOWN_MS, createCardGate } from '../../shared/worker/card-gate';
 import { createWorkerHandler } from '../../shared/worker/create-worker-handler';
 import { createMisconfiguredWorker } from '../../shared/worker/misconfigured-worker';
@@ -49,6 +50,8 @@ function wireWorker(config: Readonly<WorkerConfig>) {
   const log = logger(config.logLevel, [config.dingtalk.appSecret, ...(config.model?.apiKeys ?? [])]);
   const tokens = createAccessTokenProvider({ http, ...config.dingtalk });
   const dingtalkApi = { http, apiBase: config.dingtalk.apiBase, tokens, appKey: config.dingtalk.appKey };
+  // Once per instance, so its kept-alive sockets serve the OSS clients of every warm invocation.
+  const ossTransport = createOssTransport({ maxBodyBytes: largestObjectRead(config.history) });
   return createWorkerHandler({
     settings: {
       systemPrompt: config.systemPrompt,
@@ -62,7 +65,7 @@ function wireWorker(config: Readonly<WorkerConfig>) {
       images: config.images,
     },
     createStorage: (context) => {
-      const log = createOssAppendLog(createOssClient(ossClientOptions(config.oss, context.credentials)));
+      const log = createOssAppendLog(createOssClient({ ...ossClientOptions(config.oss, context.credentials), transport: ossTransport }));
       return {
         history: createConversationHistory({ log, ...historyLimits(config.history) }),
         claims: createMessageClaims({ log, prefix: config.messagePrefix }),

@@ -40,7 +40,7 @@ export interface Appender {
 export type RecordBuilder = (view: ConversationView) => readonly [TerminalRecord, ...StateRecord[]];
 
 /** A tail read that holds no whole line is re-read once this many times larger (one record was longer). */
-const OVERSIZED_LINE_FACTOR = 8;
+export const OVERSIZED_LINE_FACTOR = 8;
 
 /**
  * Conversation history on an append-only log: one tail read before the answer, one append of the message's records

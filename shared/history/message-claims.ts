@@ -50,7 +50,7 @@ export interface ClaimRequest {
 }
 
 /** Claims are a few lines; a stored reply (at most a few per message, one per failed run) can be long. */
-const MAX_CLAIM_BYTES = 4 * 1024 * 1024;
+export const MAX_CLAIM_BYTES = 4 * 1024 * 1024;
 const MAX_ATTEMPTS = 5;
 
 async function readLines(log: AppendLog, key: string): Promise<{ lines: ClaimLine[]; length: number }> {

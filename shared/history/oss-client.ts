@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import OSS from 'ali-oss';
+import type { OssTransport } from '../oss/urllib-transport';
 
 export interface OssClientOptions {
   bucket: string;
@@ -11,10 +12,16 @@ export interface OssClientOptions {
   internal?: boolean;
   credentials: { accessKeyId: string; accessKeySecret: string; securityToken?: string };
   timeoutMs: number;
+  /**
+   * The HTTP client, built once per instance so kept-alive sockets outlive the per-invocation clients. Without one
+   * ali-oss uses its own urllib, which only code running from node_modules has (tools, the benchmark): the function
+   * bundles leave urllib out (esbuild.config.ts), so the worker must pass one.
+   */
+  transport?: OssTransport;
 }
 
-/** `sldEnable` (path-style addressing) and `retryMax` exist at runtime but are missing from @types/ali-oss. */
-type ClientOptions = OSS.Options & { sldEnable?: boolean; retryMax?: number };
+/** `sldEnable` (path-style addressing), `retryMax` and `urllib` exist at runtime but are missing from @types/ali-oss. */
+type ClientOptions = OSS.Options & { sldEnable?: boolean; retryMax?: number; urllib?: OssTransport };
 
 function ossRegion(region: string): string {
   const normalized = region.startsWith('oss-') ? region : `oss-${region}`;
@@ -47,6 +54,7 @@ export function createOssClient(options: OssClientOptions): OSS {
     // ali-oss defaults to plain HTTP; real endpoints get HTTPS unless an explicit http:// endpoint says otherwise.
     secure: true,
     timeout: options.timeoutMs,
+    ...(options.transport ? { urllib: options.transport } : {}),
     // No transport-level retries: an append that landed but whose answer was lost would come back as a 409 on the
     // retry. The history layer already treats 409 as "look again", so retrying is its decision, not the client's.
     retryMax: 0,

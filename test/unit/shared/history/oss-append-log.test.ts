@@ -3,6 +3,7 @@ import { AppendConflictError, NotAppendableError, StorageError } from '../../../
 import type { AppendLog } from '../../../../shared/history/append-log';
 import { createOssAppendLog } from '../../../../shared/history/oss-append-log';
 import { createOssClient, type OssClientOptions } from '../../../../shared/history/oss-client';
+import { createOssTransport } from '../../../../shared/oss/urllib-transport';
 
 const BUCKET = 'chat';
 const CREDENTIALS = { accessKeyId: 'STS.local', accessKeySecret: 'sts-secret', securityToken: 'sts-token' };
@@ -32,12 +33,14 @@ describe('createOssAppendLog', () => {
   let server: OssServer;
   let log: AppendLog;
   let makeLog: (overrides?: Partial<OssClientOptions>) => AppendLog;
+  // As the worker has it: one transport for the instance, under every per-invocation client.
+  const transport = createOssTransport({ maxBodyBytes: 1 << 20 });
 
   beforeEach(async () => {
     server = await startOssServer({ buckets: [BUCKET], credentials: [CREDENTIALS] });
     makeLog = (overrides = {}) =>
       createOssAppendLog(
-        createOssClient({ bucket: BUCKET, region: 'cn-hangzhou', endpoint: server.url, credentials: CREDENTIALS, timeoutMs: 5_000, ...overrides }),
+        createOssClient({ bucket: BUCKET, region: 'cn-hangzhou', endpoint: server.url, credentials: CREDENTIALS, timeoutMs: 5_000, transport, ...overrides }),
       );
     log = makeLog();
   });
@@ -237,7 +240,7 @@ describe('createOssAppendLog', () => {
 
     it('reports appending to an object that is not appendable as NotAppendableError, for the conversation to move on', async () => {
       // Prepare
-      const client = createOssClient({ bucket: BUCKET, region: 'cn-hangzhou', endpoint: server.url, credentials: CREDENTIALS, timeoutMs: 5_000 });
+      const client = createOssClient({ bucket: BUCKET, region: 'cn-hangzhou', endpoint: server.url, credentials: CREDENTIALS, timeoutMs: 5_000, transport });
       await client.put(KEY, Buffer.from('written whole\n'));
 
       // Act

@@ -2,13 +2,15 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startOssServer, type OssServer } from '../../../../local/oss/oss-server';
 import { createOssClient, type OssClientOptions } from '../../../../shared/history/oss-client';
+import { createOssTransport } from '../../../../shared/oss/urllib-transport';
 
 const BUCKET = 'chat';
 const STATIC = { accessKeyId: 'LTAIlocal', accessKeySecret: 'local-secret' };
 const STS = { accessKeyId: 'STS.local', accessKeySecret: 'sts-secret', securityToken: 'sts-token' };
 
 function options(overrides: Partial<OssClientOptions> = {}): OssClientOptions {
-  return { bucket: BUCKET, region: 'cn-hangzhou', credentials: STATIC, timeoutMs: 5_000, ...overrides };
+  const transport = createOssTransport({ maxBodyBytes: 1 << 20 });
+  return { bucket: BUCKET, region: 'cn-hangzhou', credentials: STATIC, timeoutMs: 5_000, transport, ...overrides };
 }
 
 async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
