@@ -3,12 +3,12 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { toFetchResponse } from './node-http-response';
 
 /**
- * The `fetch` the openai SDK is given, over node:http(s) instead of Node's built-in fetch. Hand-written because the
- * built-in one costs a cold instance about 110 ms of CPU and 30 MiB on its first request (undici instantiates its
- * WASM HTTP parser and the fetch machinery then), while node:http is in Node's snapshot. `Response` and `Headers` are still the global ones: the
- * SDK builds its request headers with `new Headers()`, which loads undici's JavaScript anyway, and a Response on top
- * of that measured no extra cost. node-fetch@2 was measured at about +25 ms and brings whatwg-url/tr46 and its own
- * Response class (a Node stream body, which bounded-fetch.ts cannot wrap).
+ * The `fetch` the openai SDK is given, over node:http(s) instead of Node's built-in fetch. Hand-written for the cold
+ * start: the built-in fetch's first request costs a fresh process about 110 ms of CPU and 30 MiB of peak RSS (undici
+ * instantiates its WASM HTTP parser then), node:http next to nothing. The global `Response` and `Headers` are used
+ * all the same: the SDK already loads them (it builds its headers with `new Headers()`) and a Response over a
+ * node:http answer measured no extra cost. node-fetch@2 measured about +25 ms of CPU to load, pulls in
+ * whatwg-url/tr46, and returns its own Response with a Node stream body that bounded-fetch.ts cannot wrap.
  *
  * It does what openai-node 6 needs, the way fetch does it, so to-model-error.ts reads failures unchanged:
  * - the body is a string or bytes (the SDK sends JSON text), encoded once; any other body is refused;
@@ -42,14 +42,16 @@ export function createKeepAliveAgents(): KeepAliveAgents {
 
 export function createNodeHttpFetch({ agents }: NodeHttpFetchOptions): typeof fetch {
   return async (input, init = {}) => {
-    if (typeof input !== 'string' && !(input instanceof URL)) throw new TypeError('node-http-fetch takes a URL, not a Request');
+    if (typeof input !== 'string' && !(input instanceof URL)) throw new TypeError('node-http-fetch takes a URL');
     const url = new URL(input);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`fetch failed: ${url.protocol} is not HTTP`);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`${url.protocol} is not HTTP`);
     const method = (init.method ?? 'GET').toUpperCase();
     const body = encodeBody(init.body);
     const headers = new Headers(init.headers ?? undefined);
     if (!headers.has('accept-encoding')) headers.set('accept-encoding', 'gzip, deflate, br');
-    if (body !== undefined || method === 'POST' || method === 'PUT') headers.set('content-length', String(body?.length ?? 0));
+    if (body !== undefined || method === 'POST' || method === 'PUT') {
+      headers.set('content-length', String(body?.length ?? 0));
+    }
     const signal = init.signal ?? undefined;
     signal?.throwIfAborted();
     return send({ url, method, headers: Object.fromEntries(headers), body, signal, agents });

@@ -25,7 +25,9 @@ export function toFetchResponse(res: IncomingMessage, context: ResponseContext):
   const statusText = REASON_PHRASE.test(res.statusMessage ?? '') ? (res.statusMessage ?? '') : '';
   const headers = new Headers();
   const raw = res.rawHeaders;
-  for (let index = 0; index + 1 < raw.length; index += 2) headers.append(raw[index] as string, raw[index + 1] as string);
+  for (let index = 0; index + 1 < raw.length; index += 2) {
+    headers.append(raw[index] as string, raw[index + 1] as string);
+  }
   const init = { status, statusText, headers };
   if (NULL_BODY_STATUSES.has(status) || context.method === 'HEAD') {
     const response = new Response(null, init);
