@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Writable } from 'node:stream';
 import { brotliCompressSync, createBrotliCompress, createDeflate, createGzip, deflateSync, gzipSync } from 'node:zlib';
@@ -66,10 +67,12 @@ export interface FakeOpenAiOptions {
   apiKeys?: readonly string[];
   /** When given, other models get OpenAI's 404 `model_not_found` error; also what GET /v1/models lists. */
   models?: readonly string[];
+  /** Serve HTTPS with this key and certificate (test-tls.ts) instead of plain HTTP. */
+  tls?: { key: string; cert: string };
 }
 
 export interface FakeOpenAi {
-  /** `http://127.0.0.1:<port>/v1`, ready for the SDK's `baseURL`. */
+  /** `http://127.0.0.1:<port>/v1` (https: with `tls`), ready for the SDK's `baseURL`. */
   baseURL: string;
   /** Every chat-completions request, in arrival order. */
   requests: FakeRequest[];
@@ -116,12 +119,13 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
   const fallback = (request: FakeRequest): FakeReply | Promise<FakeReply> =>
     options.respond ? options.respond(request) : { text: defaultAnswer(request.body) };
 
-  const server = createServer((req, res) => {
+  const listener: RequestListener = (req, res) => {
     void handle(req, res).catch((error: unknown) => {
       if (res.headersSent) res.destroy();
       else sendError(res, 500, { message: `fake-openai crashed: ${String(error)}`, type: 'server_error' });
     });
-  });
+  };
+  const server = options.tls ? createHttpsServer(options.tls, listener) : createServer(listener);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
@@ -188,7 +192,7 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    baseURL: `http://127.0.0.1:${port}/v1`,
+    baseURL: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}/v1`,
     requests,
     oversizedSent,
     enqueue: (...replies) => void queue.push(...replies),

@@ -1,4 +1,5 @@
 import { Agent as HttpAgent, createServer, type ClientRequestArgs } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import OpenAI, { APIConnectionError, APIUserAbortError } from 'openai';
@@ -8,6 +9,7 @@ import type { ChatMessage, StreamProgress } from '../../../../shared/model/chat-
 import { createKeepAliveAgents, createNodeHttpFetch, type KeepAliveAgents } from '../../../../shared/model/node-http-fetch';
 import { createOpenAiChatModel } from '../../../../shared/model/openai-chat-model';
 import { startFakeOpenAi, type FakeOpenAi } from '../../../helpers/fake-openai';
+import { TEST_TLS } from '../../../helpers/test-tls';
 
 const KEY = 'sk-test-transport-0000000001';
 const MESSAGES: ChatMessage[] = [{ role: 'user', content: '你好' }];
@@ -300,6 +302,26 @@ describe('createNodeHttpFetch', () => {
     // Assess
     expect(afterAbort).toMatchObject({ name: 'AbortError' });
     expect(counting().openSockets()).toBe(0);
+  });
+
+  it('speaks HTTPS through its https agent, and refuses a certificate that agent does not trust', async () => {
+    // Prepare
+    const secure = await startFakeOpenAi({ tls: TEST_TLS });
+    const trusting = { http: agents.http, https: new HttpsAgent({ keepAlive: true, ca: TEST_TLS.cert }) };
+    const over = (transport: KeepAliveAgents) =>
+      createOpenAiChatModel({ baseURL: secure.baseURL, apiKeys: [KEY], model: 'm', logger: silent, fetch: createNodeHttpFetch({ agents: transport }) });
+
+    // Act
+    const answered = await over(trusting).complete({ messages: MESSAGES, timeoutMs: 5000, onProgress: () => undefined });
+    const refused = await failureOf(over(agents).complete({ messages: MESSAGES, timeoutMs: 5000 }));
+    trusting.https.destroy();
+    await secure.close();
+
+    // Assess
+    expect(secure.baseURL).toMatch(/^https:/);
+    expect(answered.text).toBe('回答：你好（共 1 条消息）');
+    expect(refused).toMatchObject({ code: 'MODEL_UNREACHABLE', message: expect.stringContaining('self-signed certificate') });
+    expect(secure.requests).toHaveLength(1);
   });
 
   it('refuses a body it cannot send, before anything is sent', async () => {
