@@ -4,11 +4,12 @@ import { toFetchResponse } from './node-http-response';
 
 /**
  * The `fetch` the openai SDK is given, over node:http(s) instead of Node's built-in fetch. Hand-written for the cold
- * start: the built-in fetch's first request costs a fresh process about 110 ms of CPU and 30 MiB of peak RSS (undici
- * instantiates its WASM HTTP parser then), node:http next to nothing. The global `Response` and `Headers` are used
- * all the same: the SDK already loads them (it builds its headers with `new Headers()`) and a Response over a
- * node:http answer measured no extra cost. node-fetch@2 measured about +25 ms of CPU to load, pulls in
- * whatwg-url/tr46, and returns its own Response with a Node stream body that bounded-fetch.ts cannot wrap.
+ * start: the built-in fetch's first request (undici instantiates its WASM HTTP parser then) cost a fresh worker's
+ * first turn about 100 ms of CPU and 9 MiB of peak RSS (81 → 72 MiB); node:http is in Node's snapshot. The global
+ * `Response` and `Headers` are used all the same: the SDK loads them anyway (it builds its headers with
+ * `new Headers()`), and a Response over a node:http answer measured no extra cost. node-fetch@2 measured about
+ * +25 ms of CPU to load, pulls in whatwg-url/tr46, and returns its own Response with a Node stream body, which
+ * bounded-fetch.ts cannot wrap.
  *
  * It does what openai-node 6 needs, the way fetch does it, so to-model-error.ts reads failures unchanged:
  * - the body is a string or bytes (the SDK sends JSON text), encoded once; any other body is refused;
