@@ -32,6 +32,7 @@ export interface OpenAiChatModelOptions {
   temperature?: number;
   /** Sent as `max_tokens`, which every compatible provider accepts (unlike `max_completion_tokens`). */
   maxTokens?: number;
+  /** The transport under the bounds; the built-in fetch by default, the worker passes node-http-fetch.ts. */
   fetch?: typeof fetch;
   logger: Logger;
 }

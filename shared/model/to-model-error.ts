@@ -50,7 +50,7 @@ export function toModelError(error: unknown, options: ToModelErrorOptions = {}):
         ? `; ${options.endpoint ?? 'the chat completions path'} does not exist: check OPENAI_BASE_URL (usually a missing /v1)`
         : code === 'MODEL_UNKNOWN'
           ? '; check the model name in OPENAI_MODEL / OPENAI_MODELS'
-          : '';
+          : redirectHint(error);
     const message = `model HTTP ${error.status}: ${scrub(providerMessage(error))}${requestId}${hint}`;
     return new ModelError(code, message, error.status);
   }
@@ -82,6 +82,23 @@ function codeForNotFound(error: APIError): ModelErrorCode {
   if (error.code === 'model_not_found') return 'MODEL_UNKNOWN';
   const text = providerMessage(error);
   return /\bmodel\b/i.test(text) && /not (?:be )?found|does not exist|not exist/i.test(text) ? 'MODEL_UNKNOWN' : 'MODEL_ENDPOINT_NOT_FOUND';
+}
+
+/**
+ * A redirect is not followed (it would carry the key and the conversation on, node-http-fetch.ts), so the base URL
+ * must be the final one; the target's origin and path say which, its query (which may be signed) is left out.
+ */
+function redirectHint(error: APIError): string {
+  if (error.status === undefined || error.status < 300 || error.status >= 400) return '';
+  const location = error.headers?.get('location') ?? '';
+  let target = '';
+  try {
+    const url = new URL(location);
+    target = ` to ${url.origin}${url.pathname}`;
+  } catch {
+    // A relative or missing Location names no other host; the status alone says what happened.
+  }
+  return `; the endpoint redirects${target}, which is not followed: set OPENAI_BASE_URL to the final address`;
 }
 
 function providerMessage(error: APIError): string {

@@ -1,5 +1,8 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Writable } from 'node:stream';
+import { brotliCompressSync, createBrotliCompress, createDeflate, createGzip, deflateSync, gzipSync } from 'node:zlib';
 import { type OversizedBody, sendOversized } from './oversized-body';
 
 /**
@@ -33,6 +36,8 @@ export type FakeReply =
       dropAfterChunks?: number;
       model?: string;
       finishReason?: string;
+      /** Compress the answer, as a gateway may; a stream is flushed after each event, so it still comes in pieces. */
+      contentEncoding?: ContentEncoding;
     }
   | { status: number; error?: FakeErrorBody; headers?: Record<string, string> }
   /** A huge body generated as it is sent, or a gzip bomb, with this status (an error page, or a 200 "completion"). */
@@ -42,6 +47,8 @@ export type FakeReply =
   | { dropConnection: true }
   /** Anything else on the wire, for malformed responses. */
   | { raw: string; status?: number; contentType?: string };
+
+export type ContentEncoding = 'gzip' | 'deflate' | 'br';
 
 export interface FakeErrorBody {
   message: string;
@@ -60,10 +67,12 @@ export interface FakeOpenAiOptions {
   apiKeys?: readonly string[];
   /** When given, other models get OpenAI's 404 `model_not_found` error; also what GET /v1/models lists. */
   models?: readonly string[];
+  /** Serve HTTPS with this key and certificate (test-tls.ts) instead of plain HTTP. */
+  tls?: { key: string; cert: string };
 }
 
 export interface FakeOpenAi {
-  /** `http://127.0.0.1:<port>/v1`, ready for the SDK's `baseURL`. */
+  /** `http://127.0.0.1:<port>/v1` (https: with `tls`), ready for the SDK's `baseURL`. */
   baseURL: string;
   /** Every chat-completions request, in arrival order. */
   requests: FakeRequest[];
@@ -110,12 +119,13 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
   const fallback = (request: FakeRequest): FakeReply | Promise<FakeReply> =>
     options.respond ? options.respond(request) : { text: defaultAnswer(request.body) };
 
-  const server = createServer((req, res) => {
+  const listener: RequestListener = (req, res) => {
     void handle(req, res).catch((error: unknown) => {
       if (res.headersSent) res.destroy();
       else sendError(res, 500, { message: `fake-openai crashed: ${String(error)}`, type: 'server_error' });
     });
-  });
+  };
+  const server = options.tls ? createHttpsServer(options.tls, listener) : createServer(listener);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
@@ -172,7 +182,7 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
     }
     if (reply.delayMs !== undefined && !(await wait(reply.delayMs, res))) return;
     if (request.body?.stream === true) await stream(reply, request.body, res, wait);
-    else sendJson(res, 200, completion(reply, request.body));
+    else sendJson(res, 200, completion(reply, request.body), {}, reply.contentEncoding);
   }
 
   function authorised(apiKey: string): boolean {
@@ -182,7 +192,7 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    baseURL: `http://127.0.0.1:${port}/v1`,
+    baseURL: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}/v1`,
     requests,
     oversizedSent,
     enqueue: (...replies) => void queue.push(...replies),
@@ -214,7 +224,15 @@ function completion(reply: TextReply, body: any) {
 }
 
 async function stream(reply: TextReply, body: any, res: ServerResponse, wait: Wait): Promise<void> {
-  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
+  const encoding = reply.contentEncoding;
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    ...(encoding !== undefined && { 'content-encoding': encoding }),
+  });
+  const encoder = encoding === undefined ? undefined : ENCODERS[encoding]();
+  encoder?.pipe(res);
+  const out: Writable = encoder ?? res;
   const head = envelope('chat.completion.chunk', reply, body);
   const chunk = (delta: object, finishReason: string | null = null) => ({
     ...head,
@@ -235,12 +253,13 @@ async function stream(reply: TextReply, body: any, res: ServerResponse, wait: Wa
     const data = `data: ${JSON.stringify(event)}\n\n`;
     if (reply.dropAfterChunks !== undefined && deltas.indexOf(event) === reply.dropAfterChunks - 1) {
       // Flush what was written first, as a real mid-stream crash would have, then cut the socket without [DONE].
-      res.write(data, () => res.socket?.destroy());
+      out.write(data, () => (encoder ? encoder.flush(() => res.socket?.destroy()) : res.socket?.destroy()));
       return;
     }
-    res.write(data);
+    out.write(data);
+    encoder?.flush();
   }
-  res.end('data: [DONE]\n\n');
+  out.end('data: [DONE]\n\n');
 }
 
 function envelope(object: string, reply: TextReply, body: any) {
@@ -288,10 +307,15 @@ function sendError(res: ServerResponse, status: number, error: FakeErrorBody, he
   sendJson(res, status, { error: body }, headers);
 }
 
-function sendJson(res: ServerResponse, status: number, payload: unknown, headers: HeaderMap = {}): void {
-  const text = JSON.stringify(payload);
-  res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
+const ENCODERS = { gzip: createGzip, deflate: createDeflate, br: createBrotliCompress };
+const ENCODE_SYNC = { gzip: gzipSync, deflate: deflateSync, br: brotliCompressSync };
+
+function sendJson(res: ServerResponse, status: number, payload: unknown, headers: HeaderMap = {}, encoding?: ContentEncoding): void {
+  const text = Buffer.from(JSON.stringify(payload));
+  const body = encoding === undefined ? text : ENCODE_SYNC[encoding](text);
+  const encoded = encoding === undefined ? {} : { 'content-encoding': encoding };
+  res.writeHead(status, { ...headers, ...encoded, 'content-type': 'application/json', 'content-length': body.length });
+  res.end(body);
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

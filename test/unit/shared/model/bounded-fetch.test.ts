@@ -5,12 +5,28 @@ import {
   MODEL_ERROR_BODY_MAX_BYTES,
   MODEL_EVENT_MAX_BYTES,
 } from '../../../../shared/model/bounded-fetch';
+import { createKeepAliveAgents, createNodeHttpFetch, type KeepAliveAgents } from '../../../../shared/model/node-http-fetch';
 import { type FakeOpenAi, startFakeOpenAi } from '../../../helpers/fake-openai';
 
 const MB = 1024 * 1024;
 
-/** The fetch given to the openai SDK, against a real server sending what a broken or hostile gateway could. */
-describe('createBoundedFetch', () => {
+let agents: KeepAliveAgents;
+beforeAll(() => {
+  agents = createKeepAliveAgents();
+});
+afterAll(() => {
+  agents.http.destroy();
+  agents.https.destroy();
+});
+
+/**
+ * The fetch given to the openai SDK, against a real server sending what a broken or hostile gateway could, over the
+ * built-in fetch and over the one the worker uses.
+ */
+describe.each([
+  ['the built-in fetch', () => fetch],
+  ['node-http-fetch', () => createNodeHttpFetch({ agents })],
+])('createBoundedFetch over %s', (_name, inner) => {
   let fake: FakeOpenAi;
   const post = (bounded: typeof fetch, stream = false): Promise<Response> =>
     bounded(`${fake.baseURL}/chat/completions`, {
@@ -32,7 +48,7 @@ describe('createBoundedFetch', () => {
     fake.enqueue({ status: 502, oversized });
 
     // Act
-    const response = await post(createBoundedFetch(fetch));
+    const response = await post(createBoundedFetch(inner()));
     const text = await response.text();
 
     // Assess
@@ -46,7 +62,7 @@ describe('createBoundedFetch', () => {
     fake.enqueue({ status: 500, oversized: { bytes: 300 * MB } });
 
     // Act
-    await (await post(createBoundedFetch(fetch))).text();
+    await (await post(createBoundedFetch(inner()))).text();
     // The server notices the client has gone on its own schedule; it reports the bytes written then.
     while (fake.oversizedSent.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
 
@@ -59,7 +75,7 @@ describe('createBoundedFetch', () => {
     fake.enqueue({ status: 200, oversized: { bytes: 300 * MB, gzip: true } });
 
     // Act
-    const response = await post(createBoundedFetch(fetch));
+    const response = await post(createBoundedFetch(inner()));
     const error = await response.json().catch((caught: unknown) => caught);
 
     // Assess
@@ -72,7 +88,7 @@ describe('createBoundedFetch', () => {
     fake.enqueue({ raw: 'a\n\n'.repeat(Math.ceil((MODEL_ANSWER_MAX_BYTES + MB) / 3)), status: 200 });
 
     // Act
-    const error = await (await post(createBoundedFetch(fetch))).text().catch((caught: unknown) => caught);
+    const error = await (await post(createBoundedFetch(inner()))).text().catch((caught: unknown) => caught);
 
     // Assess
     expect(error).toMatchObject({ code: 'MODEL_SERVER', message: `model answer is larger than ${MODEL_ANSWER_MAX_BYTES} bytes` });
@@ -81,7 +97,7 @@ describe('createBoundedFetch', () => {
   it('passes an ordinary error body and completion on unchanged', async () => {
     // Prepare
     fake.enqueue({ status: 429 });
-    const bounded = createBoundedFetch(fetch);
+    const bounded = createBoundedFetch(inner());
 
     // Act
     const refused = await (await post(bounded)).json();
@@ -97,7 +113,7 @@ describe('createBoundedFetch', () => {
     fake.enqueue({ status: 200, oversized: { bytes: 300 * MB, gzip: true }, contentType: 'text/event-stream' });
 
     // Act
-    const response = await post(createBoundedFetch(fetch), true);
+    const response = await post(createBoundedFetch(inner()), true);
     const error = await response.text().catch((caught: unknown) => caught);
 
     // Assess
@@ -108,7 +124,7 @@ describe('createBoundedFetch', () => {
     // Prepare
     const long = 'x'.repeat(MODEL_ANSWER_MAX_BYTES + MB);
     fake.enqueue({ text: long, chunks: 100 }, { text: long });
-    const bounded = createBoundedFetch(fetch);
+    const bounded = createBoundedFetch(inner());
 
     // Act
     const streamed = await (await post(bounded, true)).text();

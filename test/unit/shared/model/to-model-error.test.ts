@@ -38,6 +38,21 @@ describe('toModelError', () => {
     expect(mapped).toMatchObject({ code, status, message: `model HTTP ${status}: provider says no` });
   });
 
+  it('names where a redirect points (without its query), since it is not followed', () => {
+    // Prepare
+    const location = 'https://api.example/v1/chat/completions?signature=secret';
+    const error = httpError(301, undefined, { location });
+
+    // Act
+    const mapped = toModelError(error);
+
+    // Assess
+    expect(mapped).toMatchObject({ code: 'MODEL_SERVER', status: 301 });
+    expect(mapped.message).toContain('redirects to https://api.example/v1/chat/completions, which is not followed');
+    expect(mapped.message).toContain('OPENAI_BASE_URL');
+    expect(mapped.message).not.toContain('signature');
+  });
+
   it.each([
     ["OpenAI's code model_not_found", { error: { message: 'The model `gpt-9` does not exist', code: 'model_not_found' } }],
     ['vLLM naming the model', { error: { message: 'The model `qwen-9` does not exist.', type: 'NotFoundError', code: 404 } }],
