@@ -57,7 +57,7 @@ export function isValidFcSize(sizing: Sizing): boolean {
 
 /** The sizes considered, s.yaml's own added when it is not among them; invalid ones are dropped with a warning. */
 export const WORKER_SIZES: readonly Sizing[] = [
-  { cpu: 0.05, memoryMb: 128 }, { cpu: 0.1, memoryMb: 128 }, { cpu: 0.15, memoryMb: 192 }, { cpu: 0.25, memoryMb: 256 }, { cpu: 0.25, memoryMb: 512 },
+  { cpu: 0.05, memoryMb: 128 }, { cpu: 0.1, memoryMb: 128 }, { cpu: 0.1, memoryMb: 192 }, { cpu: 0.15, memoryMb: 192 }, { cpu: 0.25, memoryMb: 256 }, { cpu: 0.25, memoryMb: 512 },
 ];
 export const CALLBACK_SIZES: readonly Sizing[] = [{ cpu: 0.05, memoryMb: 128 }, { cpu: 0.1, memoryMb: 128 }];
 
