@@ -24,23 +24,24 @@ const common: BuildOptions = {
   absWorkingDir: root,
 };
 
+/** How a deployed function is bundled; the bench's per-client programs (bench/clients) are built the same way. */
+const production: BuildOptions = {
+  ...common,
+  minify: true,
+  keepNames: true,
+  // ali-oss loads urllib, its default HTTP library and most of the worker's weight, but every OSS client we build
+  // is given shared/oss/urllib-transport.ts instead; the stand-in throws if it is ever called.
+  alias: { urllib: './shared/oss/urllib-not-bundled.ts' },
+  legalComments: 'none',
+};
+
 async function main(): Promise<void> {
   for (const name of FUNCTIONS) rmSync(join(root, 'dist', name), { recursive: true, force: true });
   const settings = checkedSettings();
   const sizes: Record<string, number> = {};
   for (const name of FUNCTIONS) {
     const outfile = join(root, 'dist', name, 'index.js');
-    await build({
-      ...common,
-      entryPoints: [join(root, 'functions', name, 'index.ts')],
-      outfile,
-      minify: true,
-      keepNames: true,
-      // ali-oss loads urllib, its default HTTP library and most of the worker's weight, but every OSS client we build
-      // is given shared/oss/urllib-transport.ts instead; the stand-in throws if it is ever called.
-      alias: { urllib: './shared/oss/urllib-not-bundled.ts' },
-      legalComments: 'none',
-    });
+    await build({ ...production, entryPoints: [join(root, 'functions', name, 'index.ts')], outfile });
     sizes[name] = statSync(outfile).size;
     if (settings) writeFileSync(join(root, 'dist', name, PACKED_SETTINGS_FILE), `${JSON.stringify(settings, null, 2)}\n`);
   }
@@ -55,11 +56,19 @@ async function main(): Promise<void> {
     ...common,
     entryPoints: [
       ...['index', 'pair-check', 'attack-memory', 'token-estimate'].map((name) => join(root, 'bench', `${name}.ts`)),
+      // The stand-ins process the bench forks: dist/bench/stand-ins.js
+      { in: join(root, 'bench', 'stand-ins', 'process.ts'), out: 'stand-ins' },
       // `npm run soak`: dist/bench/soak/index.js
       { in: join(root, 'bench', 'soak', 'index.ts'), out: join('soak', 'index') },
     ],
     outdir: join(root, 'dist', 'bench'),
     packages: 'external',
+  });
+  // What each client costs a cold worker: built exactly as the worker is.
+  await build({
+    ...production,
+    entryPoints: ['ali-oss', 'openai', 'axios'].map((name) => join(root, 'bench', 'clients', `${name}.ts`)),
+    outdir: join(root, 'dist', 'bench', 'clients'),
   });
   writeFileSync(join(root, 'dist', 'sizes.json'), `${JSON.stringify(sizes, null, 2)}\n`);
   for (const [name, bytes] of Object.entries(sizes)) console.log(`dist/${name}/index.js  ${(bytes / 1024).toFixed(1)} KiB`);

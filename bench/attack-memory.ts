@@ -4,7 +4,7 @@ import { startWorkerStack } from './worker-harness';
 
 /**
  * `node dist/bench/attack-memory.js` (after `npm run build`): only the memory-under-attack figures of `npm run bench`,
- * printed as a table with PASS/FAIL against the 256 MB budget; exits 1 when one fails. With
+ * printed as a table with PASS/FAIL against the budget from s.yaml's worker memorySize; exits 1 when one fails. With
  * `ATTACK_WORKER_BUNDLE=<path to another build's dist/worker/index.js>` the same attacks run on that build instead.
  */
 async function main(): Promise<boolean> {

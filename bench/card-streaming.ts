@@ -1,7 +1,7 @@
 import { Agent, get } from 'node:http';
 import { FAKE_CARD_TEMPLATE_ID } from '../test/helpers/fake-dingtalk';
 import { startE2eStack } from '../test/e2e/e2e-stack';
-import { elapsedMs, median, round, type Figure } from './figures';
+import { againstFloor, elapsedMs, median, round, type Figure } from './figures';
 
 /**
  * Streaming figures on the local stack with the default throttle (1,000 ms, 50 characters): card updates per 1,000
@@ -45,24 +45,15 @@ export async function measureCardStreaming(rates: readonly number[] = [50, 200],
       const perThousand = (logged.updates / logged.answer_chars) * 1000;
       const scheduled = 1000 / Math.max((rate * INTERVAL_MS) / 1000, MIN_CHARS);
       figures.push(
-        {
-          group: 'streaming',
-          name: `card updates per 1,000 chars @ ${rate} chars/s`,
-          value: round(perThousand, 1),
-          unit: 'updates',
-          floor: { value: round(scheduled, 1), what: `the throttle's schedule: one update per max(${INTERVAL_MS} ms, ${MIN_CHARS} chars)` },
-          ratio: round(perThousand / scheduled),
-          note,
-        },
-        {
-          group: 'streaming',
-          name: `first token to first card update @ ${rate} chars/s`,
-          value: logged.first_token_to_card_ms,
-          unit: 'ms',
-          floor: { value: round(roundTrip, 3), what: 'one keep-alive HTTP round trip to the fake DingTalk, median of 20' },
-          ratio: round(logged.first_token_to_card_ms / roundTrip),
-          note: `${note}; the worker logs whole milliseconds`,
-        },
+        againstFloor(
+          { group: 'streaming', name: `card updates per 1,000 chars @ ${rate} chars/s`, value: round(perThousand, 1), unit: 'updates', note },
+          { value: round(scheduled, 1), what: `the throttle's schedule: one update per max(${INTERVAL_MS} ms, ${MIN_CHARS} chars)` },
+        ),
+        againstFloor(
+          { group: 'streaming', name: `first token to first card update @ ${rate} chars/s`, value: logged.first_token_to_card_ms, unit: 'ms', note: `${note}; the worker logs whole milliseconds` },
+          { value: roundTrip, what: 'one keep-alive HTTP round trip to the fake DingTalk, median of 20' },
+          'difference',
+        ),
       );
     }
   } finally {

@@ -1,75 +1,140 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { benchRoot, elapsedMs, median, round, type Figure } from './figures';
+import { callbackBundlePath, callbackEnv, callbackEvent, CALLBACK_CONTEXT } from './callback-setup';
+import { runCold, type ColdRun, type ColdSpec } from './cold-process';
+import { readSYaml } from './deployed-env';
+import { againstFloor, benchRoot, median, range, round, type Figure } from './figures';
+import { chineseText, fillConversation, QUESTION_CHARS } from './history-fill';
+import { deployedNodeOptions, describeNodeOptions } from './node-options';
+import { workerBundlePath, type WorkerStack } from './worker-harness';
 
 /**
- * Cold start: each bundle's size, and how long `node -e "require('<bundle>')"` takes against bare `node -e 0`,
- * median of `runs` runs interleaved (bare, callback, worker, bare, …) so all three share the machine's noise.
- * One unrecorded round first warms the file cache. The budget is a difference, not a ratio: require time is added
- * to node's own start, which FC pays once per instance anyway.
+ * The cold process: what FC pays when it starts an instance for a message. A fresh node with the NODE_OPTIONS s.yaml
+ * deploys for the function, which (worker) boots, loads dist/worker/index.js and runs its first turn on a
+ * conversation with 200 turns of history against the stand-ins, or (callback) loads dist/callback/index.js and handles
+ * one signed callback; wall time from spawn to exit. The floor is bare `node -e 0` with the same NODE_OPTIONS, runs
+ * interleaved (bare, worker, …) so all share the machine's noise; one unrecorded round first warms the file cache.
+ * Require-only figures break the time down. The worker's runs also give its peak RSS (the OS's maxRSS).
  */
-const BUNDLES = ['callback', 'worker'] as const;
-const CALLBACK_BUDGET_MS = 40;
+export const HISTORY_TURNS = 200;
+const RUNS = 15;
+const WORKER_BUDGET_MS = 120;
+const CALLBACK_BUDGET_MS = 25;
+const RSS_BUDGET_MIB = 80;
 
-// What each bundle reads at load (its config), with placeholder values; nothing is contacted.
-const ENV = {
-  PATH: process.env['PATH'] ?? '',
-  DINGTALK_APP_KEY: 'bench-app-key',
-  DINGTALK_APP_SECRET: 'bench-app-secret-0123456789',
-  OSS_BUCKET: 'bench-bucket',
-  OSS_REGION: 'cn-hangzhou',
-  OPENAI_API_KEY: 'sk-bench-0000000000',
-};
-
-function timeNode(code: string): number {
-  const start = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, ['-e', code], { env: ENV, stdio: ['ignore', 'ignore', 'pipe'] });
-  const ms = elapsedMs(start);
-  if (result.status !== 0) throw new Error(`node -e "${code}" failed (${result.status}): ${result.stderr.toString()}`);
-  return ms;
+export interface ColdSpecs {
+  workerOptions: string;
+  callbackOptions: string;
+  /** A worker's first turn on a fresh 200-turn conversation (filled now, outside any timed span). */
+  workerTurn(label: string, cgroupProcs?: string): Promise<ColdSpec>;
+  callbackCall(label: number, cgroupProcs?: string): ColdSpec;
+  bare(options: string, cgroupProcs?: string): ColdSpec;
 }
 
-export async function measureColdStart(runs = 15): Promise<Figure[]> {
+export function coldSpecs(stack: WorkerStack): ColdSpecs {
+  const spec = readSYaml(benchRoot());
+  const workerOptions = deployedNodeOptions(spec, 'worker');
+  const callbackOptions = deployedNodeOptions(spec, 'callback');
+  const signedAt = Date.now();
+  const procs = (cgroupProcs?: string) => (cgroupProcs === undefined ? {} : { cgroupProcs });
+  return {
+    workerOptions,
+    callbackOptions,
+    async workerTurn(label, cgroupProcs) {
+      const user = `cold-${label}`;
+      await fillConversation(stack, user, HISTORY_TURNS);
+      const event = await stack.event(user, `msgCold${label}==`, chineseText(HISTORY_TURNS, QUESTION_CHARS));
+      return { mode: 'run', bundle: workerBundlePath(), env: stack.env, nodeOptions: workerOptions, event, context: stack.context, ...procs(cgroupProcs) };
+    },
+    callbackCall(label, cgroupProcs) {
+      const { event } = callbackEvent(label, signedAt, 'msgcold');
+      return { mode: 'run', bundle: callbackBundlePath(), env: callbackEnv(stack.standIns.urls), nodeOptions: callbackOptions, event, context: CALLBACK_CONTEXT, ...procs(cgroupProcs) };
+    },
+    bare: (options, cgroupProcs) => ({ mode: 'bare', nodeOptions: options, ...procs(cgroupProcs) }),
+  };
+}
+
+/** Runs `spec` and checks the handler's outcome, so a time cannot come from a call that failed. */
+export async function coldRun(spec: ColdSpec, expected: string): Promise<ColdRun> {
+  const run = await runCold(spec);
+  if (spec.mode === 'run' && run.report?.outcome !== expected) throw new Error(`cold ${spec.bundle} ended ${run.report?.outcome}, not ${expected}`);
+  return run;
+}
+
+const walls = (runs: readonly ColdRun[]): number[] => runs.map((run) => run.wallMs);
+
+function bundleSizes(): Figure[] {
   const dist = join(benchRoot(), 'dist');
   const sizes = JSON.parse(readFileSync(join(dist, 'sizes.json'), 'utf8')) as Record<string, number>;
-  const targets: Record<string, string> = { bare: '0' };
-  for (const name of BUNDLES) targets[name] = `require(${JSON.stringify(join(dist, name, 'index.js'))})`;
-  const times: Record<string, number[]> = { bare: [], callback: [], worker: [] };
-  for (let run = -1; run < runs; run += 1) {
-    for (const [name, code] of Object.entries(targets)) {
-      const ms = timeNode(code);
-      if (run >= 0) times[name]?.push(ms);
-    }
-  }
-  const bare = median(times['bare'] ?? []);
-  const figures: Figure[] = [];
-  for (const name of BUNDLES) {
+  return (['callback', 'worker'] as const).map((name) => {
     const bytes = sizes[name];
     if (bytes === undefined) throw new Error(`dist/sizes.json has no ${name}: run npm run build`);
     const gzip = gzipSync(readFileSync(join(dist, name, 'index.js'))).length;
-    figures.push({
-      group: 'cold start',
+    return {
+      group: 'cold process',
       name: `${name} bundle size`,
       value: round(bytes / 1024, 1),
       unit: 'KiB',
       note: `${bytes} bytes, ${round(gzip / 1024, 1)} KiB gzip (dist/${name}/index.js, source map excluded)`,
-    });
+    };
+  });
+}
+
+export async function measureColdStart(stack: WorkerStack): Promise<Figure[]> {
+  const specs = coldSpecs(stack);
+  const samples: Record<'bareWorker' | 'bareCallback' | 'worker' | 'workerRequire' | 'callback' | 'callbackRequire' | 'floor', ColdRun[]> = {
+    bareWorker: [], bareCallback: [], worker: [], workerRequire: [], callback: [], callbackRequire: [], floor: [],
+  };
+  const workerRequire: ColdSpec = { mode: 'require', bundle: workerBundlePath(), env: stack.env, nodeOptions: specs.workerOptions };
+  const callbackRequire: ColdSpec = { mode: 'require', bundle: callbackBundlePath(), env: callbackEnv(stack.standIns.urls), nodeOptions: specs.callbackOptions };
+  for (let run = -1; run < RUNS; run += 1) {
+    const batch: Array<[keyof typeof samples, ColdRun]> = [
+      ['bareWorker', await coldRun(specs.bare(specs.workerOptions), '')],
+      ['worker', await coldRun(await specs.workerTurn(`u${run}`), 'answered')],
+      ['workerRequire', await coldRun(workerRequire, 'required')],
+      ['bareCallback', await coldRun(specs.bare(specs.callbackOptions), '')],
+      ['callback', await coldRun(specs.callbackCall(run + 1), '200')],
+      ['callbackRequire', await coldRun(callbackRequire, 'required')],
+      ['floor', await coldRun({ mode: 'floor', env: stack.env, nodeOptions: specs.workerOptions }, 'nothing loaded')],
+    ];
+    if (run >= 0) for (const [name, result] of batch) samples[name].push(result);
   }
-  for (const name of BUNDLES) {
-    const value = median(times[name] ?? []);
-    const difference = round(value - bare);
-    figures.push({
-      group: 'cold start',
-      name: `${name} require, median`,
-      value: round(value),
-      unit: 'ms',
-      floor: { value: round(bare), what: 'bare `node -e 0`, median' },
-      ratio: difference,
-      ...(name === 'callback' ? { budget: { rule: `≤ ${CALLBACK_BUDGET_MS} ms above bare node`, pass: difference <= CALLBACK_BUDGET_MS } } : {}),
-      note: `ratio is the difference value − floor in ms, not a quotient; median of ${runs} runs of node -e "require('<bundle>')" interleaved with bare node`,
-    });
-  }
-  return figures;
+  const bareWorker = median(walls(samples.bareWorker));
+  const bareCallback = median(walls(samples.bareCallback));
+  const how = `median of ${RUNS}, interleaved with bare node`;
+  const figure = (name: string, runs: ColdRun[], bare: number, options: string, budgetMs?: number): Figure => {
+    const value = median(walls(runs));
+    const cpu = runs.map((run) => run.report?.cpuMs ?? 0);
+    const result = againstFloor(
+      { group: 'cold process', name, value: round(value), unit: 'ms', note: `wall time from spawn to exit, ${how}, ${describeNodeOptions(options)}; range ${range(walls(runs))} ms; CPU time (all threads) median ${round(median(cpu), 1)} ms` },
+      { value: bare, what: `bare \`node -e 0\` with the same NODE_OPTIONS, median of ${RUNS} (range ${range(walls(runs === samples.callback || runs === samples.callbackRequire ? samples.bareCallback : samples.bareWorker))} ms)` },
+      'difference',
+    );
+    return budgetMs === undefined ? result : { ...result, budget: { rule: `≤ bare node + ${budgetMs} ms`, pass: value - bare <= budgetMs } };
+  };
+  const rss = samples.worker.map((run) => (run.report?.maxRssKiB ?? 0) / 1024);
+  const floorRss = samples.floor.map((run) => (run.report?.maxRssKiB ?? 0) / 1024);
+  const rssValue = median(rss);
+  return [
+    ...bundleSizes(),
+    figure(`worker cold process: boot, require, first turn on ${HISTORY_TURNS} turns of history`, samples.worker, bareWorker, specs.workerOptions, WORKER_BUDGET_MS),
+    figure('worker require only (breakdown)', samples.workerRequire, bareWorker, specs.workerOptions),
+    figure('callback cold process: require + one signed call', samples.callback, bareCallback, specs.callbackOptions, CALLBACK_BUDGET_MS),
+    figure('callback require only (breakdown)', samples.callbackRequire, bareCallback, specs.callbackOptions),
+    againstFloor(
+      {
+        group: 'memory',
+        name: `worker peak RSS, cold process through one turn on ${HISTORY_TURNS} turns of history`,
+        value: round(rssValue, 1),
+        unit: 'MiB',
+        budget: { rule: `≤ ${RSS_BUDGET_MIB} MiB`, pass: rssValue <= RSS_BUDGET_MIB },
+        note:
+          `the OS's maxRSS (ru_maxrss) for the whole run of the cold processes above, read in an exit handler after the ` +
+          `turn and its queued callbacks; ${describeNodeOptions(specs.workerOptions)}; median of ${RUNS} (range ${range(rss)})`,
+      },
+      { value: median(floorRss), what: `the same child with the same NODE_OPTIONS, loading nothing and running no turn, median of ${RUNS}` },
+      'difference',
+    ),
+  ];
 }

@@ -43,31 +43,89 @@ export function computeUnits(sizing: Sizing, ms: number): number {
   return CU_PER_INVOCATION + sizing.cpu * seconds * CU_PER_VCPU_SECOND + (sizing.memoryMb / 1024) * seconds * CU_PER_GB_SECOND;
 }
 
-const usdPer1000 = (cu: number): string => `USD ${(cu * USD_PER_CU * 1000).toFixed(5)} per 1,000 turns`;
+const usdPer1000 = (cu: number): string => `USD ${(cu * USD_PER_CU * 1000).toFixed(4)} per 1,000`;
 
-export function estimateCost(input: { callbackMs: number; workerMs: number; modelMs?: number }): Figure[] {
+/** FC's valid sizes: vCPU a multiple of 0.05, memory a multiple of 64 MB from 128 MB, memory GB 1× to 4× the vCPU. */
+export function isValidFcSize(sizing: Sizing): boolean {
+  const steps = sizing.cpu / 0.05;
+  const gb = sizing.memoryMb / 1024;
+  return (
+    sizing.cpu > 0 && Math.abs(steps - Math.round(steps)) < 1e-9 && sizing.memoryMb >= 128 && sizing.memoryMb % 64 === 0 &&
+    gb >= sizing.cpu - 1e-9 && gb <= 4 * sizing.cpu + 1e-9
+  );
+}
+
+/** The sizes considered, s.yaml's own added when it is not among them; invalid ones are dropped with a warning. */
+export const WORKER_SIZES: readonly Sizing[] = [
+  { cpu: 0.05, memoryMb: 128 }, { cpu: 0.1, memoryMb: 128 }, { cpu: 0.1, memoryMb: 192 }, { cpu: 0.15, memoryMb: 192 }, { cpu: 0.25, memoryMb: 256 }, { cpu: 0.25, memoryMb: 512 },
+];
+export const CALLBACK_SIZES: readonly Sizing[] = [{ cpu: 0.05, memoryMb: 128 }, { cpu: 0.1, memoryMb: 128 }];
+
+export function sizesWith(candidates: readonly Sizing[], deployed: Sizing): Sizing[] {
+  const all = candidates.some((s) => s.cpu === deployed.cpu && s.memoryMb === deployed.memoryMb) ? [...candidates] : [...candidates, deployed];
+  return all.filter(isValidFcSize).sort((a, b) => a.cpu - b.cpu || a.memoryMb - b.memoryMb);
+}
+
+export const readDeployedSizing = (): { callback: Sizing; worker: Sizing } => {
   const yaml = readFileSync(join(benchRoot(), 's.yaml'), 'utf8');
-  const callback = readSizing(yaml, 'callback');
-  const worker = readSizing(yaml, 'worker');
+  return { callback: readSizing(yaml, 'callback'), worker: readSizing(yaml, 'worker') };
+};
+
+export interface CostInput {
+  /** Handler p50 and worker overhead median, measured on an uncapped core. */
+  callbackMs: number;
+  workerMs: number;
+  /** The cold process at each vCPU, from cold-capped.ts. */
+  cold: ReadonlyMap<number, { worker?: number; callback?: number }>;
+  coldLabel: string;
+  modelMs?: number;
+}
+
+const label = (s: Sizing) => `${s.cpu} vCPU / ${s.memoryMb} MB`;
+
+/**
+ * Per size: what a turn costs whose model answers in 8 s (callback at s.yaml's sizing + worker at this one), and its
+ * cold process under that CPU cap. Warm overhead measured on a whole core is stretched by 1 ÷ vCPU (as if it were all
+ * CPU: an upper bound); the 8 s of waiting are billed whole. Budget: s.yaml's sizing ≤ 1 CU per turn.
+ */
+export function estimateCost(input: CostInput): Figure[] {
+  const deployed = readDeployedSizing();
   const modelMs = input.modelMs ?? 8_000;
-  const describe = (s: Sizing, ms: number): string => `${s.cpu} vCPU, ${s.memoryMb} MB, ${round(ms, 3)} ms`;
-  const invocationOnly = { value: CU_PER_INVOCATION, what: 'the invocation charge alone (a zero-duration call)' };
-  const figure = (name: string, cu: number, floorCu: number, note: string): Figure => ({
-    group: 'cost',
-    name,
-    value: round(cu, 6),
-    unit: 'CU',
-    floor: { value: round(floorCu, 6), what: floorCu === CU_PER_INVOCATION ? invocationOnly.what : 'two invocation charges (zero-duration calls)' },
-    ratio: round(cu / floorCu),
-    note: `${note}; ${usdPer1000(cu)} at USD 0.000020/CU; CU = 0.0075 + vCPU·s + 0.15·GB·s`,
-  });
-  const callbackCu = computeUnits(callback, input.callbackMs);
-  const workerCu = computeUnits(worker, input.workerMs);
-  const turnCu = callbackCu + computeUnits(worker, input.workerMs + modelMs);
-  return [
-    figure('callback per turn', callbackCu, CU_PER_INVOCATION, `${describe(callback, input.callbackMs)} (measured handler p50)`),
-    figure('worker per turn, overhead only', workerCu, CU_PER_INVOCATION, `${describe(worker, input.workerMs)} (measured worker turn, fake model instant)`),
-    figure(`turn, model answering in ${modelMs / 1000} s`, turnCu, 2 * CU_PER_INVOCATION,
-      `callback + worker at ${describe(worker, input.workerMs + modelMs)}: FC bills the wall time the worker waits on the model`),
-  ];
+  const callbackAt = (s: Sizing) => input.callbackMs / s.cpu;
+  const callbackCu = computeUnits(deployed.callback, callbackAt(deployed.callback));
+  const figures: Figure[] = [];
+  for (const size of sizesWith(WORKER_SIZES, deployed.worker)) {
+    const isDeployed = size.cpu === deployed.worker.cpu && size.memoryMb === deployed.worker.memoryMb;
+    const warmMs = modelMs + input.workerMs / size.cpu;
+    const turnCu = callbackCu + computeUnits(size, warmMs);
+    const coldMs = input.cold.get(size.cpu)?.worker;
+    const coldNote = coldMs === undefined ? 'cold process not measured at this vCPU' :
+      `cold process ${round(coldMs, 0)} ms (${input.coldLabel}); a turn that starts the instance: ${round(callbackCu + computeUnits(size, modelMs + coldMs), 3)} CU`;
+    figures.push({
+      group: 'cost',
+      name: `turn, model answering in ${modelMs / 1000} s, worker @ ${label(size)}${isDeployed ? ' (s.yaml)' : ''}`,
+      value: round(turnCu, 4),
+      unit: 'CU',
+      ...(isDeployed ? { budget: { rule: '≤ 1 CU (the default sizing)', pass: turnCu <= 1 } } : {}),
+      note:
+        `worker ${round(warmMs, 1)} ms billed (8 s + ${round(input.workerMs, 2)} ms overhead ÷ ${size.cpu} vCPU) + callback ` +
+        `${round(callbackCu, 5)} CU at s.yaml's ${label(deployed.callback)}; ${coldNote}; ${usdPer1000(turnCu)} turns at USD 0.000020/CU; ` +
+        `CU = 0.0075 + vCPU·s + 0.15·GB·s`,
+    });
+  }
+  for (const size of sizesWith(CALLBACK_SIZES, deployed.callback)) {
+    const isDeployed = size.cpu === deployed.callback.cpu && size.memoryMb === deployed.callback.memoryMb;
+    const cu = computeUnits(size, callbackAt(size));
+    const coldMs = input.cold.get(size.cpu)?.callback;
+    figures.push({
+      group: 'cost',
+      name: `callback per turn @ ${label(size)}${isDeployed ? ' (s.yaml)' : ''}`,
+      value: round(cu, 6),
+      unit: 'CU',
+      note:
+        `handler p50 ${round(input.callbackMs, 3)} ms ÷ ${size.cpu} vCPU; ` +
+        `${coldMs === undefined ? 'cold process not measured at this vCPU' : `cold process ${round(coldMs, 0)} ms (${input.coldLabel}), which DingTalk waits for on an instance's first callback`}`,
+    });
+  }
+  return figures;
 }

@@ -2,10 +2,10 @@ import { basename, dirname, join } from 'node:path';
 
 /**
  * One benchmark figure: what was measured, next to its floor measured in the same run (absolute times drift on a
- * shared machine, ratios hold), and the budget it is held to, reported as pass or fail — never asserted by a test.
+ * shared machine), and the budget it is held to, reported as pass or fail — never asserted by a test.
  */
 export interface Figure {
-  /** Section, e.g. 'acknowledgement', 'cold start', 'worker', 'streaming', 'memory', 'history', 'cost'. */
+  /** Section, e.g. 'acknowledgement', 'cold process', 'worker', 'streaming', 'memory', 'history', 'cost'. */
   group: string;
   /** What this figure is, in English, e.g. 'callback handler p99'. */
   name: string;
@@ -13,8 +13,12 @@ export interface Figure {
   unit: string;
   /** The floor measured in the same run, and what it is. */
   floor?: { value: number; what: string };
-  /** value / floor.value, rounded to two decimals; or value - floor for figures budgeted as a difference. */
+  /** value ÷ floor.value, rounded to two decimals. */
   ratio?: number;
+  /** value − floor.value, in the figure's unit. */
+  difference?: number;
+  /** Which of the two the budget (and the README's short table) goes by. */
+  compare?: 'ratio' | 'difference';
   budget?: { rule: string; pass: boolean };
   /** Anything needed to read the figure (sample size, settings). */
   note?: string;
@@ -25,9 +29,19 @@ export const round = (value: number, digits = 2): number => {
   return Math.round(value * factor) / factor;
 };
 
-/** A figure with its floor and their ratio. */
-export function againstFloor(figure: Omit<Figure, 'ratio' | 'floor'>, floor: { value: number; what: string }): Figure {
-  return { ...figure, floor: { value: round(floor.value, 3), what: floor.what }, ratio: round(figure.value / floor.value) };
+/** A figure with its floor, their ratio and their difference; `compare` says which one the figure is read by. */
+export function againstFloor(
+  figure: Omit<Figure, 'ratio' | 'difference' | 'floor' | 'compare'>,
+  floor: { value: number; what: string },
+  compare: 'ratio' | 'difference' = 'ratio',
+): Figure {
+  return {
+    ...figure,
+    floor: { value: round(floor.value, 3), what: floor.what },
+    ratio: round(figure.value / floor.value),
+    difference: round(figure.value - floor.value, 3),
+    compare,
+  };
 }
 
 /** Sorted-sample percentile (nearest rank). */
@@ -47,3 +61,6 @@ export function benchRoot(): string {
 
 /** Milliseconds since `start` (a process.hrtime.bigint() reading). */
 export const elapsedMs = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e6;
+
+/** "lo–hi" of a sample, for notes. */
+export const range = (samples: readonly number[], digits = 1): string => `${round(Math.min(...samples), digits)}–${round(Math.max(...samples), digits)}`;

@@ -4,7 +4,8 @@ import { createOssAppendLog } from '../shared/history/oss-append-log';
 import { createOssClient } from '../shared/history/oss-client';
 import { serializeRecord, type HistoryRecord } from '../shared/history/records';
 import { parseWith } from '../shared/validation/parse';
-import { BUCKET, type WorkerStack } from './worker-harness';
+import { BUCKETS } from './stand-ins/protocol';
+import type { WorkerStack } from './worker-harness';
 
 /**
  * Pre-fills a conversation through the OSS protocol with what the worker would have written for `turns` answered
@@ -29,8 +30,8 @@ export function chineseText(seed: number, length: number): string {
   return text.slice(0, length);
 }
 
-export function benchKey(stack: WorkerStack, user: string): string {
-  const { message } = parseWith(WorkerEventSchema, JSON.parse(stack.event(user, 'probe', '').toString('utf8')));
+export async function benchKey(stack: WorkerStack, user: string): Promise<string> {
+  const { message } = parseWith(WorkerEventSchema, JSON.parse((await stack.event(user, 'probe', '')).toString('utf8')));
   return conversationKey(message, { prefix: 'dingtalk-llm/history/', groupShared: false });
 }
 
@@ -62,9 +63,18 @@ export function turnRecords(turns: number, nowMs: number): HistoryRecord[] {
   return records;
 }
 
-/** Writes `turns` turns into `user`'s conversation with one AppendObject; returns the object's length in bytes. */
+/**
+ * Writes `turns` turns into `user`'s conversation with one AppendObject, the same bytes into the worker's bucket and
+ * its twin (which the fair floor replays into); returns the object's length in bytes.
+ */
 export async function fillConversation(stack: WorkerStack, user: string, turns: number): Promise<number> {
-  const client = createOssClient({ bucket: BUCKET, region: 'cn-hangzhou', endpoint: stack.oss.url, credentials: stack.context.credentials, timeoutMs: 10_000 });
   const text = turnRecords(turns, Date.now()).map(serializeRecord).join('');
-  return createOssAppendLog(client).append(benchKey(stack, user), 0, text);
+  const key = await benchKey(stack, user);
+  const lengths = await Promise.all(
+    [BUCKETS.history, BUCKETS.historyTwin].map((bucket) => {
+      const client = createOssClient({ bucket, region: 'cn-hangzhou', endpoint: stack.standIns.urls.oss, credentials: stack.context.credentials, timeoutMs: 10_000 });
+      return createOssAppendLog(client).append(key, 0, text);
+    }),
+  );
+  return lengths[0] ?? 0;
 }

@@ -5,7 +5,7 @@ import { TAIL_BYTES, type WorkerHandler, type WorkerStack } from './worker-harne
 
 /**
  * Figure 6: OSS I/O of one turn as history grows. Conversations are pre-filled through the OSS protocol with 10, 100
- * and 1,000 turns; then one turn runs on each, and the OSS server's log gives the requests it made and the response
+ * and 1,000 turns; then one turn runs on each, and the OSS stand-in's log gives the requests it made and the response
  * bytes it read (only the ranged GetObject of the tail has a body; appends answer with headers only).
  */
 const SIZES = [10, 100, 1000] as const;
@@ -21,10 +21,11 @@ interface Growth {
 async function oneTurn(stack: WorkerStack, handler: WorkerHandler, turns: number): Promise<Growth> {
   const user = `growth-${turns}`;
   const objectBytes = await fillConversation(stack, user, turns);
-  const before = stack.oss.requests.length;
-  const outcome = await handler(stack.event(user, `msgGrowth${turns}==`, chineseText(turns, QUESTION_CHARS)), stack.context);
+  const event = await stack.event(user, `msgGrowth${turns}==`, chineseText(turns, QUESTION_CHARS));
+  const before = await stack.standIns.call({ type: 'ossRecordCount' });
+  const outcome = await handler(event, stack.context);
   if (outcome !== 'answered') throw new Error(`history growth turn at ${turns} turns was ${outcome}, not answered`);
-  const records = stack.oss.requests.slice(before);
+  const records = await stack.standIns.call({ type: 'ossRecords', since: before });
   return {
     turns,
     objectBytes,
