@@ -16,6 +16,7 @@ import { createMessageClaims } from '../../shared/history/message-claims';
 import { createOssAppendLog } from '../../shared/history/oss-append-log';
 import { createOssClient } from '../../shared/history/oss-client';
 import { createLogger } from '../../shared/logging/logger';
+import { createStackMapper } from '../../shared/logging/source-mapped-stack';
 import { createOpenAiChatModel } from '../../shared/model/openai-chat-model';
 import { CARD_COOLDOWN_MS, createCardGate } from '../../shared/worker/card-gate';
 import { createWorkerHandler } from '../../shared/worker/create-worker-handler';
@@ -28,6 +29,8 @@ const env = withSettingsFile(process.env, readSettingsFile(__dirname));
 const functionName = process.env['FC_FUNCTION_NAME'] ?? 'dingtalk-llm-worker';
 // Bounded answers, no redirects followed (dingtalk-http.ts).
 const http = createDingTalkHttp({ timeoutMs: 10_000 });
+// Logged stacks name the TypeScript sources; the bundle's map is read at the first one, not at start-up.
+const mapStack = createStackMapper({ bundle: __filename });
 
 export const handler = wireWithSettings(
   () => loadWorkerConfig(env),
@@ -42,7 +45,7 @@ export const handler = wireWithSettings(
 );
 
 function logger(level: WorkerConfig['logLevel'], secrets: string[]) {
-  return createLogger({ service: 'dingtalk-worker', level, secrets }).child({ function_name: functionName });
+  return createLogger({ service: 'dingtalk-worker', level, secrets, mapStack }).child({ function_name: functionName });
 }
 
 function wireWorker(config: Readonly<WorkerConfig>) {
