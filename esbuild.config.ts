@@ -37,6 +37,9 @@ async function main(): Promise<void> {
       outfile,
       minify: true,
       keepNames: true,
+      // The map only turns logged frames into file:line (shared/logging/source-mapped-stack.ts); without copies of
+      // the sources it is 1.2 MB instead of 6.5 MB to deploy and to read at the first logged stack.
+      sourcesContent: false,
       // urllib (under ali-oss) requires proxy-agent only when a proxy is configured; it is not a dependency.
       external: ['proxy-agent'],
       // Parts of axios the DingTalk client never uses, replaced so that they cost no cold start (build/trim-axios.ts).
