@@ -1,6 +1,7 @@
 import { build, type BuildOptions } from 'esbuild';
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { slimSourceMap, type RawSourceMap } from './build/slim-source-map';
 import { AXIOS_LEFT_OUT, withoutAxiosFetchProbes } from './build/trim-axios';
 import { PACKED_SETTINGS_FILE } from './shared/config/settings-file';
 import { parseSettingsSource, SETTINGS_SOURCE_FILE } from './shared/config/settings-source';
@@ -47,6 +48,8 @@ async function main(): Promise<void> {
       plugins: [withoutAxiosFetchProbes],
       legalComments: 'none',
     });
+    const map = JSON.parse(readFileSync(`${outfile}.map`, 'utf8')) as RawSourceMap;
+    writeFileSync(`${outfile}.map`, JSON.stringify(slimSourceMap(map, (source) => source.includes('node_modules/'))));
     sizes[name] = statSync(outfile).size;
     if (settings) writeFileSync(join(root, 'dist', name, PACKED_SETTINGS_FILE), `${JSON.stringify(settings, null, 2)}\n`);
   }

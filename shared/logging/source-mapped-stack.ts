@@ -47,7 +47,9 @@ function originalLocation(map: SourceMap, line: number, column: number): string 
   try {
     const entry = map.findEntry(line - 1, column - 1);
     if (!('originalSource' in entry) || entry.generatedLine !== line - 1) return undefined;
-    return `${sourcePath(entry.originalSource)}:${entry.originalLine + 1}:${entry.originalColumn + 1}`;
+    const source = sourcePath(entry.originalSource);
+    // The bundles' maps keep only where each stretch of a dependency's code starts (build/slim-source-map.ts).
+    return source.startsWith('node_modules/') ? source : `${source}:${entry.originalLine + 1}:${entry.originalColumn + 1}`;
   } catch {
     return undefined;
   }
