@@ -12,14 +12,17 @@ import { webhookHostsOrDefault } from '../../shared/dingtalk/webhook-hosts';
 import { defaultInvokeEndpoint } from '../../shared/fc/context';
 import { createFcInvoker } from '../../shared/fc/fc-invoker';
 import { createLogger } from '../../shared/logging/logger';
+import { createStackMapper } from '../../shared/logging/source-mapped-stack';
 import { createOssLiteClient } from '../../shared/oss/oss-lite-client';
 
 // Wiring only: settings once per instance, clients per invocation (they sign with that invocation's credentials),
 // each FC event handed to the shared pipeline. A malformed setting wires the handler that says which one instead.
 const env = withSettingsFile(process.env, readSettingsFile(__dirname));
 const functionName = process.env['FC_FUNCTION_NAME'] ?? 'dingtalk-llm-callback';
+// Logged stacks name the TypeScript sources; the bundle's map is read at the first one, not at start-up.
+const mapStack = createStackMapper({ bundle: __filename });
 const logger = (level: CallbackConfig['logLevel'], secrets: string[]) =>
-  createLogger({ service: 'dingtalk-callback', level, secrets }).child({ function_name: functionName });
+  createLogger({ service: 'dingtalk-callback', level, secrets, mapStack }).child({ function_name: functionName });
 
 export const handler = wireWithSettings(
   () => loadCallbackConfig(env),

@@ -16,6 +16,7 @@ import { createMessageClaims } from '../../shared/history/message-claims';
 import { createOssAppendLog } from '../../shared/history/oss-append-log';
 import { createOssClient } from '../../shared/history/oss-client';
 import { createLogger } from '../../shared/logging/logger';
+import { createStackMapper } from '../../shared/logging/source-mapped-stack';
 import { createKeepAliveAgents, createNodeHttpFetch } from '../../shared/model/node-http-fetch';
 import { createOpenAiChatModel } from '../../shared/model/openai-chat-model';
 import { createOssTransport } from '../../shared/oss/urllib-transport';
@@ -32,6 +33,8 @@ const functionName = process.env['FC_FUNCTION_NAME'] ?? 'dingtalk-llm-worker';
 const http = createDingTalkHttp({ timeoutMs: 10_000 });
 // The model client's transport: node:http(s), lighter on a cold start than the built-in fetch (node-http-fetch.ts).
 const modelAgents = createKeepAliveAgents();
+// Logged stacks name the TypeScript sources; the bundle's map is read at the first one, not at start-up.
+const mapStack = createStackMapper({ bundle: __filename });
 
 export const handler = wireWithSettings(
   () => loadWorkerConfig(env),
@@ -46,7 +49,7 @@ export const handler = wireWithSettings(
 );
 
 function logger(level: WorkerConfig['logLevel'], secrets: string[]) {
-  return createLogger({ service: 'dingtalk-worker', level, secrets }).child({ function_name: functionName });
+  return createLogger({ service: 'dingtalk-worker', level, secrets, mapStack }).child({ function_name: functionName });
 }
 
 function wireWorker(config: Readonly<WorkerConfig>) {

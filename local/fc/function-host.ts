@@ -45,7 +45,8 @@ export function createFunctionHost(options: FunctionHostOptions) {
       // LOCAL_STACK tells the bundles they run under `npm start`: their hints then say "edit .env and restart".
       env: { ...options.env, LOCAL_STACK: 'true', FC_FUNCTION_NAME: options.name, FC_REGION: options.region, FC_ACCOUNT_ID: options.accountId },
       stdio: ['ignore', options.onOutput ? 'pipe' : 'inherit', options.onOutput ? 'pipe' : 'inherit', 'ipc'],
-      execArgv: ['--enable-source-maps'],
+      // As on FC: no --enable-source-maps (the bundles map the stacks they log: shared/logging/source-mapped-stack.ts).
+      execArgv: [],
     });
     if (options.onOutput) {
       child.stdout?.on('data', (chunk: Buffer) => options.onOutput?.(chunk.toString('utf8')));

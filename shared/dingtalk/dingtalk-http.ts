@@ -34,6 +34,9 @@ export function createDingTalkHttp(options: DingTalkHttpOptions = {}): AxiosInst
   return axios.create({
     timeout: options.timeoutMs ?? 10_000,
     maxRedirects: 0,
+    // DingTalk is reached directly, never through a proxy named by HTTP_PROXY/HTTPS_PROXY (the bundle leaves axios'
+    // proxy support out: build/trim-axios.ts).
+    proxy: false,
     maxContentLength: DINGTALK_ANSWER_MAX_BYTES,
     // Keep-alive sockets survive across warm invocations; the token endpoint and the robot API share them.
     httpAgent: new ConnectionTrackingHttpAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),

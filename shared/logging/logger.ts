@@ -4,6 +4,8 @@
  * is scrubbed of the configured secret values and of DingTalk session-webhook tokens.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { BotError } from '../errors';
+import { stackFrames, type StackMapper } from './source-mapped-stack';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFields = Record<string, unknown>;
@@ -24,6 +26,8 @@ export interface LoggerOptions {
   secrets?: readonly string[];
   write?: (line: string) => void;
   now?: () => Date;
+  /** Maps the frames of logged stacks to the sources (createStackMapper); without it frames stay as they are. */
+  mapStack?: StackMapper;
 }
 
 /**
@@ -61,7 +65,7 @@ export function createLogger(options: LoggerOptions, bound: LogFields = {}): Log
       ...bound,
       ...fields,
     };
-    write(scrub(JSON.stringify(entry, (key, value: unknown) => redactField(key, value))));
+    write(scrub(JSON.stringify(entry, (key, value: unknown) => redactField(key, value, options.mapStack))));
   };
 
   return {
@@ -73,20 +77,25 @@ export function createLogger(options: LoggerOptions, bound: LogFields = {}): Log
   };
 }
 
-function redactField(key: string, value: unknown): unknown {
+function redactField(key: string, value: unknown, mapStack: StackMapper | undefined): unknown {
   if (key !== '' && SECRET_KEY.test(key) && value !== undefined && value !== null && value !== '') return MASK;
-  if (value instanceof Error) return describeError(value);
+  if (value instanceof Error) return describeError(value, mapStack);
   return value;
 }
 
-/** Errors become plain objects (name, code, status, message, cause) so they survive JSON.stringify. */
-export function describeError(error: Error): LogFields {
+/**
+ * Errors become plain objects (name, code, status, message, cause) so they survive JSON.stringify. An error that is
+ * not a BotError (a bug, a library's failure) also carries its stack frames: its code and message alone do not say
+ * where it came from. The whole line is scrubbed of secrets after this, frames included.
+ */
+export function describeError(error: Error, mapStack: StackMapper = (frames) => [...frames]): LogFields {
   const described: LogFields = { name: error.name, message: error.message };
   const extra = error as unknown as Record<string, unknown>;
   for (const key of ['code', 'status', 'apiCode', 'requestId']) {
     if (extra[key] !== undefined) described[key] = extra[key];
   }
-  if (error.cause instanceof Error) described['cause'] = describeError(error.cause);
+  if (!(error instanceof BotError)) described['stack'] = mapStack(stackFrames(error));
+  if (error.cause instanceof Error) described['cause'] = describeError(error.cause, mapStack);
   return described;
 }
 

@@ -26,6 +26,13 @@ describe.each(Object.entries(FUNCTIONS))('s.yaml: the %s function', (name, resou
     expect(keys.filter((key) => !/^[A-Za-z][A-Za-z0-9_]*$/.test(key) || key.startsWith('FC_'))).toEqual([]);
   });
 
+  it('starts without --enable-source-maps, which would parse the bundle’s source map at every cold start', () => {
+    // Act
+    const nodeOptions = resolve(resource?.props.environmentVariables?.['NODE_OPTIONS'] ?? '');
+    // Assess: the bundles map the stacks they log themselves (shared/logging/source-mapped-stack.ts)
+    expect(nodeOptions).not.toContain('--enable-source-maps');
+  });
+
   it('fits its variables in 4 KB with a 1,000-character Chinese prompt and three API keys', () => {
     // Act
     const bytes = envBytes(deployedEnv(spec, resource as FunctionResource));

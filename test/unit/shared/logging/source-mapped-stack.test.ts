@@ -1,0 +1,141 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { BotError } from '../../../../shared/errors';
+import { createLogger, type Logger } from '../../../../shared/logging/logger';
+import { createStackMapper } from '../../../../shared/logging/source-mapped-stack';
+import { captureLog } from '../../../helpers/builders';
+
+const ROOT = join(__dirname, '..', '..', '..', '..');
+const SECRET = 'sk-unit-secret-0123456789';
+
+/** Code of ours, bundled the way the functions are (minified, names kept, map beside it). */
+interface Bundled {
+  parse(text: string): unknown;
+  fail(message: string): never;
+}
+
+/** The line of shared/validation/parse.ts where malformed JSON throws. */
+const JSON_PARSE_LINE =
+  readFileSync(join(ROOT, 'shared', 'validation', 'parse.ts'), 'utf8')
+    .split('\n')
+    .findIndex((line) => line.includes('JSON.parse(')) + 1;
+
+interface Described {
+  message?: string;
+  stack?: string[];
+  cause?: Described;
+}
+
+describe('source-mapped stacks', () => {
+  let dir: string;
+  let bundle: string;
+  let code: Bundled;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'mapped-stack-'));
+    bundle = join(dir, 'index.js');
+    await build({
+      stdin: {
+        contents:
+          "import { parseJson } from './shared/validation/parse';\n" +
+          'export const parse = (text: string): unknown => parseJson(text);\n' +
+          'export function fail(message: string): never { throw new TypeError(message); }\n',
+        resolveDir: ROOT,
+        loader: 'ts',
+      },
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      minify: true,
+      keepNames: true,
+      // The map beside the bundle without the comment naming it, so that jest's own stack mapping leaves it alone.
+      sourcemap: 'external',
+      outfile: bundle,
+      logLevel: 'silent',
+    });
+    code = require(bundle) as Bundled;
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  function setUp(readFile: (path: string) => string = (path) => readFileSync(path, 'utf8')) {
+    const reads: string[] = [];
+    const log = captureLog();
+    const mapStack = createStackMapper({ bundle, readFile: (path) => (reads.push(path), readFile(path)) });
+    const logger = createLogger({ service: 'svc', write: log.write, secrets: [SECRET], mapStack });
+    const errorOf = (entry: Record<string, unknown> | undefined) => entry?.['error'] as Described | undefined;
+    return { reads, log, logger, errorOf };
+  }
+
+  const logParseFailure = (logger: Logger) => {
+    try {
+      code.parse('{oops');
+    } catch (error) {
+      logger.error('refused', { error });
+    }
+  };
+
+  it('names the TypeScript file and line of each frame in the bundle, reading the map once', () => {
+    // Prepare
+    const { reads, log, logger, errorOf } = setUp();
+    // Act
+    logParseFailure(logger);
+    logParseFailure(logger);
+    // Assess
+    for (const entry of log.entries()) {
+      const stack = errorOf(entry)?.cause?.stack ?? [];
+      // The bundle sits in a temporary folder here, so the source's path is relative to that folder.
+      expect(stack).toContainEqual(expect.stringMatching(new RegExp(`^at parseJson \\((.*/)?shared/validation/parse\\.ts:${JSON_PARSE_LINE}:\\d+\\)$`)));
+      expect(stack.join('\n')).not.toContain(bundle);
+    }
+    expect(log.entries()).toHaveLength(2);
+    expect(reads).toEqual([`${bundle}.map`]);
+  });
+
+  it('reads nothing while no stack is logged', () => {
+    // Prepare
+    const { reads, logger } = setUp();
+    // Act
+    logger.info('answered', { parts: 2 });
+    logger.error('model refused', { error: new BotError('MODEL_REJECTED', 'the model said no') });
+    // Assess
+    expect(reads).toEqual([]);
+  });
+
+  it.each([
+    ['missing', (): string => { throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' }); }],
+    ['not a source map', (): string => '{"version":3,"mappings":12}'],
+    ['not JSON', (): string => 'garbage'],
+  ])('logs the bundle frames as they are when the map is %s, and does not try again', (_case, readMap) => {
+    // Prepare
+    const { reads, log, logger, errorOf } = setUp(readMap);
+    // Act
+    logParseFailure(logger);
+    logParseFailure(logger);
+    // Assess
+    for (const entry of log.entries()) {
+      expect(errorOf(entry)?.message).toBe('invalid payload: body: malformed JSON');
+      expect(errorOf(entry)?.cause?.stack?.some((frame) => frame.includes(`${bundle}:`))).toBe(true);
+    }
+    expect(log.entries()).toHaveLength(2);
+    expect(reads).toHaveLength(1);
+  });
+
+  it('keeps secrets out of the logged message and stack', () => {
+    // Prepare
+    const { log, logger, errorOf } = setUp();
+    // Act
+    try {
+      code.fail(`key ${SECRET} refused for https://oapi.dingtalk.com/robot/sendBySession?session=abcdef123`);
+    } catch (error) {
+      logger.error('failed', { error });
+    }
+    // Assess
+    const line = log.lines.join('');
+    expect(line).not.toContain(SECRET);
+    expect(line).not.toContain('abcdef123');
+    expect(errorOf(log.entries()[0])?.stack?.[0]).toMatch(/^at (Object\.)?fail \(<stdin>:3:\d+\)$/);
+  });
+});
