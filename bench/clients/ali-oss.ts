@@ -1,5 +1,6 @@
 import { createOssAppendLog } from '../../shared/history/oss-append-log';
 import { createOssClient } from '../../shared/history/oss-client';
+import { createOssTransport } from '../../shared/oss/urllib-transport';
 
 /**
  * dist/bench/clients/ali-oss.js: what the OSS client costs a cold worker. Built with the worker's production bundle
@@ -14,6 +15,8 @@ export async function handler(_event: Buffer, context: { credentials: { accessKe
     endpoint: env['OSS_ENDPOINT'] ?? '',
     credentials: context.credentials,
     timeoutMs: 10_000,
+    // As the worker wires it (functions/worker/index.ts): ali-oss over the product's own transport.
+    transport: createOssTransport({ maxBodyBytes: 4 * 1024 * 1024 }),
   });
   const length = await createOssAppendLog(client).append(env['BENCH_OSS_KEY'] ?? '', 0, '{"t":"claim"}\n');
   return length > 0 ? 'answered' : 'nothing appended';

@@ -1,4 +1,5 @@
 import { createLogger } from '../../shared/logging/logger';
+import { createKeepAliveAgents, createNodeHttpFetch } from '../../shared/model/node-http-fetch';
 import { createOpenAiChatModel } from '../../shared/model/openai-chat-model';
 
 /**
@@ -13,6 +14,8 @@ export async function handler(): Promise<string> {
     apiKeys: [env['OPENAI_API_KEY'] ?? ''],
     model: env['OPENAI_MODEL'] ?? '',
     logger: createLogger({ service: 'bench-client', level: 'info' }),
+    // As the worker wires it (functions/worker/index.ts): openai over node:http, not the built-in fetch.
+    fetch: createNodeHttpFetch({ agents: createKeepAliveAgents() }),
   });
   const completion = await model.complete({ messages: [{ role: 'user', content: '你好' }], timeoutMs: 10_000 });
   return completion.text === '' ? 'empty answer' : 'answered';
