@@ -94,24 +94,31 @@ export function createMessageFiles(options: MessageFilesOptions): MessageFiles {
       body.destroy();
       throw tooLarge(declared, options.maxBytes);
     }
+    // With a declared length the bytes go straight into one buffer of that size, so a picture is not held twice
+    // (its chunks and their concatenation) on the worker's small memory; without one, chunks are joined at the end.
+    const sized = Number.isFinite(declared) && declared > 0 ? Buffer.allocUnsafe(declared) : undefined;
     const chunks: Buffer[] = [];
     let total = 0;
+    let filled = 0;
     try {
       for await (const chunk of body as AsyncIterable<Buffer>) {
-        total += chunk.length;
-        if (total > options.maxBytes) throw tooLarge(total, options.maxBytes);
+        if (total + chunk.length > options.maxBytes) throw tooLarge(total + chunk.length, options.maxBytes);
         if (allowance && !allowance.take(chunk.length)) {
           throw new MediaError('MEDIA_TOTAL_TOO_LARGE', 'the pictures of this message exceed their total byte limit');
         }
-        chunks.push(chunk);
+        if (sized && chunks.length === 0 && filled + chunk.length <= sized.length) filled += chunk.copy(sized, filled);
+        else chunks.push(chunk);
+        total += chunk.length;
       }
     } catch (error) {
       body.destroy();
-      allowance?.release(chunks.reduce((sum, chunk) => sum + chunk.length, 0));
+      allowance?.release(total);
       if (error instanceof MediaError) throw error;
       throw failed(networkReason(error));
     }
-    return Buffer.concat(chunks);
+    if (!sized) return Buffer.concat(chunks);
+    // A body shorter or longer than declared keeps exactly the bytes that came.
+    return chunks.length === 0 ? sized.subarray(0, filled) : Buffer.concat([sized.subarray(0, filled), ...chunks]);
   };
 
   return {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { ok, type Reply, type RouteHandler, rejected } from './fake-dingtalk-http';
 
 /**
@@ -15,6 +16,8 @@ export interface FakeFile {
   contentType?: string;
   /** Send the body chunked, without content-length, so only the bytes read tell its size. */
   chunked?: boolean;
+  /** Send the body gzip-encoded: its content-length is then that of the compressed bytes. */
+  gzip?: boolean;
 }
 
 export interface FakeFilesContext {
@@ -49,9 +52,10 @@ export function createFakeFiles(context: FakeFilesContext) {
       if (file === undefined) return rejected(404, 'NoSuchKey', 'The specified key does not exist.');
       return {
         status: 200,
-        body: file.body,
+        body: file.gzip ? gzipSync(file.body) : file.body,
         contentType: file.contentType ?? 'application/octet-stream',
         ...(file.chunked ? { chunked: true } : {}),
+        ...(file.gzip ? { headers: { 'content-encoding': 'gzip' } } : {}),
       };
     },
   };

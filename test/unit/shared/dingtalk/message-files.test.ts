@@ -204,6 +204,22 @@ describe('createMessageFiles on the worker\'s DingTalk HTTP client', () => {
     expect(image.bytes).toBe(2 * MB);
   });
 
+  it.each([
+    ['with its length declared', {}],
+    ['gzip-encoded (the declared length is the compressed one)', { gzip: true }],
+    ['chunked, without a declared length', { chunked: true }],
+  ])('gives back exactly the bytes of a picture sent %s', async (_label, how) => {
+    // Prepare
+    const body = Buffer.concat([PNG, Buffer.alloc(600, 7), randomBytes(200)]);
+    fake.addFile('code-1', { body, ...how });
+
+    // Act
+    const image = await files.downloadImage({ downloadCode: 'code-1' });
+
+    // Assess
+    expect(image).toEqual({ dataUrl: `data:image/png;base64,${body.toString('base64')}`, bytes: body.length, mimeType: 'image/png' });
+  });
+
   it('counts a gzip-encoded picture by its inflated bytes', async () => {
     // Prepare
     fake.addFile('code-1', { body: PNG });
