@@ -1,5 +1,6 @@
 import { WorkerEventSchema } from '../shared/dingtalk/schema';
 import { conversationKey } from '../shared/history/conversation-key';
+import { turnEstimate } from '../shared/history/fit-turns';
 import { createOssAppendLog } from '../shared/history/oss-append-log';
 import { createOssClient } from '../shared/history/oss-client';
 import { serializeRecord, type HistoryRecord } from '../shared/history/records';
@@ -58,6 +59,8 @@ export function turnRecords(turns: number, nowMs: number): HistoryRecord[] {
       tokens: turnPrompt + ANSWER_CHARS,
       model: 'fake-model',
       sum: { turns: index + 1, prompt, completion, since },
+      // As the worker writes it since it stores what the turn costs later prompts (shared/history/fit-turns.ts).
+      estimate: turnEstimate({ user, assistant }),
     });
   }
   return records;

@@ -26,7 +26,7 @@ export function fitTurns(turns: readonly TurnRecord[], budget: number): FittedHi
     const turn = turns[index];
     if (turn === undefined) break;
     const user = pastUserText(turn);
-    const whole = PAIR_OVERHEAD + estimateTokens(user) + estimateTokens(turn.assistant);
+    const whole = PAIR_OVERHEAD + (turn.estimate ?? estimateTokens(user) + estimateTokens(turn.assistant));
     if (spent + whole <= budget) {
       messages.unshift(...pair(user, turn.assistant));
       spent += whole;
@@ -64,8 +64,13 @@ const pair = (user: string, assistant: string): ChatMessage[] => [
   { role: 'assistant', content: assistant },
 ];
 
+/** What a turn costs in later prompts, less the per-message overhead: stored in the turn as `estimate` when written. */
+export function turnEstimate(turn: Pick<TurnRecord, 'user' | 'assistant' | 'speaker' | 'images'>): number {
+  return estimateTokens(pastUserText(turn)) + estimateTokens(turn.assistant);
+}
+
 /** Pictures are not kept, so a past turn says there was one; otherwise the model reads "what is this?" blind. */
-function pastUserText(turn: TurnRecord): string {
+function pastUserText(turn: Pick<TurnRecord, 'user' | 'speaker' | 'images'>): string {
   const pictures = turn.images ? `[用户发送了 ${turn.images} 张图片] ` : '';
   const text = `${pictures}${turn.user}`;
   return turn.speaker ? `${turn.speaker}：${text}` : text;

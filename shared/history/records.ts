@@ -39,6 +39,11 @@ export const TurnRecordSchema = v.object({
   sum: v.optional(UsageSumSchema),
   /** The markdown reply, when it is not `assistant` itself (reasoning shown, a note added, '' when a card held it). */
   reply: v.optional(v.string()),
+  /**
+   * Estimated tokens of `user` and `assistant` as later prompts carry them (shared/history/fit-turns.ts), worked out
+   * once when the turn is written, so a later turn prices its history without reading every character again.
+   */
+  estimate: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
 });
 export const ResetRecordSchema = v.object({ t: v.literal('reset'), ...base });
 export const DoneRecordSchema = v.object({ t: v.literal('done'), ...base, kind: v.string(), reply: v.optional(v.string()) });

@@ -2,6 +2,7 @@ import { isGroup, type WorkerEvent } from '../dingtalk/schema';
 import { addUsage, readState } from '../history/conversation-state';
 import type { ConversationView } from '../history/conversation-history';
 import { estimateTokens } from '../history/estimate-tokens';
+import { turnEstimate } from '../history/fit-turns';
 import { buildPrompt, tooLongAlone } from '../history/prompt';
 import type { TurnRecord } from '../history/records';
 import type { ChatCompletion, ChatMessage, ChatUsage, ContentPart } from '../model/chat-model';
@@ -59,18 +60,18 @@ export async function chatTurn(input: ChatInput, view: ConversationView, event: 
   const at = deps.now();
   // Estimated only when the provider reports no usage, which most do not in some streaming modes.
   const counted = completion.usage ?? estimateUsage(prompt.estimatedTokens, completion);
+  const texts = { user: input.text, assistant: completion.text, ...(speaker ? { speaker } : {}), ...(pictures.length > 0 ? { images: pictures.length } : {}) };
+  const estimate = turnEstimate(texts);
   const turn = (latest: ConversationView): TurnRecord => ({
     t: 'turn',
     id: message.msgId,
     at,
-    user: input.text,
-    assistant: completion.text,
-    ...(speaker ? { speaker } : {}),
-    ...(pictures.length > 0 ? { images: pictures.length } : {}),
+    ...texts,
     ...(completion.usage ? { tokens: completion.usage.totalTokens } : {}),
     model: completion.model,
     // From the records this turn follows, so concurrent turns add up instead of overwriting each other's count.
     sum: addUsage(readState(latest.records).usage, { counted, estimated: completion.usage === undefined, at }),
+    estimate,
   });
   return {
     // After a card, only what no card could show is left to send as markdown.

@@ -49,6 +49,21 @@ describe('buildPrompt', () => {
     expect([prompt[1]?.content, prompt[2]?.content]).toEqual([expect.stringContaining(SHORTENED_MARK.trim()), expect.stringContaining(SHORTENED_MARK.trim())]);
   });
 
+  it('prices a past turn by the estimate stored in it, and by its text only when it has none', () => {
+    // Prepare: the same short turn, once with an estimate written by the worker (here deliberately larger)
+    const past: HistoryRecord = { t: 'turn', id: '1', at: 9.5 * HOUR, user: '短', assistant: '短' };
+    const estimated = (records: HistoryRecord[]): number => {
+      const result = buildPrompt(records, 'q', options);
+      if (result.kind !== 'ok') throw new Error('expected a prompt');
+      return result.estimatedTokens;
+    };
+    // Act
+    const fromText = estimated([past]);
+    const fromStored = estimated([{ ...past, estimate: 300 }]);
+    // Assess: the stored figure replaces the text's own estimate (2 tokens), nothing is read again
+    expect(fromStored - fromText).toBe(300 - (estimateTokens('短') + estimateTokens('短')));
+  });
+
   it.each([
     ['the number of pictures before the text', { images: 2 }, '[用户发送了 2 张图片] 这是什么'],
     ['the speaker first, then the pictures, in a shared group', { images: 1, speaker: '李四' }, '李四：[用户发送了 1 张图片] 这是什么'],

@@ -1,3 +1,4 @@
+import { estimateTokens } from '../../../../shared/history/estimate-tokens';
 import type { HistoryRecord, TurnRecord } from '../../../../shared/history/records';
 import { chatTurn, type ChatInput } from '../../../../shared/worker/chat-turn';
 import { REASONING_TITLE, SETUP_HINT } from '../../../../shared/worker/user-messages';
@@ -43,6 +44,8 @@ describe('chatTurn', () => {
     expect(answer.text).toBe('你好，有什么可以帮你？');
     expect(answer.delivered).toBe(false);
     expect(answer.build(viewOf())[0]).toMatchObject({ t: 'turn', id: 'm1', at: TEST_NOW, user: '你好', assistant: '你好，有什么可以帮你？', tokens: 15 });
+    // What later prompts will count for it, worked out once now.
+    expect(answer.build(viewOf())[0]).toMatchObject({ estimate: estimateTokens('你好') + estimateTokens('你好，有什么可以帮你？') });
   });
 
   it.each([
