@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runWorkerChild, workerNodeOptions } from './worker-memory';
 import { describeNodeOptions } from './node-options';
+import { loadWorkerConfig } from '../shared/config/worker-config';
 import type { WorkerStack } from './worker-harness';
 
 /**
@@ -19,7 +20,22 @@ const MB = 1024 * 1024;
 export const MEMORY_SHARE = 0.8;
 const RUNS = 3;
 const PICTURES = 20;
-const PICTURE_BYTES = 5 * MB;
+/**
+ * The worst message the default limits let through: every picture as large as one may be (IMAGE_MAX_BYTES, capped by
+ * IMAGE_TOTAL_MAX_BYTES), more of them than are read (IMAGE_MAX_COUNT). BENCH_IMAGE_MAX_BYTES and
+ * BENCH_IMAGE_TOTAL_MAX_BYTES try other limits (they are handed to the worker as its settings).
+ */
+const limitsNote = (limits: ReturnType<typeof pictureLimits>): string =>
+  `${Object.keys(limits.env).length ? 'tried' : 'default'} limits (pictures of ${round(limits.pictureBytes / MB, 2)} MiB, ` +
+  `IMAGE_MAX_COUNT ${limits.count}, IMAGE_TOTAL_MAX_BYTES ${round(limits.totalBytes / MB, 2)} MiB)`;
+
+function pictureLimits(stack: WorkerStack): { env: Record<string, string>; pictureBytes: number; totalBytes: number; count: number } {
+  const env: Record<string, string> = {};
+  const tried = { IMAGE_MAX_BYTES: process.env['BENCH_IMAGE_MAX_BYTES'], IMAGE_TOTAL_MAX_BYTES: process.env['BENCH_IMAGE_TOTAL_MAX_BYTES'] };
+  for (const [name, value] of Object.entries(tried)) if (value) env[name] = value;
+  const config = loadWorkerConfig({ ...stack.env, ...env });
+  return { env, pictureBytes: Math.min(config.imageMaxBytes, config.images.totalMaxBytes), totalBytes: config.images.totalMaxBytes, count: config.images.maxCount };
+}
 const FLOOD_BYTES = 300 * MB;
 
 interface Attack {
@@ -36,18 +52,18 @@ const lastText = async (stack: WorkerStack): Promise<string> => (await stack.sta
 
 const ATTACKS: Attack[] = [
   {
-    name: `one message with ${PICTURES} pictures of ${PICTURE_BYTES / MB} MiB`,
+    name: `one message with ${PICTURES} pictures, each as large as the limits allow`,
     before: '1.1 GB',
     async prepare(stack, run) {
       const richText: unknown[] = [{ text: '这些图片里有什么？' }];
       for (let index = 0; index < PICTURES; index += 1) {
-        await stack.standIns.call({ type: 'addFile', downloadCode: `attack-${run}-${index}`, pngBytes: PICTURE_BYTES });
+        await stack.standIns.call({ type: 'addFile', downloadCode: `attack-${run}-${index}`, pngBytes: pictureLimits(stack).pictureBytes });
         richText.push({ type: 'picture', downloadCode: `attack-${run}-${index}` });
       }
       const event = JSON.parse((await stack.event(`attack-pictures-${run}`, `msgAttackPictures${run}==`, '')).toString('utf8'));
       delete event.message.text;
       Object.assign(event.message, { msgtype: 'richText', content: { richText } });
-      return { event: Buffer.from(JSON.stringify(event)), env: { OPENAI_VISION_MODELS: 'fake-model' } };
+      return { event: Buffer.from(JSON.stringify(event)), env: { OPENAI_VISION_MODELS: 'fake-model', ...pictureLimits(stack).env } };
     },
     async check(stack) {
       const body = (await stack.standIns.call({ type: 'lastModelBody' })) as { messages?: Array<{ content?: unknown }> } | null;
@@ -123,7 +139,7 @@ export async function measureMemoryAttacks(stack: WorkerStack, bundle?: string):
           budget: { rule: `≤ ${budgetMb} MiB = ${MEMORY_SHARE * 100}% of s.yaml's memorySize ${memoryMb} MB (every run)`, pass: worst <= budgetMb },
           note:
             `maxRSS of a fresh node ${process.version} process with ${describeNodeOptions(workerNodeOptions())}, median of ${RUNS}, worst ${round(worst, 1)}; ` +
-            `default limits (IMAGE_MAX_COUNT 4, IMAGE_TOTAL_MAX_BYTES 10 MiB, DingTalk answers 256 KiB, model error bodies 64 KiB); ` +
+            `${limitsNote(pictureLimits(stack))}, DingTalk answers 256 KiB, model error bodies 64 KiB; ` +
             `before answers were bounded: ${attack.before}`,
         },
         { value: median(floors), what: 'the same child process without loading the worker or running the turn (bare node + harness)' },
