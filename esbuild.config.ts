@@ -2,6 +2,7 @@ import { build, type BuildOptions } from 'esbuild';
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { slimSourceMap, type RawSourceMap } from './build/slim-source-map';
+import { withoutUnusedAliOss } from './build/trim-ali-oss';
 import { AXIOS_LEFT_OUT, withoutAxiosFetchProbes } from './build/trim-axios';
 import { PACKED_SETTINGS_FILE } from './shared/config/settings-file';
 import { parseSettingsSource, SETTINGS_SOURCE_FILE } from './shared/config/settings-source';
@@ -26,8 +27,11 @@ const common: BuildOptions = {
   absWorkingDir: root,
 };
 
-/** How a deployed function is bundled; the bench's per-client programs (bench/clients) are built the same way. */
-const production: BuildOptions = {
+/**
+ * How a deployed function is bundled; the bench's per-client programs (bench/clients) are built the same way, and
+ * tests of the trimmed clients (test/unit/build) import it.
+ */
+export const production: BuildOptions = {
   ...common,
   minify: true,
   keepNames: true,
@@ -41,7 +45,12 @@ const production: BuildOptions = {
     // Parts of axios the DingTalk client never uses, replaced so that they cost no cold start (build/trim-axios.ts).
     ...AXIOS_LEFT_OUT,
   },
-  plugins: [withoutAxiosFetchProbes],
+  plugins: [
+    withoutAxiosFetchProbes,
+    // ali-oss's bucket, image, multipart, RTMP, STS… modules and the helpers only they need, replaced by stand-ins
+    // that fail loudly: the worker calls append, put, get, head and delete only (build/trim-ali-oss.ts).
+    withoutUnusedAliOss(),
+  ],
   legalComments: 'none',
 };
 
@@ -96,7 +105,10 @@ function checkedSettings(): Record<string, string> | undefined {
   return existsSync(path) ? { ...parseSettingsSource(readFileSync(path, 'utf8')) } : undefined;
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+// Built only when run (npm run build), not when a test imports the options above.
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}
