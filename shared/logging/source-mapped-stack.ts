@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { SourceMap, type SourceMapPayload } from 'node:module';
+import type { SourceMap, SourceMapPayload } from 'node:module';
 
 /** Turns the frames of a stack trace into the ones to log. */
 export type StackMapper = (frames: readonly string[]) => string[];
@@ -15,7 +15,8 @@ export interface StackMapperOptions {
  * --enable-source-maps would fix that by reading the bundle's source map at every cold start; instead the map is
  * read the first time a stack with a frame of the bundle is logged, kept for the life of the instance, and each such
  * frame then names the TypeScript file and line it came from. A missing or unreadable map leaves frames as they are:
- * logging never throws for it.
+ * logging never throws for it. node:module is not in Node's start-up snapshot (loading it compiles the ESM loader
+ * too), so it is required there as well, not when the bundle loads.
  */
 export function createStackMapper(options: StackMapperOptions): StackMapper {
   const readFile = options.readFile ?? ((path: string) => readFileSync(path, 'utf8'));
@@ -25,7 +26,8 @@ export function createStackMapper(options: StackMapperOptions): StackMapper {
   const loaded = (): SourceMap | null => {
     if (sourceMap === undefined) {
       try {
-        sourceMap = new SourceMap(JSON.parse(readFile(`${options.bundle}.map`)) as SourceMapPayload);
+        const payload = JSON.parse(readFile(`${options.bundle}.map`)) as SourceMapPayload;
+        sourceMap = new (loadSourceMap())(payload);
       } catch {
         sourceMap = null;
       }
@@ -42,6 +44,8 @@ export function createStackMapper(options: StackMapperOptions): StackMapper {
     );
   };
 }
+
+const loadSourceMap = (): typeof SourceMap => (require('node:module') as typeof import('node:module')).SourceMap;
 
 function originalLocation(map: SourceMap, line: number, column: number): string | undefined {
   try {

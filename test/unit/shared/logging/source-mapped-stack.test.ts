@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -41,7 +42,8 @@ describe('source-mapped stacks', () => {
         contents:
           "import { parseJson } from './shared/validation/parse';\n" +
           'export const parse = (text: string): unknown => parseJson(text);\n' +
-          'export function fail(message: string): never { throw new TypeError(message); }\n',
+          'export function fail(message: string): never { throw new TypeError(message); }\n' +
+          "export { createStackMapper, stackFrames } from './shared/logging/source-mapped-stack';\n",
         resolveDir: ROOT,
         loader: 'ts',
       },
@@ -92,6 +94,28 @@ describe('source-mapped stacks', () => {
     }
     expect(log.entries()).toHaveLength(2);
     expect(reads).toEqual([`${bundle}.map`]);
+  });
+
+  it('loads node:module only when a cold process first maps a stack, and maps that first stack', () => {
+    // Prepare: a script file, as FC loads a handler (`node -e` loads node:module itself)
+    const script = join(dir, 'cold.js');
+    writeFileSync(
+      script,
+      `const code = require(${JSON.stringify(bundle)});
+const mapStack = code.createStackMapper({ bundle: ${JSON.stringify(bundle)} });
+const loaded = () => process.moduleLoadList.includes('NativeModule module');
+const atStart = loaded();
+let failure;
+try { code.parse('{oops'); } catch (error) { failure = error.cause; }
+const frames = mapStack(code.stackFrames(failure));
+process.stdout.write(JSON.stringify({ atStart, afterMapping: loaded(), frames }));`,
+    );
+    // Act
+    const cold = JSON.parse(execFileSync(process.execPath, [script]).toString('utf8')) as { atStart: boolean; afterMapping: boolean; frames: string[] };
+    // Assess
+    expect(cold.atStart).toBe(false);
+    expect(cold.afterMapping).toBe(true);
+    expect(cold.frames).toContainEqual(expect.stringMatching(new RegExp(`^at parseJson \\((.*/)?shared/validation/parse\\.ts:${JSON_PARSE_LINE}:\\d+\\)$`)));
   });
 
   it('reads nothing while no stack is logged', () => {
