@@ -42,7 +42,7 @@ export function withLogFields<T>(fields: LogFields, run: () => T): T {
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 const SECRET_KEY =
-  /secret|password|^token$|access[-_]?token|security[-_]?token|sts[-_]?token|^sign$|signature|authorization|api[-_]?keys?$|sessionwebhook$|credentials/i;
+  /secret|password|^token$|access[-_]?token|security[-_]?token|sts[-_]?token|^sign$|(^|[-_])signature$|authorization|api[-_]?keys?$|sessionwebhook$|credentials/i;
 const SESSION_TOKEN = /([?&](?:session|access_token|sign)=)[^&\s"']+/gi;
 const MASK = '[REDACTED]';
 

@@ -26,13 +26,18 @@ describe('logger', () => {
       headers: { authorization: 'Bearer abc', 'x-acs-dingtalk-access-token': 'tok' },
       url: 'https://oapi.dingtalk.com/robot/sendBySession?session=abcdef123',
       usage: { totalTokens: 12 },
+      signature: 'sig-value-1',
+      'x-oss-signature': 'sig-value-2',
+      // Names a kind of admission, not a secret.
+      signature_pair: 'redelivery',
     });
     // Assess
     const line = log.lines.join('');
-    for (const secret of ['sk-supersecretkey', 'c2lnbmF0dXJl', 'app-secret-value', 'Bearer abc', 'abcdef123', '"tok"']) {
+    for (const secret of ['sk-supersecretkey', 'c2lnbmF0dXJl', 'app-secret-value', 'Bearer abc', 'abcdef123', '"tok"', 'sig-value-1', 'sig-value-2']) {
       expect(line).not.toContain(secret);
     }
     expect(line).toContain('"totalTokens":12');
+    expect(line).toContain('"signature_pair":"redelivery"');
   });
 
   it('drops lines below the configured level', () => {
