@@ -42,6 +42,8 @@ const production: BuildOptions = {
     ...AXIOS_LEFT_OUT,
   },
   plugins: [withoutAxiosFetchProbes],
+  // Headers, Response and FormData bound to our own classes, so that no cold turn loads undici (build/fetch-globals.ts).
+  inject: ['./build/fetch-globals.ts'],
   legalComments: 'none',
 };
 
