@@ -51,6 +51,8 @@ export const production: BuildOptions = {
     // that fail loudly: the worker calls append, put, get, head and delete only (build/trim-ali-oss.ts).
     withoutUnusedAliOss(),
   ],
+  // Headers, Response and FormData bound to our own classes, so that no cold turn loads undici (build/fetch-globals.ts).
+  inject: ['./build/fetch-globals.ts'],
   legalComments: 'none',
 };
 
