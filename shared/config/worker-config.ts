@@ -49,6 +49,13 @@ export interface HistorySettings {
   groupShared: boolean;
 }
 
+/**
+ * What the pictures of one message may add up to by default, and the largest one: a picture turn costs about 12 MB of
+ * memory per MiB of pictures (bytes, base64, the JSON request and its buffer), so 3 MiB keeps the worst message under
+ * 80% of the 128 MB worker s.yaml deploys (`npm run bench`, memory figures). A larger worker can take larger limits.
+ */
+export const DEFAULT_PICTURE_BYTES = 3 * 1024 * 1024;
+
 /** Read once at cold start; a bad value throws ConfigError naming the variable. */
 export function loadWorkerConfig(env: Env): Readonly<WorkerConfig> {
   const config = readWorkerConfig(env);
@@ -101,10 +108,10 @@ function readWorkerConfig(env: Env): Readonly<WorkerConfig> {
             maxChars: integer(env, 'CARD_MAX_CHARS', 2500, { min: 200, max: 3000 }),
           },
     showReasoning: boolean(env, 'SHOW_REASONING', false),
-    imageMaxBytes: integer(env, 'IMAGE_MAX_BYTES', 8 * 1024 * 1024, { min: 1024, max: 20 * 1024 * 1024 }),
+    imageMaxBytes: integer(env, 'IMAGE_MAX_BYTES', DEFAULT_PICTURE_BYTES, { min: 1024, max: 20 * 1024 * 1024 }),
     images: {
       maxCount: integer(env, 'IMAGE_MAX_COUNT', 4, { min: 1, max: 20 }),
-      totalMaxBytes: integer(env, 'IMAGE_TOTAL_MAX_BYTES', 10 * 1024 * 1024, { min: 1024, max: 64 * 1024 * 1024 }),
+      totalMaxBytes: integer(env, 'IMAGE_TOTAL_MAX_BYTES', DEFAULT_PICTURE_BYTES, { min: 1024, max: 64 * 1024 * 1024 }),
     },
     systemPrompt: optionalString(env, 'SYSTEM_PROMPT', DEFAULT_SYSTEM_PROMPT),
     oss: ossSettings(env, 10_000, 60_000),

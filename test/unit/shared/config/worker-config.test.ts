@@ -152,22 +152,22 @@ describe('configuration', () => {
     expect(() => loadWorkerConfig({ ...minimal, SHOW_REASONING: 'sometimes' })).toThrow(/Setting SHOW_REASONING /);
   });
 
-  it('accepts pictures up to 8 MiB by default, and reads IMAGE_MAX_BYTES within its range', () => {
+  it('accepts pictures up to 3 MiB by default, and reads IMAGE_MAX_BYTES within its range', () => {
     // Act
     const byDefault = loadWorkerConfig(minimal);
     const set = loadWorkerConfig({ ...minimal, IMAGE_MAX_BYTES: '1048576' });
     // Assess
-    expect(byDefault.imageMaxBytes).toBe(8 * 1024 * 1024);
+    expect(byDefault.imageMaxBytes).toBe(3 * 1024 * 1024);
     expect(set.imageMaxBytes).toBe(1024 * 1024);
     expect(() => loadWorkerConfig({ ...minimal, IMAGE_MAX_BYTES: String(21 * 1024 * 1024) })).toThrow(/Setting IMAGE_MAX_BYTES /);
   });
 
-  it('reads at most 4 pictures of 10 MiB together by default, and IMAGE_MAX_COUNT / IMAGE_TOTAL_MAX_BYTES within range', () => {
+  it('reads at most 4 pictures of 3 MiB together by default, and IMAGE_MAX_COUNT / IMAGE_TOTAL_MAX_BYTES within range', () => {
     // Act
     const byDefault = loadWorkerConfig(minimal);
     const set = loadWorkerConfig({ ...minimal, IMAGE_MAX_COUNT: '2', IMAGE_TOTAL_MAX_BYTES: '5242880' });
     // Assess
-    expect(byDefault.images).toEqual({ maxCount: 4, totalMaxBytes: 10 * 1024 * 1024 });
+    expect(byDefault.images).toEqual({ maxCount: 4, totalMaxBytes: 3 * 1024 * 1024 });
     expect(set.images).toEqual({ maxCount: 2, totalMaxBytes: 5 * 1024 * 1024 });
     expect(() => loadWorkerConfig({ ...minimal, IMAGE_MAX_COUNT: '0' })).toThrow(/Setting IMAGE_MAX_COUNT /);
     expect(() => loadWorkerConfig({ ...minimal, IMAGE_MAX_COUNT: '21' })).toThrow(/Setting IMAGE_MAX_COUNT /);
