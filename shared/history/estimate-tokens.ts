@@ -13,8 +13,15 @@
  * test/unit/shared/history/estimate-tokens.test.ts holds it to at least 0.85 of the real count on a table of
  * samples; `bench/token-estimate.ts` prints how far above the real count it lands.
  */
-const PIECES =
-  /[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?:'s|'t|'re|'ve|'m|'ll|'d)?|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?:'s|'t|'re|'ve|'m|'ll|'d)?|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+/giu;
+/**
+ * o200k_base's pre-split splits a word where its case changes (upper-case letters, then lower-case ones); under the
+ * case-insensitive flag both of those classes take any cased letter, so the word alternatives reduce to one run of
+ * letters and marks. Written that way the pattern compiles in about 2 ms instead of 12–16 ms, which a cold instance
+ * pays on its first estimate. It cuts differently only where a letter without a case partner (nearly all of them the
+ * mathematical letters 𝐀–𝞉) follows another letter, which then stays in one piece; `bench/token-estimate.ts` gives the
+ * same estimate as before for every sample.
+ */
+const PIECES = /[^\r\n\p{L}\p{N}]?[\p{L}\p{M}]+(?:'s|'t|'re|'ve|'m|'ll|'d)?|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+/giu;
 const ASCII_WORD = /^[^A-Za-z]?([A-Za-z]+)('[a-z]+)?$/i;
 const LETTER_OR_MARK = /[\p{L}\p{M}]/u;
 
