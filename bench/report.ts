@@ -75,21 +75,27 @@ export function formatMarkdown(figures: readonly Figure[], date: string, machine
 export const README_START = '<!-- bench:start -->';
 export const README_END = '<!-- bench:end -->';
 
-/** The README's short table: figure, value, floor, the comparison the figure goes by (÷ or −), budget. */
+/**
+ * The README's short table: figure, value, floor, value ÷ floor and value − floor in columns of their own (each filled
+ * when the figure has a floor), budget.
+ */
 export function formatReadmeTable(figures: readonly Figure[], date: string, machine: Machine, seconds: number): string {
   const cell = (text: string): string => text.replace(/\|/g, '\\|');
-  const compared = (figure: Figure): string => {
-    if (figure.compare === 'difference' && figure.difference !== undefined) return `${signed(figure.difference)} ${figure.unit}`;
-    return figure.ratio === undefined ? '' : `${num(figure.ratio)}×`;
-  };
   const lines = figures.map((figure) =>
-    `| ${[figure.name, `${num(figure.value)} ${figure.unit}`, figure.floor ? `${num(figure.floor.value)} ${figure.unit}` : '', compared(figure), figure.budget ? `${figure.budget.pass ? '✅' : '❌'} ${figure.budget.rule}` : ''].map(cell).join(' | ')} |`,
+    `| ${[
+      figure.name,
+      `${num(figure.value)} ${figure.unit}`,
+      figure.floor ? `${num(figure.floor.value)} ${figure.unit}` : '',
+      figure.ratio === undefined ? '' : `${num(figure.ratio)}×`,
+      figure.difference === undefined ? '' : `${signed(figure.difference)} ${figure.unit}`,
+      figure.budget ? `${figure.budget.pass ? '✅' : '❌'} ${figure.budget.rule}` : '',
+    ].map(cell).join(' | ')} |`,
   );
   return [
     `最近一次 *Latest run*：${runLine(date, machine, seconds)}（共享机器，数字有噪声 · shared machine, noisy figures；完整表格及测法见 \`bench/results/latest.md\`）`,
     '',
-    '| 项目 figure | 数值 value | 下限 floor | ÷ 或 − floor | 预算 budget |',
-    '|---|---|---|---|---|',
+    '| 项目 figure | 数值 value | 下限 floor | 数值 ÷ 下限 value ÷ floor | 数值 − 下限 value − floor | 预算 budget |',
+    '|---|---|---|---|---|---|',
     ...lines,
   ].join('\n');
 }
