@@ -1,15 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
-import { AXIOS_LEFT_OUT, withoutAxiosFetchProbes } from '../../../build/trim-axios';
+import { production } from '../../../esbuild.config';
+import { bundleForProduction } from '../../helpers/production-bundle';
 import * as source from '../../helpers/worker-model';
 import { startFakeOpenAi, type FakeOpenAi, type FakeReply } from '../../helpers/fake-openai';
 
-const ROOT = join(__dirname, '..', '..', '..');
-const INJECT = './build/fetch-globals.ts';
 type ModelPath = typeof source;
 
 /**
@@ -18,43 +13,27 @@ type ModelPath = typeof source;
  * code on Node's own classes does, and a cold process's first model calls load no undici.
  */
 describe('Headers, Response and FormData in the function bundles', () => {
-  let dir: string;
+  let remove: () => void;
   let bundlePath: string;
   let bundled: ModelPath;
   let fake: FakeOpenAi;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'fetch-globals-'));
-    bundlePath = join(dir, 'index.js');
-    await build({
-      entryPoints: [join(ROOT, 'test', 'helpers', 'worker-model.ts')],
-      absWorkingDir: ROOT,
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
-      minify: true,
-      keepNames: true,
-      alias: { urllib: './shared/oss/urllib-not-bundled.ts', ...AXIOS_LEFT_OUT },
-      plugins: [withoutAxiosFetchProbes],
-      inject: [INJECT],
-      outfile: bundlePath,
-      logLevel: 'silent',
-    });
+    const built = await bundleForProduction({ entry: 'test/helpers/worker-model.ts' });
+    remove = built.remove;
+    bundlePath = built.file;
     bundled = require(bundlePath) as ModelPath;
     fake = await startFakeOpenAi();
   });
 
   afterAll(async () => {
     await fake.close();
-    rmSync(dir, { recursive: true, force: true });
+    remove();
   });
 
   it('is what the production options inject', () => {
-    // Act
-    const config = readFileSync(join(ROOT, 'esbuild.config.ts'), 'utf8');
     // Assess
-    expect(config).toContain(`inject: ['${INJECT}']`);
+    expect(production.inject).toEqual(['./build/fetch-globals.ts']);
   });
 
   it.each<[string, FakeReply[], boolean, object]>([

@@ -1,19 +1,17 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import type OSS from 'ali-oss';
 import { build, type Metafile } from 'esbuild';
-import { production } from '../../../esbuild.config';
 import { startOssServer, type OssServer } from '../../../local/oss/oss-server';
 import * as unbundledAppendLog from '../../../shared/history/oss-append-log';
 import * as unbundledClient from '../../../shared/history/oss-client';
 import * as unbundledTransport from '../../../shared/oss/urllib-transport';
 import { withoutUnusedAliOss } from '../../../build/trim-ali-oss';
+import { bundleForProduction } from '../../helpers/production-bundle';
 
-const ROOT = join(__dirname, '..', '..', '..');
 const BUCKET = 'chat';
 const STS = { accessKeyId: 'STS.local', accessKeySecret: 'sts-secret', securityToken: 'sts-token' };
 
@@ -75,33 +73,27 @@ async function conversation(product: Product, endpoint: string, prefix: string) 
  */
 describe('ali-oss in the function bundles', () => {
   let dir: string;
+  let remove: () => void;
   let metafile: Metafile;
   let bundled: Bundled;
   let oss: OssServer;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'trim-ali-oss-'));
-    const result = await build({
-      ...production,
-      stdin: {
-        contents:
-          "export * from './shared/history/oss-client'; export * from './shared/history/oss-append-log';" +
-          "export * from './shared/oss/urllib-transport'; export { default as OSS } from 'ali-oss';",
-        resolveDir: ROOT,
-        loader: 'ts',
-      },
-      outfile: join(dir, 'index.js'),
-      metafile: true,
-      logLevel: 'silent',
+    const built = await bundleForProduction({
+      contents:
+        "export * from './shared/history/oss-client'; export * from './shared/history/oss-append-log';" +
+        "export * from './shared/oss/urllib-transport'; export { default as OSS } from 'ali-oss';",
     });
-    metafile = result.metafile;
+    dir = dirname(built.file);
+    remove = built.remove;
+    metafile = built.metafile;
     bundled = require(join(dir, 'index.js')) as Bundled;
     oss = await startOssServer({ buckets: [BUCKET], credentials: [STS] });
   });
 
   afterAll(async () => {
     await oss.close();
-    rmSync(dir, { recursive: true, force: true });
+    remove();
   });
 
   function bundledClient(options: Record<string, unknown> = {}): OSS {

@@ -1,16 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { build, type Metafile } from 'esbuild';
+import type { Metafile } from 'esbuild';
 import type { AxiosStatic } from 'axios';
-import { AXIOS_LEFT_OUT, withoutAxiosFetchProbes } from '../../../build/trim-axios';
+import { bundleForProduction } from '../../helpers/production-bundle';
 import type * as DingTalkHttp from '../../../shared/dingtalk/dingtalk-http';
 
-const ROOT = join(__dirname, '..', '..', '..');
 
 /**
  * The DingTalk client as the worker bundle has it (axios with its unused parts left out): it still does every
@@ -18,7 +14,7 @@ const ROOT = join(__dirname, '..', '..', '..');
  * left-out part fails with an error that names it.
  */
 describe('axios in the function bundles', () => {
-  let dir: string;
+  let remove: () => void;
   let bundle: string;
   let metafile: Metafile;
   let client: typeof DingTalkHttp & { axios: AxiosStatic };
@@ -27,26 +23,12 @@ describe('axios in the function bundles', () => {
   const hits: string[] = [];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'trim-axios-'));
-    bundle = join(dir, 'index.js');
-    const result = await build({
-      stdin: {
-        contents: "export * from './shared/dingtalk/dingtalk-http'; export { default as axios } from 'axios';",
-        resolveDir: ROOT,
-        loader: 'ts',
-      },
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
-      minify: true,
-      keepNames: true,
-      alias: { ...AXIOS_LEFT_OUT },
-      plugins: [withoutAxiosFetchProbes],
-      outfile: bundle,
-      metafile: true,
-      logLevel: 'silent',
+    const built = await bundleForProduction({
+      contents: "export * from './shared/dingtalk/dingtalk-http'; export { default as axios } from 'axios';",
     });
+    remove = built.remove;
+    bundle = built.file;
+    const result = built;
     metafile = result.metafile;
     client = require(bundle) as typeof client;
     server = createServer((request, response) => {
@@ -60,7 +42,7 @@ describe('axios in the function bundles', () => {
 
   afterAll(async () => {
     await new Promise((resolve) => server.close(resolve));
-    rmSync(dir, { recursive: true, force: true });
+    remove();
   });
 
   beforeEach(() => {

@@ -1,14 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { build } from 'esbuild';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { BotError } from '../../../../shared/errors';
 import { createLogger, type Logger } from '../../../../shared/logging/logger';
 import { createStackMapper } from '../../../../shared/logging/source-mapped-stack';
 import { captureLog } from '../../../helpers/builders';
+import { bundleForProduction, PROJECT_ROOT } from '../../../helpers/production-bundle';
 
-const ROOT = join(__dirname, '..', '..', '..', '..');
 const SECRET = 'sk-unit-secret-0123456789';
 
 /** Code of ours, bundled the way the functions are (minified, names kept, map beside it). */
@@ -19,7 +17,7 @@ interface Bundled {
 
 /** The line of shared/validation/parse.ts where malformed JSON throws. */
 const JSON_PARSE_LINE =
-  readFileSync(join(ROOT, 'shared', 'validation', 'parse.ts'), 'utf8')
+  readFileSync(join(PROJECT_ROOT, 'shared', 'validation', 'parse.ts'), 'utf8')
     .split('\n')
     .findIndex((line) => line.includes('JSON.parse(')) + 1;
 
@@ -31,36 +29,28 @@ interface Described {
 
 describe('source-mapped stacks', () => {
   let dir: string;
+  let remove: () => void;
   let bundle: string;
   let code: Bundled;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'mapped-stack-'));
-    bundle = join(dir, 'index.js');
-    await build({
-      stdin: {
+    const built = await bundleForProduction(
+      {
         contents:
           "import { parseJson } from './shared/validation/parse';\n" +
           'export const parse = (text: string): unknown => parseJson(text);\n' +
           'export function fail(message: string): never { throw new TypeError(message); }\n' +
           "export { createStackMapper, stackFrames } from './shared/logging/source-mapped-stack';\n",
-        resolveDir: ROOT,
-        loader: 'ts',
       },
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
-      minify: true,
-      keepNames: true,
       // The map beside the bundle without the comment naming it, so that jest's own stack mapping leaves it alone.
-      sourcemap: 'external',
-      outfile: bundle,
-      logLevel: 'silent',
-    });
+      { sourcemap: 'external' },
+    );
+    bundle = built.file;
+    dir = dirname(bundle);
+    remove = built.remove;
     code = require(bundle) as Bundled;
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => remove());
 
   function setUp(readFile: (path: string) => string = (path) => readFileSync(path, 'utf8')) {
     const reads: string[] = [];
