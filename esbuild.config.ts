@@ -1,6 +1,8 @@
 import { build, type BuildOptions } from 'esbuild';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CODE_CACHE_SUFFIX, codeCacheFile, loadCachedBundle } from './shared/fc/cached-bundle';
 import { slimSourceMap, type RawSourceMap } from './build/slim-source-map';
 import { withoutUnusedAliOss } from './build/trim-ali-oss';
 import { AXIOS_LEFT_OUT, withoutAxiosFetchProbes } from './build/trim-axios';
@@ -8,8 +10,8 @@ import { PACKED_SETTINGS_FILE } from './shared/config/settings-file';
 import { parseSettingsSource, SETTINGS_SOURCE_FILE } from './shared/config/settings-source';
 
 /**
- * One minified CommonJS bundle per deployed function, with its source map, into the folder s.yaml deploys
- * (dist/<function>/index.js exporting `handler`), plus the local server and chat tool under dist/local and the
+ * One minified CommonJS bundle per deployed function, with its source map and V8 code cache, into the folder s.yaml
+ * deploys (dist/<function>/function.js, loaded by dist/<function>/index.js, which exports `handler`), plus the local server and chat tool under dist/local and the
  * benchmark runner under dist/bench.
  * Run with `npm run build`.
  */
@@ -61,12 +63,18 @@ async function main(): Promise<void> {
   const settings = checkedSettings();
   const sizes: Record<string, number> = {};
   for (const name of FUNCTIONS) {
-    const outfile = join(root, 'dist', name, 'index.js');
+    const outfile = join(root, 'dist', name, 'function.js');
     await build({ ...production, entryPoints: [join(root, 'functions', name, 'index.ts')], outfile });
     // Read at the first logged stack, not at start-up: kept small (build/slim-source-map.ts).
     const map = JSON.parse(readFileSync(`${outfile}.map`, 'utf8')) as RawSourceMap;
     writeFileSync(`${outfile}.map`, JSON.stringify(slimSourceMap(map, (source) => source.includes('node_modules/'))));
+    // index.js, what FC loads: the few lines of shared/fc/function-entry.ts that compile function.js from its cache.
+    const entry = join(root, 'dist', name, 'index.js');
+    await build({ ...common, minify: true, sourcemap: false, entryPoints: [join(root, 'functions', name, 'entry.ts')], outfile: entry });
+    writeCodeCache(outfile);
     sizes[name] = statSync(outfile).size;
+    sizes[`${name} code cache`] = statSync(`${outfile}${CODE_CACHE_SUFFIX}`).size;
+    sizes[`${name} loader`] = statSync(entry).size;
     if (settings) writeFileSync(join(root, 'dist', name, PACKED_SETTINGS_FILE), `${JSON.stringify(settings, null, 2)}\n`);
   }
   await build({
@@ -95,7 +103,29 @@ async function main(): Promise<void> {
     outdir: join(root, 'dist', 'bench', 'clients'),
   });
   writeFileSync(join(root, 'dist', 'sizes.json'), `${JSON.stringify(sizes, null, 2)}\n`);
-  for (const [name, bytes] of Object.entries(sizes)) console.log(`dist/${name}/index.js  ${(bytes / 1024).toFixed(1)} KiB`);
+  for (const name of FUNCTIONS) {
+    const kib = (key: string) => `${((sizes[key] ?? 0) / 1024).toFixed(1)} KiB`;
+    console.log(`dist/${name}/function.js  ${kib(name)}, code cache ${kib(`${name} code cache`)}, loader ${kib(`${name} loader`)}`);
+  }
+}
+
+/**
+ * V8's code cache of a function bundle, made by a fresh `node` (this build's, so FC accepts it only if its nodejs20
+ * runs the same V8 with the same flags: docs/function-compute.md) that loads the bundle the way index.js does, with
+ * an empty environment (no NODE_OPTIONS, no settings: the bundle wires its "misconfigured" handler and opens no
+ * connection), and writes the cache of everything compiled by then.
+ */
+function writeCodeCache(bundle: string): void {
+  execFileSync(process.execPath, [__filename, CODE_CACHE_ARG, bundle], { env: {}, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (!existsSync(`${bundle}${CODE_CACHE_SUFFIX}`)) throw new Error(`no code cache was written for ${bundle}`);
+}
+
+const CODE_CACHE_ARG = '--write-code-cache';
+
+function codeCacheChild(bundle: string): void {
+  const loaded = loadCachedBundle({ filename: bundle, createRequire: (module.constructor as typeof import('node:module')).createRequire });
+  if (loaded.codeCache !== 'missing') throw new Error(`${bundle} already had a code cache (${loaded.codeCache})`);
+  writeFileSync(`${bundle}${CODE_CACHE_SUFFIX}`, codeCacheFile(readFileSync(bundle), loaded.script.createCachedData()));
 }
 
 /**
@@ -108,7 +138,9 @@ function checkedSettings(): Record<string, string> | undefined {
 }
 
 // Built only when run (npm run build), not when a test imports the options above.
-if (require.main === module) {
+if (require.main === module && process.argv[2] === CODE_CACHE_ARG) {
+  codeCacheChild(process.argv[3] ?? '');
+} else if (require.main === module) {
   main().catch((error: unknown) => {
     console.error(error instanceof Error ? error.message : error);
     process.exit(1);

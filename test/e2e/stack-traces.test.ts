@@ -81,9 +81,9 @@ describe('end to end: logged stack traces', () => {
     const logs = e2e.output.join('');
     const refused = logLines(logs).find((line) => line.message === 'callback refused');
     expect(refused?.error?.cause?.stack).toEqual(expect.arrayContaining([expect.stringMatching(PARSE_FRAME)]));
-    expect(refused?.error?.cause?.stack?.join('\n')).not.toContain('index.js');
+    expect(refused?.error?.cause?.stack?.join('\n')).not.toContain('function.js');
     expect(openedMaps().length).toBeGreaterThan(0);
-    expect(openedMaps().every((path) => path.endsWith(join('dist', 'callback', 'index.js.map')))).toBe(true);
+    expect(openedMaps().every((path) => path.endsWith(join('dist', 'callback', 'function.js.map')))).toBe(true);
   });
 
   it('maps the worker’s stacks too, reading its map once however many are logged', () => {
