@@ -1,5 +1,6 @@
 import { createLogger } from '../../shared/logging/logger';
-import { createKeepAliveAgents, createNodeHttpFetch } from '../../shared/model/node-http-fetch';
+import { createKeepAliveAgents } from '../../shared/http/keep-alive-agents';
+import { createNodeHttpFetch } from '../../shared/model/node-http-fetch';
 import { createOpenAiChatModel } from '../../shared/model/openai-chat-model';
 
 /**

@@ -1,13 +1,14 @@
-import { Agent as HttpAgent, request as httpRequest, type ClientRequest } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { request as httpRequest, type ClientRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { KeepAliveAgents } from '../http/keep-alive-agents';
 import { toFetchResponse } from './node-http-response';
 
 /**
  * The `fetch` the openai SDK is given, over node:http(s) instead of Node's built-in fetch. Hand-written for the cold
  * start: the built-in fetch's first request (undici instantiates its WASM HTTP parser then) cost a fresh worker's
- * first turn about 100 ms of CPU and 9 MiB of peak RSS (81 → 72 MiB); node:http is in Node's snapshot. The global
- * `Response` and `Headers` are used all the same: the SDK loads them anyway (it builds its headers with
- * `new Headers()`), and a Response over a node:http answer measured no extra cost. node-fetch@2 measured about
+ * first turn about 100 ms of CPU and 9 MiB of peak RSS (81 → 72 MiB); node:http is in Node's snapshot. In the
+ * function bundles `Response` and `Headers` are our own light classes (build/fetch-globals.ts), so nothing of
+ * undici loads at all; under tests they are Node's, and both give the same results. node-fetch@2 measured about
  * +25 ms of CPU to load, pulls in whatwg-url/tr46, and returns its own Response with a Node stream body, which
  * bounded-fetch.ts cannot wrap.
  *
@@ -20,25 +21,7 @@ import { toFetchResponse } from './node-http-response';
  *   and following would resend the API key and the conversation to wherever the Location header says.
  */
 export interface NodeHttpFetchOptions {
-  /** Built once per instance, so sockets are kept alive across warm invocations. */
   agents: KeepAliveAgents;
-}
-
-export interface KeepAliveAgents {
-  http: HttpAgent;
-  https: HttpsAgent;
-}
-
-/**
- * An idle kept-alive socket is closed after this long, fetch's own default: a provider or a NAT drops idle
- * connections on its own schedule, and a POST sent on one it already dropped fails (the model adapter then retries
- * once). The timer runs before a thawed FC instance takes its next request, so a frozen hour does not leave one open.
- */
-const IDLE_SOCKET_MS = 4_000;
-
-export function createKeepAliveAgents(): KeepAliveAgents {
-  const options = { keepAlive: true, timeout: IDLE_SOCKET_MS };
-  return { http: new HttpAgent(options), https: new HttpsAgent(options) };
 }
 
 export function createNodeHttpFetch({ agents }: NodeHttpFetchOptions): typeof fetch {

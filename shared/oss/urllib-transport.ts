@@ -1,5 +1,6 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { createKeepAliveAgents } from '../http/keep-alive-agents';
 import { readAnswer, type Exchange } from './urllib-answer';
 import { transportError } from './urllib-errors';
 
@@ -68,8 +69,7 @@ export function createOssTransport(options: OssTransportOptions): OssTransport {
   if (!Number.isSafeInteger(options.maxBodyBytes) || options.maxBodyBytes < 0) {
     throw new RangeError(`maxBodyBytes must be a whole number of bytes, got ${options.maxBodyBytes}`);
   }
-  const idle = { keepAlive: true, timeout: options.idleSocketMs ?? 4_000 };
-  const agents = { http: new HttpAgent(idle), https: new HttpsAgent(idle) };
+  const agents = createKeepAliveAgents(options.idleSocketMs);
   return {
     request(url: string, params: UrllibParams): Promise<UrllibResult> {
       const target = new URL(url);

@@ -5,7 +5,8 @@ import {
   MODEL_ERROR_BODY_MAX_BYTES,
   MODEL_EVENT_MAX_BYTES,
 } from '../../../../shared/model/bounded-fetch';
-import { createKeepAliveAgents, createNodeHttpFetch, type KeepAliveAgents } from '../../../../shared/model/node-http-fetch';
+import { createKeepAliveAgents, type KeepAliveAgents } from '../../../../shared/http/keep-alive-agents';
+import { createNodeHttpFetch } from '../../../../shared/model/node-http-fetch';
 import { type FakeOpenAi, startFakeOpenAi } from '../../../helpers/fake-openai';
 
 const MB = 1024 * 1024;
