@@ -55,15 +55,16 @@ const ATTACKS: Attack[] = [
     name: `one message with ${PICTURES} pictures, each as large as the limits allow`,
     before: '1.1 GB',
     async prepare(stack, run) {
+      const limits = pictureLimits(stack);
       const richText: unknown[] = [{ text: '这些图片里有什么？' }];
       for (let index = 0; index < PICTURES; index += 1) {
-        await stack.standIns.call({ type: 'addFile', downloadCode: `attack-${run}-${index}`, pngBytes: pictureLimits(stack).pictureBytes });
+        await stack.standIns.call({ type: 'addFile', downloadCode: `attack-${run}-${index}`, pngBytes: limits.pictureBytes });
         richText.push({ type: 'picture', downloadCode: `attack-${run}-${index}` });
       }
       const event = JSON.parse((await stack.event(`attack-pictures-${run}`, `msgAttackPictures${run}==`, '')).toString('utf8'));
       delete event.message.text;
       Object.assign(event.message, { msgtype: 'richText', content: { richText } });
-      return { event: Buffer.from(JSON.stringify(event)), env: { OPENAI_VISION_MODELS: 'fake-model', ...pictureLimits(stack).env } };
+      return { event: Buffer.from(JSON.stringify(event)), env: { OPENAI_VISION_MODELS: 'fake-model', ...limits.env } };
     },
     async check(stack) {
       const body = (await stack.standIns.call({ type: 'lastModelBody' })) as { messages?: Array<{ content?: unknown }> } | null;
