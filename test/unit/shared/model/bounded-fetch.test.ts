@@ -5,20 +5,13 @@ import {
   MODEL_ERROR_BODY_MAX_BYTES,
   MODEL_EVENT_MAX_BYTES,
 } from '../../../../shared/model/bounded-fetch';
-import { createKeepAliveAgents, type KeepAliveAgents } from '../../../../shared/http/keep-alive-agents';
 import { createNodeHttpFetch } from '../../../../shared/model/node-http-fetch';
 import { type FakeOpenAi, startFakeOpenAi } from '../../../helpers/fake-openai';
+import { useKeepAliveAgents } from '../../../helpers/keep-alive-agents';
 
 const MB = 1024 * 1024;
 
-let agents: KeepAliveAgents;
-beforeAll(() => {
-  agents = createKeepAliveAgents();
-});
-afterAll(() => {
-  agents.http.destroy();
-  agents.https.destroy();
-});
+const agents = useKeepAliveAgents();
 
 /**
  * The fetch given to the openai SDK, against a real server sending what a broken or hostile gateway could, over the
@@ -26,7 +19,7 @@ afterAll(() => {
  */
 describe.each([
   ['the built-in fetch', () => fetch],
-  ['node-http-fetch', () => createNodeHttpFetch({ agents })],
+  ['node-http-fetch', () => createNodeHttpFetch({ agents: agents() })],
 ])('createBoundedFetch over %s', (_name, inner) => {
   let fake: FakeOpenAi;
   const post = (bounded: typeof fetch, stream = false): Promise<Response> =>

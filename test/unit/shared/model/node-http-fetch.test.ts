@@ -10,6 +10,7 @@ import { createKeepAliveAgents, type KeepAliveAgents } from '../../../../shared/
 import { createNodeHttpFetch } from '../../../../shared/model/node-http-fetch';
 import { createOpenAiChatModel } from '../../../../shared/model/openai-chat-model';
 import { startFakeOpenAi, type FakeOpenAi } from '../../../helpers/fake-openai';
+import { useKeepAliveAgents } from '../../../helpers/keep-alive-agents';
 import { TEST_TLS } from '../../../helpers/test-tls';
 
 const KEY = 'sk-test-transport-0000000001';
@@ -43,19 +44,12 @@ class CountingAgent extends HttpAgent {
   }
 }
 
-let agents: KeepAliveAgents;
-beforeAll(() => {
-  agents = { ...createKeepAliveAgents(), http: new CountingAgent({ keepAlive: true, timeout: 4000 }) };
-});
-afterAll(() => {
-  agents.http.destroy();
-  agents.https.destroy();
-});
+const agents = useKeepAliveAgents(() => ({ ...createKeepAliveAgents(), http: new CountingAgent({ keepAlive: true, timeout: 4000 }) }));
 
 /** Both fetches go through the same real openai client and adapter: what users see must not depend on the choice. */
 describe.each([
   ['the built-in fetch', () => fetch],
-  ['node-http-fetch', () => createNodeHttpFetch({ agents })],
+  ['node-http-fetch', () => createNodeHttpFetch({ agents: agents() })],
 ])('the model client over %s', (_name, transport) => {
   let fake: FakeOpenAi;
   const model = (baseURL = fake.baseURL) =>
@@ -236,9 +230,9 @@ describe.each([
 
 describe('createNodeHttpFetch', () => {
   let fake: FakeOpenAi;
-  const counting = () => agents.http as CountingAgent;
+  const counting = () => agents().http as CountingAgent;
   const post = (body: NonNullable<RequestInit['body']>) =>
-    createNodeHttpFetch({ agents })(`${fake.baseURL}/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${KEY}` }, body });
+    createNodeHttpFetch({ agents: agents() })(`${fake.baseURL}/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${KEY}` }, body });
   const json = JSON.stringify({ model: 'qwen-plus', messages: MESSAGES });
 
   beforeEach(async () => {
@@ -268,7 +262,7 @@ describe('createNodeHttpFetch', () => {
     // Act
     const response = await post(json);
     const error = await failureOf(
-      createOpenAiChatModel({ baseURL: fake.baseURL, apiKeys: [KEY], model: 'm', logger: silent, fetch: createNodeHttpFetch({ agents }) }).complete({
+      createOpenAiChatModel({ baseURL: fake.baseURL, apiKeys: [KEY], model: 'm', logger: silent, fetch: createNodeHttpFetch({ agents: agents() }) }).complete({
         messages: MESSAGES,
         timeoutMs: 5000,
       }),
@@ -288,7 +282,7 @@ describe('createNodeHttpFetch', () => {
     fake.enqueue({ text: '一二三四', chunks: 4, chunkDelayMs: 300 }, { text: '一二三四', chunks: 4, chunkDelayMs: 300 });
     const controller = new AbortController();
     const streamed = JSON.stringify({ model: 'qwen-plus', messages: MESSAGES, stream: true });
-    const fetcher = createNodeHttpFetch({ agents });
+    const fetcher = createNodeHttpFetch({ agents: agents() });
 
     // Act
     const aborted = await fetcher(`${fake.baseURL}/chat/completions`, { method: 'POST', body: streamed, signal: controller.signal });
@@ -308,13 +302,13 @@ describe('createNodeHttpFetch', () => {
   it('speaks HTTPS through its https agent, and refuses a certificate that agent does not trust', async () => {
     // Prepare
     const secure = await startFakeOpenAi({ tls: TEST_TLS });
-    const trusting = { http: agents.http, https: new HttpsAgent({ keepAlive: true, ca: TEST_TLS.cert }) };
+    const trusting = { http: agents().http, https: new HttpsAgent({ keepAlive: true, ca: TEST_TLS.cert }) };
     const over = (transport: KeepAliveAgents) =>
       createOpenAiChatModel({ baseURL: secure.baseURL, apiKeys: [KEY], model: 'm', logger: silent, fetch: createNodeHttpFetch({ agents: transport }) });
 
     // Act
     const answered = await over(trusting).complete({ messages: MESSAGES, timeoutMs: 5000, onProgress: () => undefined });
-    const refused = await failureOf(over(agents).complete({ messages: MESSAGES, timeoutMs: 5000 }));
+    const refused = await failureOf(over(agents()).complete({ messages: MESSAGES, timeoutMs: 5000 }));
     trusting.https.destroy();
     await secure.close();
 
