@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readSYaml, type SYaml } from './deployed-env';
 import { benchRoot, round, type Figure } from './figures';
 
 /**
@@ -22,20 +21,13 @@ export interface Sizing {
   memoryMb: number;
 }
 
-/** cpu and memorySize of one resource in s.yaml (`resources: <name>: … props:`), read with a small line parser. */
-export function readSizing(yaml: string, resource: string): Sizing {
-  const lines = yaml.split('\n');
-  const start = lines.findIndex((line) => line === `  ${resource}:`);
-  if (start === -1) throw new Error(`s.yaml has no resource "${resource}"`);
-  const end = lines.findIndex((line, index) => index > start && /^ {0,2}\S/.test(line));
-  const block = lines.slice(start + 1, end === -1 ? undefined : end).join('\n');
-  const number = (key: string): number => {
-    const match = new RegExp(`^\\s+${key}:\\s*([0-9.]+)\\s*(?:#.*)?$`, 'm').exec(block);
-    const value = Number(match?.[1]);
-    if (!match || !Number.isFinite(value) || value <= 0) throw new Error(`s.yaml: no numeric ${key} under resources.${resource}`);
-    return value;
-  };
-  return { cpu: number('cpu'), memoryMb: number('memorySize') };
+/** cpu and memorySize of one function in s.yaml, as parsed by deployed-env.ts. */
+export function sizingOf(spec: SYaml, resource: string): Sizing {
+  const props = spec.resources[resource]?.props;
+  if (props === undefined) throw new Error(`s.yaml has no resource "${resource}"`);
+  const { cpu, memorySize } = props;
+  if (!(cpu > 0) || !(memorySize > 0)) throw new Error(`s.yaml: resources.${resource} needs a numeric cpu and memorySize`);
+  return { cpu, memoryMb: memorySize };
 }
 
 export function computeUnits(sizing: Sizing, ms: number): number {
@@ -67,8 +59,8 @@ export function sizesWith(candidates: readonly Sizing[], deployed: Sizing): Sizi
 }
 
 export const readDeployedSizing = (): { callback: Sizing; worker: Sizing } => {
-  const yaml = readFileSync(join(benchRoot(), 's.yaml'), 'utf8');
-  return { callback: readSizing(yaml, 'callback'), worker: readSizing(yaml, 'worker') };
+  const spec = readSYaml(benchRoot());
+  return { callback: sizingOf(spec, 'callback'), worker: sizingOf(spec, 'worker') };
 };
 
 export interface CostInput {

@@ -1,7 +1,5 @@
-import { readSizing } from './cost';
-import { againstFloor, benchRoot, median, round, type Figure } from './figures';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readDeployedSizing } from './cost';
+import { againstFloor, median, round, type Figure } from './figures';
 import { runWorkerChild, workerNodeOptions } from './worker-memory';
 import { describeNodeOptions } from './node-options';
 import { loadWorkerConfig } from '../shared/config/worker-config';
@@ -114,7 +112,7 @@ async function expectVia(stack: WorkerStack, via: string): Promise<void> {
 
 /** `bundle` lets the same attacks be measured on another build of the worker, for a before/after comparison. */
 export async function measureMemoryAttacks(stack: WorkerStack, bundle?: string): Promise<Figure[]> {
-  const memoryMb = readSizing(readFileSync(join(benchRoot(), 's.yaml'), 'utf8'), 'worker').memoryMb;
+  const memoryMb = readDeployedSizing().worker.memoryMb;
   const budgetMb = round(memoryMb * MEMORY_SHARE, 1);
   const floors: number[] = [];
   const figures: Figure[] = [];

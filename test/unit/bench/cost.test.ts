@@ -1,4 +1,5 @@
-import { CALLBACK_SIZES, computeUnits, isValidFcSize, readSizing, sizesWith, WORKER_SIZES } from '../../../bench/cost';
+import { CALLBACK_SIZES, computeUnits, isValidFcSize, sizesWith, sizingOf, WORKER_SIZES } from '../../../bench/cost';
+import type { SYaml } from '../../../bench/deployed-env';
 import { scaledWallMs } from '../../../bench/cpu-cap';
 
 describe('the bench cost model', () => {
@@ -38,13 +39,15 @@ describe('the bench cost model', () => {
     expect(already).toHaveLength(CALLBACK_SIZES.length);
   });
 
-  it('reads cpu and memorySize of one resource from s.yaml text', () => {
+  it('reads cpu and memorySize of one function from the parsed s.yaml', () => {
     // Prepare
-    const yaml = ['resources:', '  worker:', '    props:', '      cpu: 0.1', '      memorySize: 128  # MB', '  callback:', '    props:', '      cpu: 0.05', '      memorySize: 128', ''].join('\n');
+    const props = (cpu: number, memorySize: number) => ({ props: { functionName: 'f', cpu, memorySize, diskSize: 512, timeout: 10, environmentVariables: {} } });
+    const spec: SYaml = { vars: {}, resources: { worker: props(0.1, 128), callback: props(0.05, 128), broken: props(0, 128) } };
     // Assess
-    expect(readSizing(yaml, 'worker')).toEqual({ cpu: 0.1, memoryMb: 128 });
-    expect(readSizing(yaml, 'callback')).toEqual({ cpu: 0.05, memoryMb: 128 });
-    expect(() => readSizing(yaml, 'other')).toThrow(/no resource "other"/);
+    expect(sizingOf(spec, 'worker')).toEqual({ cpu: 0.1, memoryMb: 128 });
+    expect(sizingOf(spec, 'callback')).toEqual({ cpu: 0.05, memoryMb: 128 });
+    expect(() => sizingOf(spec, 'other')).toThrow(/no resource "other"/);
+    expect(() => sizingOf(spec, 'broken')).toThrow(/numeric cpu and memorySize/);
   });
 
   it('scales a run to a vCPU share by stretching its CPU time and keeping its waiting', () => {
