@@ -52,7 +52,6 @@ export async function measureCardStreaming(rates: readonly number[] = [50, 200],
         againstFloor(
           { group: 'streaming', name: `first token to first card update @ ${rate} chars/s`, value: logged.first_token_to_card_ms, unit: 'ms', note: `${note}; the worker logs whole milliseconds` },
           { value: roundTrip, what: 'one keep-alive HTTP round trip to the fake DingTalk, median of 20' },
-          'difference',
         ),
       );
     }

@@ -53,7 +53,6 @@ export async function measureClientCosts(stack: WorkerStack, nodeOptions: string
           `${round(median(samples[client].map((r) => (r.report?.maxRssKiB ?? 0) / 1024)), 1)} MiB`,
       },
       { value: bare, what: `bare \`node -e 0\` with the same NODE_OPTIONS, median of ${RUNS}` },
-      'difference',
     ),
   );
 }

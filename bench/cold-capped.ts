@@ -63,7 +63,6 @@ export async function measureCapped(
                 `median of ${RUNS}; ${caps ? `cgroup quota ${Math.round(vcpu * 100_000)} µs per 100,000 µs period (the process joins it from /bin/sh before exec)` : 'cpu ÷ vCPU + (wall − cpu) from uncapped runs'}`,
             },
             { value: floorMs, what: `bare node with the same NODE_OPTIONS under the same ${label}, median of ${RUNS}` },
-            'difference',
           ),
         );
       }

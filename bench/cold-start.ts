@@ -115,7 +115,6 @@ export async function measureColdStart(stack: WorkerStack): Promise<Figure[]> {
     const result = againstFloor(
       { group: 'cold process', name, value: round(value), unit: 'ms', note: `wall time from spawn to exit, ${how}, ${describeNodeOptions(options)}; range ${range(walls(runs))} ms; CPU time (all threads) median ${round(median(cpu), 1)} ms` },
       { value: bare, what: `bare \`node -e 0\` with the same NODE_OPTIONS, median of ${RUNS} (range ${range(walls(bare === bareCallback ? samples.bareCallback : samples.bareWorker))} ms)` },
-      'difference',
     );
     return budgetMs === undefined ? result : { ...result, budget: { rule: `≤ bare node + ${budgetMs} ms`, pass: value - bare <= budgetMs } };
   };
@@ -142,7 +141,6 @@ export async function measureColdStart(stack: WorkerStack): Promise<Figure[]> {
           `turn and its queued callbacks; ${describeNodeOptions(specs.workerOptions)}; median of ${RUNS} (range ${range(rss)})`,
       },
       { value: median(floorRss), what: `the same child with the same NODE_OPTIONS, loading nothing and running no turn, median of ${RUNS}` },
-      'difference',
     ),
   ];
 }

@@ -17,8 +17,6 @@ export interface Figure {
   ratio?: number;
   /** value − floor.value, in the figure's unit. */
   difference?: number;
-  /** Which of the two the budget (and the README's short table) goes by. */
-  compare?: 'ratio' | 'difference';
   budget?: { rule: string; pass: boolean };
   /** Anything needed to read the figure (sample size, settings). */
   note?: string;
@@ -29,18 +27,13 @@ export const round = (value: number, digits = 2): number => {
   return Math.round(value * factor) / factor;
 };
 
-/** A figure with its floor, their ratio and their difference; `compare` says which one the figure is read by. */
-export function againstFloor(
-  figure: Omit<Figure, 'ratio' | 'difference' | 'floor' | 'compare'>,
-  floor: { value: number; what: string },
-  compare: 'ratio' | 'difference' = 'ratio',
-): Figure {
+/** A figure with its floor, their ratio and their difference; its budget's rule names the one it goes by. */
+export function againstFloor(figure: Omit<Figure, 'ratio' | 'difference' | 'floor'>, floor: { value: number; what: string }): Figure {
   return {
     ...figure,
     floor: { value: round(floor.value, 3), what: floor.what },
     ratio: round(figure.value / floor.value),
     difference: round(figure.value - floor.value, 3),
-    compare,
   };
 }
 
