@@ -43,7 +43,7 @@ export const production: BuildOptions = {
   alias: {
     // ali-oss loads urllib, its default HTTP library and most of the worker's weight, but every OSS client we build
     // is given shared/oss/urllib-transport.ts instead; the stand-in throws if it is ever called.
-    urllib: './shared/oss/urllib-not-bundled.ts',
+    urllib: './build/left-out/urllib.ts',
     // Parts of axios the DingTalk client never uses, replaced so that they cost no cold start (build/trim-axios.ts).
     ...AXIOS_LEFT_OUT,
   },

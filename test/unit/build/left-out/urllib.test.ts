@@ -1,5 +1,5 @@
 import OSS from 'ali-oss';
-import * as notBundled from '../../../../shared/oss/urllib-not-bundled';
+import * as notBundled from '../../../../build/left-out/urllib';
 
 describe('the stand-in for urllib in the function bundles', () => {
   it('fails a client built without the transport with its own name and message, which ali-oss passes on', async () => {
