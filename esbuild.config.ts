@@ -7,7 +7,7 @@ import { slimSourceMap, type RawSourceMap } from './build/slim-source-map';
 import { withoutUnusedAliOss } from './build/trim-ali-oss';
 import { AXIOS_LEFT_OUT, withoutAxiosFetchProbes } from './build/trim-axios';
 import { PACKED_SETTINGS_FILE } from './shared/config/settings-file';
-import { parseSettingsSource, SETTINGS_SOURCE_FILE } from './shared/config/settings-source';
+import { parseSettingsSource, SETTINGS_SOURCE_FILE } from './build/settings-source';
 
 /**
  * One minified CommonJS bundle per deployed function, with its source map and V8 code cache, into the folder s.yaml
@@ -42,7 +42,7 @@ export const production: BuildOptions = {
   sourcesContent: false,
   alias: {
     // ali-oss loads urllib, its default HTTP library and most of the worker's weight, but every OSS client we build
-    // is given shared/oss/urllib-transport.ts instead; the stand-in throws if it is ever called.
+    // is given shared/storage/oss/urllib-transport.ts instead; the stand-in throws if it is ever called.
     urllib: './build/left-out/urllib.ts',
     // Parts of axios the DingTalk client never uses, replaced so that they cost no cold start (build/trim-axios.ts).
     ...AXIOS_LEFT_OUT,

@@ -1,8 +1,8 @@
-import { WorkerEventSchema } from '../shared/dingtalk/schema';
+import { WorkerEventSchema } from '../shared/channels/dingtalk/schema';
 import { conversationKey } from '../shared/history/conversation-key';
 import { turnEstimate } from '../shared/history/fit-turns';
-import { createOssAppendLog } from '../shared/history/oss-append-log';
-import { createOssClient } from '../shared/history/oss-client';
+import { createOssAppendLog } from '../shared/storage/oss/oss-append-log';
+import { createOssClient } from '../shared/storage/oss/oss-client';
 import { serializeRecord, type HistoryRecord } from '../shared/history/records';
 import { parseWith } from '../shared/validation/parse';
 import { BUCKETS } from './stand-ins/protocol';

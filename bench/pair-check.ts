@@ -1,9 +1,9 @@
-import { createCallbackHandler } from '../shared/callback/handle-callback';
-import { createSignaturePairGuard, type SignaturePairGuard } from '../shared/callback/signature-pairs';
-import { parseWebhookHosts } from '../shared/dingtalk/webhook-hosts';
+import { createCallbackHandler } from '../shared/channels/dingtalk/handle-callback';
+import { createSignaturePairGuard, type SignaturePairGuard } from '../shared/channels/dingtalk/signature-pairs';
+import { parseWebhookHosts } from '../shared/channels/dingtalk/webhook-hosts';
 import { createFcInvoker } from '../shared/fc/fc-invoker';
 import { createLogger } from '../shared/logging/logger';
-import { createOssLiteClient } from '../shared/oss/oss-lite-client';
+import { createOssLiteClient } from '../shared/storage/oss/oss-lite-client';
 import { buildTextCallback, signedHeaders } from '../local/dingtalk-callback';
 import { startOssServer } from '../local/oss/oss-server';
 import { createFcHttpEvent, fcContext } from '../test/helpers/builders';

@@ -1,5 +1,5 @@
 import { Agent, request } from 'node:http';
-import { ossV1Authorization, ossV1StringToSign } from '../shared/oss/oss-v1-signer';
+import { ossV1Authorization, ossV1StringToSign } from '../shared/storage/oss/oss-v1-signer';
 import type { LoggedRequest, StandInName, StandInUrls } from './stand-ins/protocol';
 
 /**

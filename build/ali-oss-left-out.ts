@@ -3,7 +3,7 @@ import { join } from 'node:path';
 /**
  * What build/trim-ali-oss.ts leaves out of ali-oss 6, part by part, and the source lines that show each part is
  * still loaded where and as expected. The product calls only append, put, get, head and delete on a client
- * (shared/history/oss-append-log.ts), with Buffers, V1 signatures and our own transport (shared/oss/urllib-transport.ts).
+ * (shared/storage/oss/oss-append-log.ts), with Buffers, V1 signatures and our own transport (shared/storage/oss/urllib-transport.ts).
  */
 // This file runs from build/ (tests) or bundled into dist/.esbuild.config.cjs (npm run build).
 export const STAND_INS = join(__dirname.endsWith('dist') ? join(__dirname, '..', 'build') : __dirname, 'left-out', 'ali-oss');

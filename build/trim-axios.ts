@@ -4,7 +4,7 @@ import type { BuildOptions, Plugin } from 'esbuild';
 
 /**
  * axios stays the DingTalk client, but its Node build loads much that the worker never uses, and that load is paid
- * at every cold start. Every DingTalk request goes through shared/dingtalk/dingtalk-http.ts, which sets
+ * at every cold start. Every DingTalk request goes through shared/channels/dingtalk/dingtalk-http.ts, which sets
  * `maxRedirects: 0` (axios then calls node:http/https itself), `proxy: false` and sends JSON only, so the modules
  * below are replaced with stand-ins (build/left-out/) that throw a clear error if a request ever needs them:
  * - form-data, and with it mime-types and mime-db (~150 KB): only for sending an object as multipart/form-data.

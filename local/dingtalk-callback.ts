@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { signDingTalkTimestamp } from '../shared/dingtalk/verify-signature';
+import { signDingTalkTimestamp } from '../shared/channels/dingtalk/verify-signature';
 
 export interface CallbackOptions {
   text: string;

@@ -8,7 +8,7 @@ import { createHttpTrigger } from './fc/http-trigger';
 import { createInvokeApi } from './fc/invoke-api';
 import { startOssServer, type OssServerOptions } from './oss/oss-server';
 import { chatReceiverHost } from './dingtalk-callback';
-import { DEFAULT_WEBHOOK_HOSTS, WEBHOOK_HOSTS_VARIABLE } from '../shared/dingtalk/webhook-hosts';
+import { DEFAULT_WEBHOOK_HOSTS, WEBHOOK_HOSTS_VARIABLE } from '../shared/channels/dingtalk/webhook-hosts';
 import { list } from '../shared/config/env';
 
 export const CALLBACK_FUNCTION = 'dingtalk-llm-callback';

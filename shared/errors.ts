@@ -1,6 +1,6 @@
 /**
  * Every failure the bot knows about is a BotError with a stable `code`. The callback maps them to HTTP responses in
- * shared/fc/http-response.ts; the worker maps them to the user's Chinese message in shared/worker/user-messages.ts.
+ * shared/fc/http-response.ts; the worker maps them to the user's Chinese message in shared/turn/user-messages.ts.
  * Nothing else decides how an error looks to the outside.
  */
 export type ErrorCode =

@@ -1,6 +1,6 @@
-import { createOssAppendLog } from '../../shared/history/oss-append-log';
-import { createOssClient } from '../../shared/history/oss-client';
-import { createOssTransport } from '../../shared/oss/urllib-transport';
+import { createOssAppendLog } from '../../shared/storage/oss/oss-append-log';
+import { createOssClient } from '../../shared/storage/oss/oss-client';
+import { createOssTransport } from '../../shared/storage/oss/urllib-transport';
 
 /**
  * dist/bench/clients/ali-oss.js: what the OSS client costs a cold worker. Built with the worker's production bundle

@@ -1,4 +1,4 @@
-import { createDingTalkHttp } from '../../shared/dingtalk/dingtalk-http';
+import { createDingTalkHttp } from '../../shared/channels/dingtalk/dingtalk-http';
 
 /**
  * dist/bench/clients/axios.js: what the DingTalk HTTP client costs a cold worker. Built with the worker's production

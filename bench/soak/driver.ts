@@ -1,6 +1,6 @@
 import { buildTextCallback, signedHeaders } from '../../local/dingtalk-callback';
-import { workerTaskId } from '../../shared/callback/handle-callback';
-import { DingTalkCallbackSchema } from '../../shared/dingtalk/schema';
+import { workerTaskId } from '../../shared/channels/dingtalk/handle-callback';
+import { DingTalkCallbackSchema } from '../../shared/channels/dingtalk/schema';
 import { conversationKey } from '../../shared/history/conversation-key';
 import { parseWith } from '../../shared/validation/parse';
 import { FAKE_APP_KEY, FAKE_APP_SECRET } from '../../test/helpers/fake-dingtalk';

@@ -1,4 +1,4 @@
-import { createOssClient } from '../../shared/history/oss-client';
+import { createOssClient } from '../../shared/storage/oss/oss-client';
 import type { SoakStack } from './soak-stack';
 import { SOAK_BUCKET } from './soak-stack';
 

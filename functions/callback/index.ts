@@ -1,19 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { createCallbackHandler } from '../../shared/callback/handle-callback';
-import { createSignaturePairGuard } from '../../shared/callback/signature-pairs';
-import { createMisconfiguredCallback } from '../../shared/callback/misconfigured-callback';
-import { postWebhookNotice } from '../../shared/callback/webhook-notice';
+import { createCallbackHandler } from '../../shared/channels/dingtalk/handle-callback';
+import { createSignaturePairGuard } from '../../shared/channels/dingtalk/signature-pairs';
+import { createMisconfiguredCallback } from '../../shared/channels/dingtalk/misconfigured-callback';
+import { postWebhookNotice } from '../../shared/channels/dingtalk/webhook-notice';
 import { loadCallbackConfig, type CallbackConfig } from '../../shared/config/callback-config';
 import { optionalString } from '../../shared/config/env';
 import { ossClientOptions } from '../../shared/config/oss-config';
 import { readSettingsFile, withSettingsFile } from '../../shared/config/settings-file';
 import { wireWithSettings } from '../../shared/config/wire-with-settings';
-import { webhookHostsOrDefault } from '../../shared/dingtalk/webhook-hosts';
+import { webhookHostsOrDefault } from '../../shared/channels/dingtalk/webhook-hosts';
 import { defaultInvokeEndpoint } from '../../shared/fc/context';
 import { createFcInvoker } from '../../shared/fc/fc-invoker';
 import { createLogger } from '../../shared/logging/logger';
 import { createStackMapper } from '../../shared/logging/source-mapped-stack';
-import { createOssLiteClient } from '../../shared/oss/oss-lite-client';
+import { createOssLiteClient } from '../../shared/storage/oss/oss-lite-client';
 
 // Wiring only: settings once per instance, clients per invocation (they sign with that invocation's credentials),
 // each FC event handed to the shared pipeline. A malformed setting wires the handler that says which one instead.

@@ -1,4 +1,4 @@
-import { webhookHostsSetting, type WebhookHostList } from '../dingtalk/webhook-hosts';
+import { webhookHostsSetting, type WebhookHostList } from '../channels/dingtalk/webhook-hosts';
 import { integer, logLevel, optionalString, optionalUrl, requiredString, type Env, type LogLevelSetting } from './env';
 import { normalizePrefix, ossSettings, type OssSettings } from './oss-config';
 

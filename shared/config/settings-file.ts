@@ -5,7 +5,7 @@ import type { Env } from './env';
 /**
  * The settings that do not fit Function Compute's 4 KB of variables per function (a long system prompt, lists),
  * written by the admin in settings.env and packed by the build beside each bundle as settings.json
- * (shared/config/settings-source.ts, docs/platform-limits.md). Parsed at build time, so a function reads plain JSON
+ * (build/settings-source.ts, docs/platform-limits.md). Parsed at build time, so a function reads plain JSON
  * at cold start and bundles no dotenv parser.
  */
 export const PACKED_SETTINGS_FILE = 'settings.json';

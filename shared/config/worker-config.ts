@@ -1,4 +1,4 @@
-import { webhookHostsSetting, type WebhookHostList } from '../dingtalk/webhook-hosts';
+import { webhookHostsSetting, type WebhookHostList } from '../channels/dingtalk/webhook-hosts';
 import { boolean, integer, list, logLevel, optionalNumber, optionalString, optionalUrl, requiredString } from './env';
 import type { Env, LogLevelSetting } from './env';
 import { ConfigError } from '../errors';

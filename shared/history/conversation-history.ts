@@ -1,5 +1,5 @@
 import { AppendConflictError, NotAppendableError, StorageError } from '../errors';
-import type { AppendLog } from './append-log';
+import type { AppendLog } from '../storage/append-log';
 import { parseRecords, serializeRecords, terminalRecordOf, type HistoryRecord, type StateRecord, type TerminalRecord } from './records';
 import { findTerminal } from './find-terminal';
 import { openForAppend, type RotationOptions } from './rotation';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { isGroup, type DingTalkMessage } from '../dingtalk/schema';
+import { isGroup, type DingTalkMessage } from '../channels/dingtalk/schema';
 
 /**
  * The object that holds one conversation's history. Keyed by the conversation and the sender's stable id (staff id,

@@ -1,4 +1,4 @@
-import type { AppendLog } from './append-log';
+import type { AppendLog } from '../storage/append-log';
 import type { ConversationHistoryOptions, ConversationView } from './conversation-history';
 import { parseRecords, terminalRecordOf, type HistoryRecord, type TerminalRecord } from './records';
 

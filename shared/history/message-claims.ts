@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as v from 'valibot';
 import { AppendConflictError, StorageError } from '../errors';
 import { jsonLine, parseJsonLines } from '../validation/json-lines';
-import type { AppendLog } from './append-log';
+import type { AppendLog } from '../storage/append-log';
 
 /**
  * Who answers a DingTalk message, kept in one small appendable object per message, apart from the conversation's

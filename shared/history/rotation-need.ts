@@ -1,4 +1,4 @@
-import type { TailRead } from './append-log';
+import type { TailRead } from '../storage/append-log';
 import type { HistoryRecord } from './records';
 
 /**

@@ -1,5 +1,5 @@
 import { AppendConflictError, NotAppendableError, StorageError } from '../errors';
-import type { AppendLog } from './append-log';
+import type { AppendLog } from '../storage/append-log';
 import type { ConversationHistory, ConversationView } from './conversation-history';
 import { readState, stateRecord } from './conversation-state';
 import { serializeRecord, serializeRecords, type HistoryRecord, type RotatedRecord } from './records';

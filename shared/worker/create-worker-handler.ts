@@ -1,4 +1,4 @@
-import { WorkerEventSchema, type WorkerEvent } from '../dingtalk/schema';
+import { WorkerEventSchema, type WorkerEvent } from '../channels/dingtalk/schema';
 import { asBotError } from '../errors';
 import type { FcContext } from '../fc/context';
 import type { ConversationHistory } from '../history/conversation-history';
@@ -6,9 +6,9 @@ import type { MessageClaims } from '../history/message-claims';
 import { withLogFields, type Logger } from '../logging/logger';
 import type { ChatModel } from '../model/chat-model';
 import { parseJson, parseWith } from '../validation/parse';
-import type { Replier } from '../dingtalk/replier';
-import { handleMessage } from './handle-message';
-import { defaultReplyReserveMs, type TurnDependencies, type WorkerSettings } from './turn-dependencies';
+import type { Replier } from '../channels/dingtalk/replier';
+import { handleMessage } from '../turn/handle-message';
+import { defaultReplyReserveMs, type TurnDependencies, type WorkerSettings } from '../turn/turn-dependencies';
 
 export interface WorkerDependencies {
   settings: WorkerSettings;

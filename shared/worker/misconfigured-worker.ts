@@ -1,5 +1,5 @@
-import type { SessionWebhookSender } from '../dingtalk/session-webhook';
-import { WorkerEventSchema } from '../dingtalk/schema';
+import type { SessionWebhookSender } from '../channels/dingtalk/session-webhook';
+import { WorkerEventSchema } from '../channels/dingtalk/schema';
 import { asBotError, type ConfigError } from '../errors';
 import type { FcContext } from '../fc/context';
 import { withLogFields, type Logger } from '../logging/logger';

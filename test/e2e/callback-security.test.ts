@@ -1,6 +1,6 @@
 import { buildTextCallback, signedHeaders } from '../../local/dingtalk-callback';
-import { signaturePairKey } from '../../shared/callback/signature-pairs';
-import { createOssClient } from '../../shared/history/oss-client';
+import { signaturePairKey } from '../../shared/channels/dingtalk/signature-pairs';
+import { createOssClient } from '../../shared/storage/oss/oss-client';
 import { FAKE_APP_KEY, FAKE_APP_SECRET } from '../helpers/fake-dingtalk';
 import { startRecordingServer, type RecordingServer } from '../helpers/recording-server';
 import { startE2eStack, type E2eStack } from './e2e-stack';

@@ -1,7 +1,7 @@
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createOssAppendLog } from '../../shared/history/oss-append-log';
-import { createOssClient } from '../../shared/history/oss-client';
+import { createOssAppendLog } from '../../shared/storage/oss/oss-append-log';
+import { createOssClient } from '../../shared/storage/oss/oss-client';
 import { parseRecords } from '../../shared/history/records';
 import { startE2eStack, type E2eStack } from './e2e-stack';
 

@@ -1,5 +1,5 @@
-import type { DingTalkMessage, WorkerEvent } from '../../shared/dingtalk/schema';
-import { signDingTalkTimestamp } from '../../shared/dingtalk/verify-signature';
+import type { DingTalkMessage, WorkerEvent } from '../../shared/channels/dingtalk/schema';
+import { signDingTalkTimestamp } from '../../shared/channels/dingtalk/verify-signature';
 import type { FcContext } from '../../shared/fc/context';
 
 export const TEST_APP_SECRET = 'test-app-secret-0123456789';

@@ -1,4 +1,4 @@
-import type { CardClient } from '../../shared/dingtalk/card-client';
+import type { CardClient } from '../../shared/channels/dingtalk/card-client';
 import { DingTalkApiError } from '../../shared/errors';
 
 export interface CardClientCall {

@@ -1,11 +1,11 @@
-import type { DingTalkMessage } from '../../shared/dingtalk/schema';
+import type { DingTalkMessage } from '../../shared/channels/dingtalk/schema';
 import { createConversationHistory, type ConversationView } from '../../shared/history/conversation-history';
 import { historyLimits } from '../../shared/history/history-limits';
 import { createMessageClaims } from '../../shared/history/message-claims';
 import type { HistoryRecord } from '../../shared/history/records';
 import { silentLogger } from '../../shared/logging/logger';
-import type { TurnDependencies } from '../../shared/worker/turn-dependencies';
-import { createMemoryAppendLog } from './memory-append-log';
+import type { TurnDependencies } from '../../shared/turn/turn-dependencies';
+import { createMemoryAppendLog } from '../../shared/storage/memory/memory-append-log';
 import { createImageFetcher, createWorkerSettings } from './worker-settings';
 
 export const TEST_NOW = 1_700_000_000_000;

@@ -1,4 +1,4 @@
-import type { ImageFetcher, WorkerSettings } from '../../shared/worker/turn-dependencies';
+import type { ImageFetcher, WorkerSettings } from '../../shared/turn/turn-dependencies';
 
 /** Worker settings for unit tests: the defaults a deployment gets, with a short system prompt. */
 export function createWorkerSettings(overrides: Partial<WorkerSettings> = {}): WorkerSettings {

@@ -2,7 +2,7 @@ import { authenticate } from '../../../local/oss/oss-auth';
 import { parseTarget } from '../../../local/oss/oss-request';
 import { prepareReplay, retargetOss } from '../../../bench/replay';
 import type { LoggedRequest } from '../../../bench/stand-ins/protocol';
-import { ossV1Authorization, ossV1StringToSign } from '../../../shared/oss/oss-v1-signer';
+import { ossV1Authorization, ossV1StringToSign } from '../../../shared/storage/oss/oss-v1-signer';
 
 const credential = { accessKeyId: 'STS.bench', accessKeySecret: 'bench-sts-secret', securityToken: 'bench-sts-token' };
 const twin = { from: 'history', to: 'history-twin', credential };

@@ -6,9 +6,9 @@ import { runInNewContext } from 'node:vm';
 import type OSS from 'ali-oss';
 import { build, type Metafile } from 'esbuild';
 import { startOssServer, type OssServer } from '../../../local/oss/oss-server';
-import * as unbundledAppendLog from '../../../shared/history/oss-append-log';
-import * as unbundledClient from '../../../shared/history/oss-client';
-import * as unbundledTransport from '../../../shared/oss/urllib-transport';
+import * as unbundledAppendLog from '../../../shared/storage/oss/oss-append-log';
+import * as unbundledClient from '../../../shared/storage/oss/oss-client';
+import * as unbundledTransport from '../../../shared/storage/oss/urllib-transport';
 import { withoutUnusedAliOss } from '../../../build/trim-ali-oss';
 import { bundleForProduction } from '../../helpers/production-bundle';
 
@@ -81,8 +81,8 @@ describe('ali-oss in the function bundles', () => {
   beforeAll(async () => {
     const built = await bundleForProduction({
       contents:
-        "export * from './shared/history/oss-client'; export * from './shared/history/oss-append-log';" +
-        "export * from './shared/oss/urllib-transport'; export { default as OSS } from 'ali-oss';",
+        "export * from './shared/storage/oss/oss-client'; export * from './shared/storage/oss/oss-append-log';" +
+        "export * from './shared/storage/oss/urllib-transport'; export { default as OSS } from 'ali-oss';",
     });
     dir = dirname(built.file);
     remove = built.remove;

@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import type { Metafile } from 'esbuild';
 import type { AxiosStatic } from 'axios';
 import { bundleForProduction } from '../../helpers/production-bundle';
-import type * as DingTalkHttp from '../../../shared/dingtalk/dingtalk-http';
+import type * as DingTalkHttp from '../../../shared/channels/dingtalk/dingtalk-http';
 
 
 /**
@@ -24,7 +24,7 @@ describe('axios in the function bundles', () => {
 
   beforeAll(async () => {
     const built = await bundleForProduction({
-      contents: "export * from './shared/dingtalk/dingtalk-http'; export { default as axios } from 'axios';",
+      contents: "export * from './shared/channels/dingtalk/dingtalk-http'; export { default as axios } from 'axios';",
     });
     remove = built.remove;
     bundle = built.file;

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PACKED_SETTINGS_FILE, readSettingsFile, withSettingsFile } from '../../../../shared/config/settings-file';
-import { parseSettingsSource } from '../../../../shared/config/settings-source';
+import { parseSettingsSource } from '../../../../build/settings-source';
 import { settingsFileProblem } from '../../../../shared/config/settings-registry';
 import { loadWorkerConfig } from '../../../../shared/config/worker-config';
 import { ConfigError } from '../../../../shared/errors';

@@ -1,7 +1,7 @@
 import { createConversationHistory } from '../../../../shared/history/conversation-history';
 import { historyLimits } from '../../../../shared/history/history-limits';
 import { parseRecords, type TurnRecord } from '../../../../shared/history/records';
-import { createMemoryAppendLog } from '../../../helpers/memory-append-log';
+import { createMemoryAppendLog } from '../../../../shared/storage/memory/memory-append-log';
 
 function setup(limits: { tailBytes?: number; maxBytes?: number } = {}) {
   const store = createMemoryAppendLog();

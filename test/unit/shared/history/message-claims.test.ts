@@ -1,5 +1,5 @@
 import { createMessageClaims } from '../../../../shared/history/message-claims';
-import { createMemoryAppendLog } from '../../../helpers/memory-append-log';
+import { createMemoryAppendLog } from '../../../../shared/storage/memory/memory-append-log';
 
 function setup() {
   const store = createMemoryAppendLog();

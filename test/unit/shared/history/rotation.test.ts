@@ -1,7 +1,7 @@
 import { createConversationHistory } from '../../../../shared/history/conversation-history';
 import { historyLimits } from '../../../../shared/history/history-limits';
 import { parseRecords, serializeRecord, type TurnRecord } from '../../../../shared/history/records';
-import { createMemoryAppendLog } from '../../../helpers/memory-append-log';
+import { createMemoryAppendLog } from '../../../../shared/storage/memory/memory-append-log';
 
 const KEY = 'h/c/u.jsonl';
 const turn = (id: string): TurnRecord => ({ t: 'turn', id, at: 1, user: '问', assistant: '答', sum: { turns: 1, prompt: 3, completion: 4, since: 1 } });

@@ -1,0 +1,97 @@
+import { createHash } from 'node:crypto';
+import type { WorkerEvent } from '../channels/dingtalk/schema';
+import { asBotError } from '../errors';
+import type { ChatCompletion, ChatModel, ChatRequest } from '../model/chat-model';
+import { doneAnswer, type Answer } from '../turn/answer';
+import { startCardStream } from './card-stream';
+import { presentAnswer, presentCompletion, withNote } from '../turn/present-answer';
+import { modelBudgetMs, type TurnDependencies } from '../turn/turn-dependencies';
+import { CARD_FALLBACK_NOTE, CARD_PLACEHOLDER, errorText } from '../turn/user-messages';
+
+export type CardOutcome =
+  /** The model answered; `remainder` is what no card could show ('' when the cards hold it all). */
+  | { kind: 'answered'; completion: ChatCompletion; remainder: string }
+  /** The model failed and the card says so: the message is answered. */
+  | { kind: 'failed'; answer: Answer };
+
+/**
+ * Streams one model answer into AI cards: the card is created before the model is called, so the user sees at once
+ * that the robot is on it; it is then filled as the text arrives, and finalized. Undefined when no card could be
+ * used (not configured, cooling down after a card failure, a 1:1 sender without staff id, or the card could not be
+ * created): the caller answers with markdown. A card failure later on trips the gate and leaves the rest to markdown.
+ */
+export async function answerInCard(
+  request: ChatRequest,
+  model: ChatModel,
+  event: WorkerEvent,
+  resume: boolean,
+  deps: TurnDependencies,
+  /** Said under the answer (pictures left out, say); not part of what the model wrote. */
+  note?: string,
+): Promise<CardOutcome | undefined> {
+  const { message } = event;
+  const { cards, settings, logger } = deps;
+  if (!cards || !settings.card || !cards.gate.isOpen()) return undefined;
+  if (message.conversationType === '1' && !message.senderStaffId) return undefined;
+
+  const stream = startCardStream({
+    cards: cards.client,
+    message,
+    outTrackIdBase: outTrackIdFor(message.robotCode ?? '', message.msgId),
+    resume,
+    minIntervalMs: settings.card.minIntervalMs,
+    minGrowthChars: settings.card.minGrowthChars,
+    maxCardChars: settings.card.maxChars,
+    placeholder: CARD_PLACEHOLDER,
+    fallbackNote: CARD_FALLBACK_NOTE,
+    logger,
+    now: deps.now,
+  });
+  if (!(await stream.open())) {
+    cards.gate.trip();
+    logger.warn('AI card could not be created; answering with markdown');
+    return undefined;
+  }
+
+  let firstTokenAt: number | undefined;
+  let shown = '';
+  const onProgress: ChatRequest['onProgress'] = (progress) => {
+    firstTokenAt ??= deps.now();
+    shown = presentAnswer(progress, settings.showReasoning);
+    stream.update(shown);
+  };
+  // Opening the card took time (up to two calls on a retry): the model gets only what is left before the reserve.
+  const timeoutMs = Math.min(request.timeoutMs, modelBudgetMs(deps));
+  let completion: ChatCompletion;
+  try {
+    completion = await model.complete({ ...request, timeoutMs, onProgress });
+  } catch (error) {
+    const failure = asBotError(error);
+    const text = errorText(failure);
+    const result = await stream.fail(shown === '' ? text : `${shown}\n\n${text}`);
+    if (!result.delivered) {
+      cards.gate.trip();
+      throw error;
+    }
+    logger.error('model failed mid-card; the card says so', { error: failure, cards: result.cards, updates: result.updates });
+    return { kind: 'failed', answer: { ...doneAnswer(message.msgId, deps.now(), text, failure.code), delivered: true } };
+  }
+
+  const full = withNote(presentCompletion(completion, settings.showReasoning), note);
+  const result = await stream.finish(full);
+  if (!result.delivered) cards.gate.trip();
+  logger.info('card answer', {
+    delivered: result.delivered,
+    cards: result.cards,
+    updates: result.updates,
+    answer_chars: Array.from(full).length,
+    first_token_to_card_ms: firstTokenAt !== undefined && result.firstUpdateAt !== undefined ? result.firstUpdateAt - firstTokenAt : undefined,
+    ...(result.delivered ? {} : { error: asBotError(result.error) }),
+  });
+  return { kind: 'answered', completion, remainder: result.delivered ? '' : result.remainder };
+}
+
+/** Stable per DingTalk message, so an FC retry addresses the cards its crashed attempt created. */
+function outTrackIdFor(robotCode: string, msgId: string): string {
+  return `dtllm-${createHash('sha256').update(`${robotCode}\n${msgId}`).digest('hex').slice(0, 32)}`;
+}

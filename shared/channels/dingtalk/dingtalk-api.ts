@@ -1,0 +1,86 @@
+import type { AxiosInstance } from 'axios';
+import { DingTalkApiError } from '../../errors';
+import { networkReason } from '../../http/network-reason';
+import { asRecord } from '../../validation/as-record';
+import type { AccessTokenProvider } from './access-token';
+import { connectionOutcome, statusReason } from './dingtalk-http';
+
+/**
+ * One authenticated call to DingTalk's new OpenAPI (api.dingtalk.com), shared by the robot message, AI card and
+ * message file clients so that token handling and error mapping exist once. The answer's size and redirects are
+ * bounded by the http instance (dingtalk-http.ts). Facts: docs/dingtalk.md §4b, §8.
+ */
+export interface DingTalkRequester {
+  /**
+   * Sends `body` as JSON with the access token header and resolves with DingTalk's parsed answer. An expired token is
+   * refreshed and the call retried once; any other non-2xx answer, or no answer at all, throws DingTalkApiError.
+   */
+  call(
+    method: DingTalkMethod,
+    path: string,
+    body: Record<string, unknown>,
+    options?: DingTalkCallOptions,
+  ): Promise<unknown>;
+}
+
+export type DingTalkMethod = 'POST' | 'PUT';
+
+export interface DingTalkCallOptions {
+  /** Bound for this call; the axios instance's own timeout applies when absent. */
+  timeoutMs?: number;
+}
+
+export interface DingTalkRequesterOptions {
+  http: AxiosInstance;
+  /** `https://api.dingtalk.com` in production; the fake server's url in tests. */
+  apiBase: string;
+  tokens: AccessTokenProvider;
+}
+
+const TOKEN_HEADER = 'x-acs-dingtalk-access-token';
+
+export function createDingTalkRequester(options: DingTalkRequesterOptions): DingTalkRequester {
+  const base = options.apiBase.replace(/\/+$/, '');
+
+  const call = async (
+    method: DingTalkMethod,
+    path: string,
+    body: Record<string, unknown>,
+    callOptions: DingTalkCallOptions,
+    isRetry: boolean,
+  ): Promise<unknown> => {
+    const token = await options.tokens.get();
+    const response = await options.http
+      .request({
+        method,
+        url: `${base}${path}`,
+        data: body,
+        headers: { [TOKEN_HEADER]: token },
+        validateStatus: () => true,
+        ...(callOptions.timeoutMs === undefined ? {} : { timeout: callOptions.timeoutMs }),
+      })
+      .catch((error: unknown) => {
+        // Not retried: DingTalk may have acted (delivered a message, created a card) before the connection broke, and
+        // a repeat would show the user the same thing twice. The axios error is dropped: its config holds the token.
+        const connection = connectionOutcome(error);
+        throw new DingTalkApiError(`DingTalk ${path} failed: ${networkReason(error)}`, undefined, undefined, { connection });
+      });
+    if (response.status >= 200 && response.status < 300) return response.data as unknown;
+
+    const data = asRecord(response.data);
+    const code = typeof data['code'] === 'string' ? data['code'] : undefined;
+    if (isExpiredToken(response.status, code) && !isRetry) {
+      options.tokens.invalidate(token);
+      return call(method, path, body, callOptions, true);
+    }
+    const reason = code === undefined ? statusReason(response.status) : `${statusReason(response.status)} ${code}`;
+    throw new DingTalkApiError(`DingTalk ${path} rejected (${reason})`, response.status, code);
+  };
+
+  return { call: (method, path, body, callOptions = {}) => call(method, path, body, callOptions, false) };
+}
+
+/** DingTalk answers an expired or revoked token with 401, or with 400 InvalidAuthentication (§8). */
+function isExpiredToken(status: number, code: string | undefined): boolean {
+  return status === 401 || (status === 400 && code === 'InvalidAuthentication');
+}

@@ -1,0 +1,32 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { SignatureVerificationError } from '../../errors';
+
+/** DingTalk refuses callbacks whose timestamp is more than an hour off; so do we (docs/dingtalk.md §2). */
+export const MAX_CLOCK_SKEW_MS = 60 * 60 * 1000;
+
+export interface SignatureInput {
+  appSecret: string;
+  /** The `timestamp` header: milliseconds since the epoch, as a string. */
+  timestamp: string | undefined;
+  /** The `sign` header: base64 HMAC-SHA256 over `timestamp + "\n" + appSecret`, keyed by the app secret. */
+  sign: string | undefined;
+  nowMs: number;
+}
+
+/** Throws SignatureVerificationError unless the callback was signed with our app secret within the last hour. */
+export function verifyDingTalkSignature({ appSecret, timestamp, sign, nowMs }: SignatureInput): void {
+  if (!timestamp || !sign) throw new SignatureVerificationError('missing');
+  if (!/^\d{1,16}$/.test(timestamp)) throw new SignatureVerificationError('stale');
+  if (Math.abs(nowMs - Number(timestamp)) > MAX_CLOCK_SKEW_MS) throw new SignatureVerificationError('stale');
+  const expected = Buffer.from(signDingTalkTimestamp(appSecret, timestamp));
+  const received = Buffer.from(sign);
+  // timingSafeEqual needs equal lengths; comparing against itself keeps the time independent of where they differ.
+  const sameLength = expected.length === received.length;
+  if (!timingSafeEqual(expected, sameLength ? received : expected) || !sameLength) {
+    throw new SignatureVerificationError('mismatch');
+  }
+}
+
+export function signDingTalkTimestamp(appSecret: string, timestamp: string): string {
+  return createHmac('sha256', appSecret).update(`${timestamp}\n${appSecret}`).digest('base64');
+}

@@ -1,0 +1,94 @@
+import { isGroup, type WorkerEvent } from '../channels/dingtalk/schema';
+import { addUsage, readState } from '../history/conversation-state';
+import type { ConversationView } from '../history/conversation-history';
+import { estimateTokens } from '../history/estimate-tokens';
+import { turnEstimate } from '../history/fit-turns';
+import { buildPrompt, tooLongAlone } from '../history/prompt';
+import type { TurnRecord } from '../history/records';
+import type { ChatCompletion, ChatMessage, ChatUsage, ContentPart } from '../model/chat-model';
+import { doneAnswer, type Answer } from './answer';
+import { answerInCard } from '../cards/card-answer';
+import { presentCompletion, withNote } from './present-answer';
+import { currentModel } from './settings-commands';
+import { modelBudgetMs, type TurnDependencies } from './turn-dependencies';
+import { fetchTurnPictures } from './turn-pictures';
+import { messageTooLongText, setupHint, visionUnsupportedText } from './user-messages';
+
+export interface ChatInput {
+  text: string;
+  /** DingTalk download codes of the pictures the user sent. */
+  images: readonly string[];
+}
+
+/**
+ * One question to the model: the conversation's persona and model, its history within budget, the user's text and
+ * pictures. The answer streams into an AI card when cards are on, else it is returned for a markdown reply. Model
+ * and media errors are thrown for the caller to put into words (a card turn puts them into its card itself).
+ */
+export async function chatTurn(input: ChatInput, view: ConversationView, event: WorkerEvent, resume: boolean, deps: TurnDependencies): Promise<Answer> {
+  const { message } = event;
+  const { settings } = deps;
+  if (deps.model === undefined) return doneAnswer(message.msgId, deps.now(), setupHint(settings.runsLocally), 'setup-hint');
+  const state = readState(view.records);
+  const model = currentModel(state.model, deps);
+  if (input.images.length > 0 && !settings.models.vision.includes(model)) {
+    return doneAnswer(message.msgId, deps.now(), visionUnsupportedText(model, settings.models.vision), 'vision-unsupported');
+  }
+
+  const speaker = isGroup(message) && settings.history.groupShared ? message.senderNick || '成员' : undefined;
+  const userText = speaker ? `${speaker}：${input.text}` : input.text;
+  const budget = { systemPrompt: state.persona ?? settings.systemPrompt, promptTokenBudget: settings.history.promptTokenBudget };
+  // Checked before any picture is downloaded: each costs the same whatever its bytes, so placeholders will do.
+  const placeholders = input.images.slice(0, settings.images.maxCount).map(() => ({ dataUrl: '' }));
+  const alone = tooLongAlone(userContent(userText, placeholders), budget);
+  if (alone) return doneAnswer(message.msgId, deps.now(), messageTooLongText(alone), 'message-too-long');
+  const { pictures, note } = await fetchTurnPictures(input.images, message.robotCode, deps);
+  const prompt = buildPrompt(view.records, userContent(userText, pictures), {
+    ...budget,
+    sessionTimeoutMs: settings.history.sessionTimeoutMs,
+    historyTokenBudget: settings.history.tokenBudget,
+    nowMs: deps.now(),
+  });
+  if (prompt.kind === 'too-long') return doneAnswer(message.msgId, deps.now(), messageTooLongText(prompt), 'message-too-long');
+  const { messages } = prompt;
+  const request = { messages, model, timeoutMs: modelBudgetMs(deps) };
+
+  const carded = await answerInCard(request, deps.model, event, resume, deps, note);
+  if (carded?.kind === 'failed') return carded.answer;
+  const completion = carded?.completion ?? (await deps.model.complete(request));
+
+  const at = deps.now();
+  // Estimated only when the provider reports no usage, which most do not in some streaming modes.
+  const counted = completion.usage ?? estimateUsage(prompt.estimatedTokens, completion);
+  const texts = { user: input.text, assistant: completion.text, ...(speaker ? { speaker } : {}), ...(pictures.length > 0 ? { images: pictures.length } : {}) };
+  const estimate = turnEstimate(texts);
+  const turn = (latest: ConversationView): TurnRecord => ({
+    t: 'turn',
+    id: message.msgId,
+    at,
+    ...texts,
+    ...(completion.usage ? { tokens: completion.usage.totalTokens } : {}),
+    model: completion.model,
+    // From the records this turn follows, so concurrent turns add up instead of overwriting each other's count.
+    sum: addUsage(readState(latest.records).usage, { counted, estimated: completion.usage === undefined, at }),
+    estimate,
+  });
+  return {
+    // After a card, only what no card could show is left to send as markdown.
+    text: carded ? carded.remainder : withNote(presentCompletion(completion, settings.showReasoning), note),
+    build: (latest) => [turn(latest)],
+    delivered: carded !== undefined && carded.remainder === '',
+  };
+}
+
+/** Text alone as a string (every provider takes it); with pictures, the text part first, then the images. */
+function userContent(text: string, pictures: ReadonlyArray<{ dataUrl: string }>): ChatMessage['content'] {
+  if (pictures.length === 0) return text;
+  const images = pictures.map(({ dataUrl }): ContentPart => ({ type: 'image', dataUrl }));
+  return text === '' ? images : [{ type: 'text', text }, ...images];
+}
+
+function estimateUsage(promptTokens: number, completion: ChatCompletion): ChatUsage {
+  const completionTokens = estimateTokens(completion.text);
+  return { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens };
+}

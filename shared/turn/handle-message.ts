@@ -1,0 +1,103 @@
+import type { DingTalkMessage, WorkerEvent } from '../channels/dingtalk/schema';
+import { StorageError, asBotError } from '../errors';
+import { conversationKey } from '../history/conversation-key';
+import type { ConversationView } from '../history/conversation-history';
+import type { ClaimState } from '../history/message-claims';
+import { doneAnswer, type Answer } from './answer';
+import { classifyMessage, type Intent } from './commands';
+import { composeAnswer } from './compose-answer';
+import { retryUntil } from './retry-until';
+import type { TurnDependencies } from './turn-dependencies';
+import { answeredBefore, storedRecords } from './earlier-runs';
+import { deliver, record, send } from './send-and-record';
+import { recordsFor, storedReply } from './turn-records';
+import { errorText, rotationNotice } from './user-messages';
+
+/**
+ * One DingTalk message, start to end (docs/delivery.md):
+ * 1. claim it in its own claim object: a redelivery or a concurrent copy finds it busy or answered and stops;
+ * 2. read the conversation (moving it to a fresh object first when its own can take no more);
+ * 3. resume a reply an earlier run could not send, or stop if an earlier run answered, or work out the answer;
+ * 4. send the reply, then record it: the record tells every later run that the message was answered.
+ * Ordinary cost: three OSS requests (claim, tail read, record). Only a delivery failure that a retry can help is
+ * thrown, so that FC retries the invocation; the reply goes with it in the claim object, and the retry sends the
+ * rest without asking the model again.
+ */
+export async function handleMessage(event: WorkerEvent, deps: TurnDependencies): Promise<'answered' | 'skipped'> {
+  const { message } = event;
+  const log = deps.logger;
+  const claimKey = deps.claims.keyOf(message.robotCode ?? '', message.msgId);
+  let claim: ClaimState;
+  try {
+    claim = await patiently(deps, () =>
+      deps.claims.claim({ key: claimKey, by: event.deliveryId, at: deps.now(), until: deps.deadlineMs + 5_000 }),
+    );
+  } catch (error) {
+    // Without the claim there is nothing to record in; the user still hears why instead of silence.
+    await deliver(deps, message, failureAnswer(error, message, deps).text, 0);
+    return 'answered';
+  }
+  if (claim.kind === 'busy') {
+    log.info('duplicate delivery skipped', { state: claim.kind });
+    return 'skipped';
+  }
+
+  const intent = classifyMessage(message, deps.settings.commands);
+  const key = conversationKey(message, deps.settings.history);
+  let view: ConversationView;
+  try {
+    view = await patiently(deps, () => openView(intent, key, event, deps));
+  } catch (error) {
+    // `新对话` works whatever state the object is in: it is deleted without being read.
+    if (intent.kind !== 'reset') {
+      await deliver(deps, message, failureAnswer(error, message, deps).text, 0);
+      return 'answered';
+    }
+    view = { key, records: [], position: 0, truncated: false, rotation: undefined };
+  }
+
+  if (claim.kind !== 'new' && (await answeredBefore(view, claim, message.msgId, deps))) {
+    log.info('duplicate delivery skipped', { state: 'answered' });
+    return 'skipped';
+  }
+  const stored = claim.kind === 'new' ? undefined : storedRecords(claim.stored?.lines);
+  if (claim.kind !== 'new' && claim.stored && stored) {
+    // An earlier run could not send its reply and nobody has since: send the rest of it, then record it.
+    log.warn('resuming: sending the stored reply instead of asking again', { sent_parts: claim.stored.parts });
+    await send(deps, message, claimKey, event.deliveryId, stored, claim.stored.parts);
+    await record(deps, view, { text: storedReply(stored[0]), build: () => stored }, event);
+    return 'answered';
+  }
+
+  let answer: Answer;
+  try {
+    answer = await composeAnswer(intent, view, event, claim.kind !== 'new', deps);
+  } catch (error) {
+    answer = failureAnswer(error, message, deps);
+  }
+  if (view.rotatedFrom && !answer.delivered) answer = { ...answer, text: `${answer.text}\n\n${rotationNotice(view.rotatedFrom)}` };
+
+  const records = recordsFor(answer, view, deps.settings.history.tailBytes);
+  log.info('answered', { intent: intent.kind, outcome: records[0].t === 'done' ? records[0].kind : records[0].t, via: answer.delivered ? 'card' : 'markdown' });
+  await send(deps, message, claimKey, event.deliveryId, records, 0);
+  await record(deps, view, answer, event);
+  return 'answered';
+}
+
+function openView(intent: Intent, key: string, event: WorkerEvent, deps: TurnDependencies): Promise<ConversationView> {
+  if (intent.kind === 'reset') return deps.history.open(key);
+  return deps.history.openForAppend(key, { id: event.message.msgId, by: event.deliveryId, giveUpAtMs: deps.now() + storagePatienceMs(deps) });
+}
+
+function failureAnswer(error: unknown, message: DingTalkMessage, deps: TurnDependencies): Answer {
+  const failure = asBotError(error);
+  deps.logger.error('turn failed; telling the user', { error: failure });
+  return doneAnswer(message.msgId, deps.now(), errorText(failure), failure.code);
+}
+
+const patiently = <T>(deps: TurnDependencies, attempt: () => Promise<T>): Promise<T> =>
+  retryUntil(attempt, { giveUpAtMs: deps.now() + storagePatienceMs(deps), now: deps.now, isRetryable: isStorageError });
+
+const isStorageError = (error: unknown): boolean => error instanceof StorageError;
+/** How long to keep retrying the history before telling the user it is unavailable. */
+const storagePatienceMs = (deps: TurnDependencies): number => Math.min(10_000, (deps.deadlineMs - deps.now()) / 4);

@@ -1,0 +1,69 @@
+import type { HistorySettings } from '../config/worker-config';
+import type { CardClient } from '../channels/dingtalk/card-client';
+import type { ByteAllowance } from '../channels/dingtalk/message-files';
+import type { Replier } from '../channels/dingtalk/replier';
+import type { ConversationHistory } from '../history/conversation-history';
+import type { MessageClaims } from '../history/message-claims';
+import type { Logger } from '../logging/logger';
+import type { ChatModel } from '../model/chat-model';
+import type { CardGate } from '../cards/card-gate';
+import type { CommandSettings } from './commands';
+
+export interface CardSettings {
+  minIntervalMs: number;
+  minGrowthChars: number;
+  maxChars: number;
+}
+
+export interface WorkerSettings {
+  systemPrompt: string;
+  commands: CommandSettings;
+  history: HistorySettings;
+  /** The longest one model call may take, whatever time is left. */
+  modelTimeoutMs: number;
+  /** The configured model, what `/model` may choose, and which of those take pictures. */
+  models: { default: string; allowed: readonly string[]; vision: readonly string[] };
+  /** Show the model's reasoning above the answer instead of hiding it. */
+  showReasoning: boolean;
+  /** Set when answers stream into AI cards. */
+  card: CardSettings | undefined;
+  /** Under `npm start`: hints say to edit .env and restart instead of redeploying. */
+  runsLocally: boolean;
+  /** How many pictures of one message are read, and how many bytes they may have together. */
+  images: { maxCount: number; totalMaxBytes: number };
+}
+
+/** Fetches a picture the user sent, as a data URL for the model; its bytes are taken from `allowance` as they arrive. */
+export interface ImageFetcher {
+  downloadImage(input: {
+    downloadCode: string;
+    robotCode?: string;
+    allowance?: ByteAllowance;
+  }): Promise<{ dataUrl: string; bytes: number; mimeType: string }>;
+}
+
+/** Everything one turn needs, passed in: the worker's steps read no module state and build no clients. */
+export interface TurnDependencies {
+  settings: WorkerSettings;
+  history: ConversationHistory;
+  /** Who answers which message: one small object per message (message-claims.ts). */
+  claims: MessageClaims;
+  model: ChatModel | undefined;
+  replier: Replier;
+  /** The AI card API and whether it may be used now; undefined when cards are not configured. */
+  cards: { client: CardClient; gate: CardGate } | undefined;
+  images: ImageFetcher;
+  logger: Logger;
+  now: () => number;
+  /** When FC will stop this invocation: every wait is budgeted so the user's message goes out before it. */
+  deadlineMs: number;
+  /** Time kept back from the model for delivering the reply and recording it. */
+  replyReserveMs: number;
+}
+
+/** What a model call may take now: the configured limit, cut to the time left before the reply reserve. */
+export const modelBudgetMs = (deps: TurnDependencies): number =>
+  Math.max(1_000, Math.min(deps.settings.modelTimeoutMs, deps.deadlineMs - deps.now() - deps.replyReserveMs));
+
+/** A fifth of the function's time, between 3 and 20 seconds, is kept for the reply and the record. */
+export const defaultReplyReserveMs = (timeoutMs: number): number => Math.min(20_000, Math.max(3_000, timeoutMs * 0.2));
