@@ -1,4 +1,6 @@
-import { WorkerEventSchema } from '../shared/channels/dingtalk/schema';
+import { toInboundMessage } from '../shared/channels/dingtalk/inbound';
+import { DingTalkCallbackSchema } from '../shared/channels/dingtalk/schema';
+import { WorkerEventSchema } from '../shared/worker/worker-event';
 import { conversationKey } from '../shared/history/conversation-key';
 import { turnEstimate } from '../shared/history/fit-turns';
 import { createOssAppendLog } from '../shared/storage/oss/oss-append-log';
@@ -33,7 +35,7 @@ export function chineseText(seed: number, length: number): string {
 
 export async function benchKey(stack: WorkerStack, user: string): Promise<string> {
   const { message } = parseWith(WorkerEventSchema, JSON.parse((await stack.event(user, 'probe', '')).toString('utf8')));
-  return conversationKey(message, { prefix: 'dingtalk-llm/history/', groupShared: false });
+  return conversationKey(toInboundMessage(parseWith(DingTalkCallbackSchema, message)), { prefix: 'dingtalk-llm/history/', groupShared: false });
 }
 
 export function turnRecords(turns: number, nowMs: number): HistoryRecord[] {

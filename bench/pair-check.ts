@@ -1,4 +1,5 @@
-import { createCallbackHandler } from '../shared/channels/dingtalk/handle-callback';
+import { createCallbackRouter } from '../shared/callback/router';
+import { createDingTalkRoute } from '../shared/channels/dingtalk/handle-callback';
 import { createSignaturePairGuard, type SignaturePairGuard } from '../shared/channels/dingtalk/signature-pairs';
 import { parseWebhookHosts } from '../shared/channels/dingtalk/webhook-hosts';
 import { createFcInvoker } from '../shared/fc/fc-invoker';
@@ -24,15 +25,18 @@ const WARMUP = 100;
 export async function measurePairCheck() {
   const oss = await startOssServer({ buckets: ['bench-signatures'], credentials: [fcContext.credentials] });
   const fc = await listen(202, { 'x-fc-request-id': '1-bench-0', 'content-length': '0' }, '');
-  const handlerWith = (createPairGuard: () => SignaturePairGuard) =>
-    createCallbackHandler({
-      appKey: APP_KEY, appSecret: SECRET, maxBodyBytes: 64 * 1024, webhookHosts: parseWebhookHosts(['oapi.dingtalk.com']),
+  const logger = createLogger({ service: 'bench', write: () => undefined });
+  const handlerWith = (createPairGuard: () => SignaturePairGuard) => {
+    const route = createDingTalkRoute({
+      appKey: APP_KEY, appSecret: SECRET, webhookHosts: parseWebhookHosts(['oapi.dingtalk.com']),
       createInvoker: (context) => createFcInvoker({ endpoint: fc.url.origin, functionName: 'w', credentials: context.credentials, timeoutMs: 3000 }),
       createPairGuard,
-      logger: createLogger({ service: 'bench', write: () => undefined }),
+      logger,
       now: Date.now,
       newDeliveryId: () => 'bench-delivery-0001',
     });
+    return createCallbackRouter({ routes: [route], maxBodyBytes: 64 * 1024, logger });
+  };
   const withCheck = handlerWith(() =>
     createSignaturePairGuard({
       oss: createOssLiteClient({ bucket: 'bench-signatures', region: 'cn-local', endpoint: oss.url, credentials: fcContext.credentials, timeoutMs: 2000 }),

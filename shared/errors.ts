@@ -6,6 +6,7 @@
 export type ErrorCode =
   | 'CONFIG_INVALID'
   | 'METHOD_NOT_ALLOWED'
+  | 'ROUTE_NOT_FOUND'
   | 'PAYLOAD_TOO_LARGE'
   | 'PAYLOAD_INVALID'
   | 'SIGNATURE_INVALID'
@@ -51,6 +52,13 @@ export class ConfigError extends BotError {
 export class MethodNotAllowedError extends BotError {
   constructor(method: string) {
     super('METHOD_NOT_ALLOWED', `method ${method} is not allowed`);
+  }
+}
+
+/** The HTTP trigger was called on a path no channel serves. */
+export class RouteNotFoundError extends BotError {
+  constructor(path: string) {
+    super('ROUTE_NOT_FOUND', `no channel is served at ${path.slice(0, 64)}`);
   }
 }
 

@@ -1,5 +1,6 @@
 import { buildTextCallback, signedHeaders } from '../../local/dingtalk-callback';
 import { workerTaskId } from '../../shared/channels/dingtalk/handle-callback';
+import { toInboundMessage } from '../../shared/channels/dingtalk/inbound';
 import { DingTalkCallbackSchema } from '../../shared/channels/dingtalk/schema';
 import { conversationKey } from '../../shared/history/conversation-key';
 import { parseWith } from '../../shared/validation/parse';
@@ -22,7 +23,7 @@ export interface DriverProgress {
 }
 
 export const historyKeyOf = (body: Record<string, unknown>): string =>
-  conversationKey(parseWith(DingTalkCallbackSchema, body), { prefix: HISTORY_PREFIX, groupShared: false });
+  conversationKey(toInboundMessage(parseWith(DingTalkCallbackSchema, body)), { prefix: HISTORY_PREFIX, groupShared: false });
 
 export function callbackBody(message: SoakMessage, sessionWebhook: string, now: number): Record<string, unknown> {
   const body = buildTextCallback({

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createCallbackHandler } from '../../shared/channels/dingtalk/handle-callback';
+import { createCallbackRouter } from '../../shared/callback/router';
+import { createDingTalkRoute } from '../../shared/channels/dingtalk/handle-callback';
 import { createSignaturePairGuard } from '../../shared/channels/dingtalk/signature-pairs';
 import { createMisconfiguredCallback } from '../../shared/channels/dingtalk/misconfigured-callback';
 import { postWebhookNotice } from '../../shared/channels/dingtalk/webhook-notice';
@@ -42,10 +43,10 @@ export const handler = wireWithSettings(
 );
 
 function wireCallback(config: Readonly<CallbackConfig>) {
-  return createCallbackHandler({
+  const log = logger(config.logLevel, [config.appSecret]);
+  const dingtalk = createDingTalkRoute({
     appKey: config.appKey,
     appSecret: config.appSecret,
-    maxBodyBytes: config.maxBodyBytes,
     webhookHosts: config.webhookHosts,
     createInvoker: (context) =>
       createFcInvoker({
@@ -61,8 +62,9 @@ function wireCallback(config: Readonly<CallbackConfig>) {
         prefix: config.signaturePrefix,
         now: Date.now,
       }),
-    logger: logger(config.logLevel, [config.appSecret]),
+    logger: log,
     now: Date.now,
     newDeliveryId: randomUUID,
   });
+  return createCallbackRouter({ routes: [dingtalk], maxBodyBytes: config.maxBodyBytes, logger: log });
 }

@@ -5,8 +5,10 @@ import { wireWithSettings } from '../../shared/config/wire-with-settings';
 import { loadWorkerConfig, type WorkerConfig } from '../../shared/config/worker-config';
 import { createAccessTokenProvider } from '../../shared/channels/dingtalk/access-token';
 import { createCardClient } from '../../shared/channels/dingtalk/card-client';
+import { createDingTalkChannel } from '../../shared/channels/dingtalk/dingtalk-channel';
 import { createDingTalkHttp } from '../../shared/channels/dingtalk/dingtalk-http';
 import { createMessageFiles } from '../../shared/channels/dingtalk/message-files';
+import { createDingTalkNoticeChannel } from '../../shared/channels/dingtalk/notice-channel';
 import { createReplier } from '../../shared/channels/dingtalk/replier';
 import { createSessionWebhookSender } from '../../shared/channels/dingtalk/session-webhook';
 import { webhookHostsOrDefault } from '../../shared/channels/dingtalk/webhook-hosts';
@@ -43,7 +45,7 @@ export const handler = wireWithSettings(
   (error) =>
     createMisconfiguredWorker({
       error,
-      webhook: createSessionWebhookSender({ http, allowedHosts: webhookHostsOrDefault(env) }),
+      channels: { dingtalk: createDingTalkNoticeChannel(createSessionWebhookSender({ http, allowedHosts: webhookHostsOrDefault(env) })) },
       logger: logger('info', [env['DINGTALK_APP_SECRET'] ?? '', ...list(env, 'OPENAI_API_KEY', [])]),
       runsLocally: env['LOCAL_STACK'] === 'true',
     }),
@@ -79,13 +81,17 @@ function wireWorker(config: Readonly<WorkerConfig>) {
       };
     },
     model: config.model && createOpenAiChatModel({ ...config.model, fetch: createNodeHttpFetch({ agents: modelAgents }), logger: log }),
-    replier: createReplier({ ...dingtalkApi, webhookHosts: config.webhookHosts, logger: log, split: { maxChars: config.reply.maxChars } }),
-    // The gate outlives invocations on purpose: after a card failure this instance uses markdown for a while.
-    cards: config.card && {
-      client: createCardClient({ ...dingtalkApi, templateId: config.card.templateId, contentKey: config.card.contentKey }),
-      gate: createCardGate({ now: Date.now, cooldownMs: CARD_COOLDOWN_MS }),
+    channels: {
+      dingtalk: createDingTalkChannel({
+        replier: createReplier({ ...dingtalkApi, webhookHosts: config.webhookHosts, logger: log, split: { maxChars: config.reply.maxChars } }),
+        // The gate outlives invocations on purpose: after a card failure this instance uses markdown for a while.
+        cards: config.card && {
+          client: createCardClient({ ...dingtalkApi, templateId: config.card.templateId, contentKey: config.card.contentKey }),
+          gate: createCardGate({ now: Date.now, cooldownMs: CARD_COOLDOWN_MS }),
+        },
+        files: createMessageFiles({ ...dingtalkApi, maxBytes: config.imageMaxBytes }),
+      }),
     },
-    images: createMessageFiles({ ...dingtalkApi, maxBytes: config.imageMaxBytes }),
     logger: log,
     now: Date.now,
     defaultTimeoutSeconds: config.defaultTimeoutSeconds,

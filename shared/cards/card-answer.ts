@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { WorkerEvent } from '../channels/dingtalk/schema';
+import type { InboundMessage } from '../channels/channel';
 import { asBotError } from '../errors';
 import type { ChatCompletion, ChatModel, ChatRequest } from '../model/chat-model';
 import { doneAnswer, type Answer } from '../turn/answer';
 import { startCardStream } from './card-stream';
 import { presentAnswer, presentCompletion, withNote } from '../turn/present-answer';
-import { modelBudgetMs, type TurnDependencies } from '../turn/turn-dependencies';
+import { modelBudgetMs, type TurnDependencies, type TurnEvent } from '../turn/turn-dependencies';
 import { CARD_FALLBACK_NOTE, CARD_PLACEHOLDER, errorText } from '../turn/user-messages';
 
 export type CardOutcome =
@@ -17,27 +17,25 @@ export type CardOutcome =
 /**
  * Streams one model answer into AI cards: the card is created before the model is called, so the user sees at once
  * that the robot is on it; it is then filled as the text arrives, and finalized. Undefined when no card could be
- * used (not configured, cooling down after a card failure, a 1:1 sender without staff id, or the card could not be
- * created): the caller answers with markdown. A card failure later on trips the gate and leaves the rest to markdown.
+ * used (not configured, cooling down after a card failure, a chat the channel has no cards for, such as a DingTalk
+ * 1:1 sender without staff id, or the card could not be created): the caller answers with markdown. A card failure later on trips the gate and leaves the rest to markdown.
  */
 export async function answerInCard(
   request: ChatRequest,
   model: ChatModel,
-  event: WorkerEvent,
+  event: TurnEvent,
   resume: boolean,
   deps: TurnDependencies,
   /** Said under the answer (pictures left out, say); not part of what the model wrote. */
   note?: string,
 ): Promise<CardOutcome | undefined> {
-  const { message } = event;
-  const { cards, settings, logger } = deps;
+  const { message, cards } = event;
+  const { settings, logger } = deps;
   if (!cards || !settings.card || !cards.gate.isOpen()) return undefined;
-  if (message.conversationType === '1' && !message.senderStaffId) return undefined;
 
   const stream = startCardStream({
-    cards: cards.client,
-    message,
-    outTrackIdBase: outTrackIdFor(message.robotCode ?? '', message.msgId),
+    cards,
+    outTrackIdBase: outTrackIdFor(message),
     resume,
     minIntervalMs: settings.card.minIntervalMs,
     minGrowthChars: settings.card.minGrowthChars,
@@ -74,7 +72,7 @@ export async function answerInCard(
       throw error;
     }
     logger.error('model failed mid-card; the card says so', { error: failure, cards: result.cards, updates: result.updates });
-    return { kind: 'failed', answer: { ...doneAnswer(message.msgId, deps.now(), text, failure.code), delivered: true } };
+    return { kind: 'failed', answer: { ...doneAnswer(message.id, deps.now(), text, failure.code), delivered: true } };
   }
 
   const full = withNote(presentCompletion(completion, settings.showReasoning), note);
@@ -91,7 +89,12 @@ export async function answerInCard(
   return { kind: 'answered', completion, remainder: result.delivered ? '' : result.remainder };
 }
 
-/** Stable per DingTalk message, so an FC retry addresses the cards its crashed attempt created. */
-function outTrackIdFor(robotCode: string, msgId: string): string {
-  return `dtllm-${createHash('sha256').update(`${robotCode}\n${msgId}`).digest('hex').slice(0, 32)}`;
+/**
+ * Stable per message, so an FC retry addresses the cards its crashed attempt created. A DingTalk message's is what
+ * it was before channels (robotCode and msgId), so a retry across the upgrade finds its card; any other channel's
+ * name is hashed in too.
+ */
+export function outTrackIdFor(message: InboundMessage): string {
+  const scope = message.channel === 'dingtalk' ? '' : `${message.channel}\n`;
+  return `dtllm-${createHash('sha256').update(`${scope}${message.account}\n${message.id}`).digest('hex').slice(0, 32)}`;
 }

@@ -1,4 +1,4 @@
-import type { MarkdownCut } from '../channels/dingtalk/cut-markdown';
+import type { MarkdownCut } from './cut-markdown';
 
 /**
  * Which part of the answer card `index` shows: `reopen` and the text from `start` on. The cards before it are

@@ -1,16 +1,15 @@
-import type { CardClient } from '../channels/dingtalk/card-client';
-import { cutMarkdown } from '../channels/dingtalk/cut-markdown';
-import type { DingTalkMessage } from '../channels/dingtalk/schema';
+import { cutMarkdown } from './cut-markdown';
 import type { Logger } from '../logging/logger';
 import { type CardTimers, createCardLane } from './card-lane';
+import type { CardSurface } from './card-surface';
 import { FIRST_SEGMENT, hasContent, nextSegment, rebase, segmentText } from './card-segments';
 
 export type { CardTimers } from './card-lane';
 
 export interface CardStreamOptions {
-  cards: CardClient;
-  message: DingTalkMessage;
-  /** Stable per DingTalk message; card k is `${outTrackIdBase}-${k}`, so an FC retry finds its crashed attempt's. */
+  /** The cards of the message's chat (its gate is the caller's business). */
+  cards: Omit<CardSurface, 'gate'>;
+  /** Stable per message; card k is `${outTrackIdBase}-${k}`, so an FC retry finds its crashed attempt's. */
   outTrackIdBase: string;
   /** An FC retry of this message: card 0 may exist already and is taken over rather than sent twice. */
   resume: boolean;
@@ -118,7 +117,7 @@ export function startCardStream(options: CardStreamOptions): CardStream {
   }
 
   async function createCard(content: string): Promise<void> {
-    await cards.create({ outTrackId: trackId(), message: options.message, content });
+    await cards.create({ outTrackId: trackId(), content });
     counts.cards += 1;
     cardExists = true;
     logger.info('AI card created', { card: segment.index });

@@ -1,3 +1,4 @@
+import type { CardSurface } from '../cards/card-surface';
 import type { FcContext } from '../fc/context';
 import type { HttpRequest, HttpResponse } from '../fc/http-event';
 
@@ -46,8 +47,28 @@ export interface ReplyResult {
   skipped: number;
 }
 
+/**
+ * Bytes several downloads share (the pictures of one message): each chunk read is taken from it, and a download that
+ * finds it spent fails with MEDIA_TOTAL_TOO_LARGE and gives back what it had taken.
+ */
+export interface ByteAllowance {
+  /** False, taking nothing, when fewer than `bytes` are left. */
+  take(bytes: number): boolean;
+  release(bytes: number): void;
+}
+
+export type ImageMimeType = 'image/png' | 'image/jpeg' | 'image/gif' | 'image/webp';
+
+/**
+ * A channel's media: fetches a picture `content.images` names, as a data URL for the model, taking its bytes from
+ * `allowance` as they arrive. Throws MediaError (shared/errors.ts) when it cannot.
+ */
+export interface ImageFetcher {
+  downloadImage(input: { downloadCode: string; allowance?: ByteAllowance }): Promise<{ dataUrl: string; bytes: number; mimeType: ImageMimeType }>;
+}
+
 /** One message bound to the way back to its chat. */
-export interface ChannelTurn<Cards = unknown, Media = unknown> {
+export interface ChannelTurn<Cards = CardSurface, Media = ImageFetcher> {
   message: InboundMessage;
   /**
    * Sends an answer, in as many parts as the channel needs. Throws DeliveryError (shared/errors.ts), saying how many
@@ -61,7 +82,7 @@ export interface ChannelTurn<Cards = unknown, Media = unknown> {
 }
 
 /** The worker's half of a channel. */
-export interface Channel<Cards = unknown, Media = unknown> {
+export interface Channel<Cards = CardSurface, Media = ImageFetcher> {
   readonly name: ChannelName;
   /** Checks a WorkerEvent's `message` with the channel's own schema; throws PayloadParseError when it does not fit. */
   open(message: unknown): ChannelTurn<Cards, Media>;

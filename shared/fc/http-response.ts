@@ -7,6 +7,7 @@ import { jsonResponse, type HttpResponse } from './http-event';
  */
 const CLIENT_ERRORS: Partial<Record<BotError['code'], number>> = {
   METHOD_NOT_ALLOWED: 405,
+  ROUTE_NOT_FOUND: 404,
   PAYLOAD_TOO_LARGE: 413,
   PAYLOAD_INVALID: 400,
   SIGNATURE_INVALID: 401,

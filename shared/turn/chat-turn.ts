@@ -1,6 +1,4 @@
-import { isGroup, type WorkerEvent } from '../channels/dingtalk/schema';
-import { addUsage, readState } from '../history/conversation-state';
-import type { ConversationView } from '../history/conversation-history';
+import { addUsage } from '../history/conversation-state';
 import { estimateTokens } from '../history/estimate-tokens';
 import { turnEstimate } from '../history/fit-turns';
 import { buildPrompt, tooLongAlone } from '../history/prompt';
@@ -10,13 +8,14 @@ import { doneAnswer, type Answer } from './answer';
 import { answerInCard } from '../cards/card-answer';
 import { presentCompletion, withNote } from './present-answer';
 import { currentModel } from './settings-commands';
-import { modelBudgetMs, type TurnDependencies } from './turn-dependencies';
+import { modelBudgetMs, type TurnDependencies, type TurnEvent } from './turn-dependencies';
 import { fetchTurnPictures } from './turn-pictures';
+import type { TurnView } from './turn-view';
 import { messageTooLongText, setupHint, visionUnsupportedText } from './user-messages';
 
 export interface ChatInput {
   text: string;
-  /** DingTalk download codes of the pictures the user sent. */
+  /** The pictures the user sent, as the channel's media names them (DingTalk: download codes). */
   images: readonly string[];
 }
 
@@ -25,31 +24,31 @@ export interface ChatInput {
  * pictures. The answer streams into an AI card when cards are on, else it is returned for a markdown reply. Model
  * and media errors are thrown for the caller to put into words (a card turn puts them into its card itself).
  */
-export async function chatTurn(input: ChatInput, view: ConversationView, event: WorkerEvent, resume: boolean, deps: TurnDependencies): Promise<Answer> {
+export async function chatTurn(input: ChatInput, view: TurnView, event: TurnEvent, resume: boolean, deps: TurnDependencies): Promise<Answer> {
   const { message } = event;
   const { settings } = deps;
-  if (deps.model === undefined) return doneAnswer(message.msgId, deps.now(), setupHint(settings.runsLocally), 'setup-hint');
-  const state = readState(view.records);
+  if (deps.model === undefined) return doneAnswer(message.id, deps.now(), setupHint(settings.runsLocally), 'setup-hint');
+  const { state } = view;
   const model = currentModel(state.model, deps);
   if (input.images.length > 0 && !settings.models.vision.includes(model)) {
-    return doneAnswer(message.msgId, deps.now(), visionUnsupportedText(model, settings.models.vision), 'vision-unsupported');
+    return doneAnswer(message.id, deps.now(), visionUnsupportedText(model, settings.models.vision), 'vision-unsupported');
   }
 
-  const speaker = isGroup(message) && settings.history.groupShared ? message.senderNick || '成员' : undefined;
+  const speaker = message.conversation.group && settings.history.groupShared ? message.sender.name || '成员' : undefined;
   const userText = speaker ? `${speaker}：${input.text}` : input.text;
   const budget = { systemPrompt: state.persona ?? settings.systemPrompt, promptTokenBudget: settings.history.promptTokenBudget };
   // Checked before any picture is downloaded: each costs the same whatever its bytes, so placeholders will do.
   const placeholders = input.images.slice(0, settings.images.maxCount).map(() => ({ dataUrl: '' }));
   const alone = tooLongAlone(userContent(userText, placeholders), budget);
-  if (alone) return doneAnswer(message.msgId, deps.now(), messageTooLongText(alone), 'message-too-long');
-  const { pictures, note } = await fetchTurnPictures(input.images, message.robotCode, deps);
+  if (alone) return doneAnswer(message.id, deps.now(), messageTooLongText(alone), 'message-too-long');
+  const { pictures, note } = await fetchTurnPictures(input.images, event.media, deps);
   const prompt = buildPrompt(view.records, userContent(userText, pictures), {
     ...budget,
     sessionTimeoutMs: settings.history.sessionTimeoutMs,
     historyTokenBudget: settings.history.tokenBudget,
     nowMs: deps.now(),
   });
-  if (prompt.kind === 'too-long') return doneAnswer(message.msgId, deps.now(), messageTooLongText(prompt), 'message-too-long');
+  if (prompt.kind === 'too-long') return doneAnswer(message.id, deps.now(), messageTooLongText(prompt), 'message-too-long');
   const { messages } = prompt;
   const request = { messages, model, timeoutMs: modelBudgetMs(deps) };
 
@@ -62,15 +61,15 @@ export async function chatTurn(input: ChatInput, view: ConversationView, event: 
   const counted = completion.usage ?? estimateUsage(prompt.estimatedTokens, completion);
   const texts = { user: input.text, assistant: completion.text, ...(speaker ? { speaker } : {}), ...(pictures.length > 0 ? { images: pictures.length } : {}) };
   const estimate = turnEstimate(texts);
-  const turn = (latest: ConversationView): TurnRecord => ({
+  const turn = (latest: TurnView): TurnRecord => ({
     t: 'turn',
-    id: message.msgId,
+    id: message.id,
     at,
     ...texts,
     ...(completion.usage ? { tokens: completion.usage.totalTokens } : {}),
     model: completion.model,
     // From the records this turn follows, so concurrent turns add up instead of overwriting each other's count.
-    sum: addUsage(readState(latest.records).usage, { counted, estimated: completion.usage === undefined, at }),
+    sum: addUsage(latest.state.usage, { counted, estimated: completion.usage === undefined, at }),
     estimate,
   });
   return {

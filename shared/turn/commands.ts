@@ -1,4 +1,4 @@
-import { messageText, type DingTalkMessage } from '../channels/dingtalk/schema';
+import type { InboundMessage } from '../channels/channel';
 
 /** What the worker does with a message, decided before any model call. */
 export type Intent =
@@ -26,12 +26,12 @@ export const SLASH_COMMANDS = {
  * Commands match the whole trimmed text (reset, help) or its first word (slash commands), case-insensitively, so
  * "new" inside a sentence is just chat. A full-width slash counts too: Chinese keyboards type "／".
  */
-export function classifyMessage(message: DingTalkMessage, commands: CommandSettings): Intent {
-  const input = messageInput(message);
-  if (input === undefined) return { kind: 'unsupported', msgtype: message.msgtype };
+export function classifyMessage(message: InboundMessage, commands: CommandSettings): Intent {
+  const input = message.content;
+  if (input.kind === 'unsupported') return { kind: 'unsupported', msgtype: input.type };
   const text = input.text.replace(/^／/, '/');
   const normalized = text.toLowerCase();
-  if (input.images.length > 0) return { kind: 'chat', text, images: input.images };
+  if (input.images.length > 0) return { kind: 'chat', text, images: [...input.images] };
   // An @-mention with nothing else is a request for help, not an empty prompt.
   if (normalized === '' || commands.help.some((name) => name.toLowerCase() === normalized)) return { kind: 'help' };
   if (commands.reset.some((name) => name.toLowerCase() === normalized)) return { kind: 'reset' };
@@ -47,42 +47,3 @@ export function classifyMessage(message: DingTalkMessage, commands: CommandSetti
 }
 
 const matches = (names: readonly string[], name: string): boolean => names.some((candidate) => candidate === name);
-
-/**
- * The text and pictures a message carries: typed text; DingTalk's own speech recognition of a voice message; a
- * picture's download code; or the text and pictures of a rich-text message. Undefined for what the bot cannot read.
- */
-export function messageInput(message: DingTalkMessage): { text: string; images: string[] } | undefined {
-  const content = message.content ?? {};
-  switch (message.msgtype) {
-    case 'text':
-      return { text: messageText(message), images: [] };
-    case 'audio': {
-      const recognition = content['recognition'];
-      return typeof recognition === 'string' && recognition.trim() !== '' ? { text: recognition.trim(), images: [] } : undefined;
-    }
-    case 'picture': {
-      const code = content['downloadCode'] ?? content['pictureDownloadCode'];
-      return typeof code === 'string' && code !== '' ? { text: '', images: [code] } : undefined;
-    }
-    case 'richText':
-      return richTextInput(content['richText']);
-    default:
-      return undefined;
-  }
-}
-
-function richTextInput(items: unknown): { text: string; images: string[] } | undefined {
-  if (!Array.isArray(items)) return undefined;
-  const texts: string[] = [];
-  const images: string[] = [];
-  for (const item of items as unknown[]) {
-    if (typeof item !== 'object' || item === null) continue;
-    const { text, downloadCode, pictureDownloadCode } = item as Record<string, unknown>;
-    if (typeof text === 'string') texts.push(text);
-    const code = downloadCode ?? pictureDownloadCode;
-    if (typeof code === 'string' && code !== '') images.push(code);
-  }
-  const text = texts.join('').trim();
-  return text === '' && images.length === 0 ? undefined : { text, images };
-}

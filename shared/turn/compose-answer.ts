@@ -1,19 +1,18 @@
-import type { WorkerEvent } from '../channels/dingtalk/schema';
-import { readState, stateRecord } from '../history/conversation-state';
-import type { ConversationView } from '../history/conversation-history';
+import { stateRecord } from '../history/conversation-state';
 import { doneAnswer, type Answer } from './answer';
 import { chatTurn } from './chat-turn';
 import type { Intent } from './commands';
 import { modelCommand, personaCommand, usageCommand } from './settings-commands';
-import type { TurnDependencies } from './turn-dependencies';
+import type { TurnDependencies, TurnEvent } from './turn-dependencies';
+import type { TurnView } from './turn-view';
 import { helpText, RESET_DONE, unsupportedText } from './user-messages';
 
 /**
  * Works out the reply for one intent. Throws the model's, media's or storage's error for the caller to turn into
  * words. `resume` says an earlier attempt of this same delivery died mid-way (an FC retry).
  */
-export async function composeAnswer(intent: Intent, view: ConversationView, event: WorkerEvent, resume: boolean, deps: TurnDependencies): Promise<Answer> {
-  const { msgId } = event.message;
+export async function composeAnswer(intent: Intent, view: TurnView, event: TurnEvent, resume: boolean, deps: TurnDependencies): Promise<Answer> {
+  const msgId = event.message.id;
   const { settings } = deps;
   switch (intent.kind) {
     case 'help':
@@ -28,7 +27,7 @@ export async function composeAnswer(intent: Intent, view: ConversationView, even
       return usageCommand(view, msgId, deps);
     case 'reset': {
       // The history, persona and token count go; the chosen model is a preference, not part of the conversation.
-      const { model } = readState(view.records);
+      const { model } = view.state;
       const at = deps.now();
       const kept = model === undefined ? [] : [stateRecord(msgId, at, { persona: undefined, model, usage: undefined })];
       return { text: RESET_DONE, build: () => [{ t: 'reset', id: msgId, at }, ...kept], reset: true };

@@ -1,20 +1,21 @@
-import type { DingTalkMessage, WorkerEvent } from '../channels/dingtalk/schema';
+import type { InboundMessage } from '../channels/channel';
 import { StorageError, asBotError } from '../errors';
-import { conversationKey } from '../history/conversation-key';
+import { claimAccountOf, conversationKey } from '../history/conversation-key';
 import type { ConversationView } from '../history/conversation-history';
 import type { ClaimState } from '../history/message-claims';
 import { doneAnswer, type Answer } from './answer';
 import { classifyMessage, type Intent } from './commands';
 import { composeAnswer } from './compose-answer';
 import { retryUntil } from './retry-until';
-import type { TurnDependencies } from './turn-dependencies';
+import type { TurnDependencies, TurnEvent } from './turn-dependencies';
+import { turnView, type TurnView } from './turn-view';
 import { answeredBefore, storedRecords } from './earlier-runs';
 import { deliver, record, send } from './send-and-record';
 import { recordsFor, storedReply } from './turn-records';
 import { errorText, rotationNotice } from './user-messages';
 
 /**
- * One DingTalk message, start to end (docs/delivery.md):
+ * One message, from any channel, start to end (docs/delivery.md):
  * 1. claim it in its own claim object: a redelivery or a concurrent copy finds it busy or answered and stops;
  * 2. read the conversation (moving it to a fresh object first when its own can take no more);
  * 3. resume a reply an earlier run could not send, or stop if an earlier run answered, or work out the answer;
@@ -23,10 +24,10 @@ import { errorText, rotationNotice } from './user-messages';
  * thrown, so that FC retries the invocation; the reply goes with it in the claim object, and the retry sends the
  * rest without asking the model again.
  */
-export async function handleMessage(event: WorkerEvent, deps: TurnDependencies): Promise<'answered' | 'skipped'> {
+export async function handleMessage(event: TurnEvent, deps: TurnDependencies): Promise<'answered' | 'skipped'> {
   const { message } = event;
   const log = deps.logger;
-  const claimKey = deps.claims.keyOf(message.robotCode ?? '', message.msgId);
+  const claimKey = deps.claims.keyOf(claimAccountOf(message), message.id);
   let claim: ClaimState;
   try {
     claim = await patiently(deps, () =>
@@ -34,7 +35,7 @@ export async function handleMessage(event: WorkerEvent, deps: TurnDependencies):
     );
   } catch (error) {
     // Without the claim there is nothing to record in; the user still hears why instead of silence.
-    await deliver(deps, message, failureAnswer(error, message, deps).text, 0);
+    await deliver(event, failureAnswer(error, message, deps).text, 0);
     return 'answered';
   }
   if (claim.kind === 'busy') {
@@ -44,19 +45,19 @@ export async function handleMessage(event: WorkerEvent, deps: TurnDependencies):
 
   const intent = classifyMessage(message, deps.settings.commands);
   const key = conversationKey(message, deps.settings.history);
-  let view: ConversationView;
+  let view: TurnView;
   try {
-    view = await patiently(deps, () => openView(intent, key, event, deps));
+    view = turnView(await patiently(deps, () => openView(intent, key, event, deps)));
   } catch (error) {
     // `新对话` works whatever state the object is in: it is deleted without being read.
     if (intent.kind !== 'reset') {
-      await deliver(deps, message, failureAnswer(error, message, deps).text, 0);
+      await deliver(event, failureAnswer(error, message, deps).text, 0);
       return 'answered';
     }
-    view = { key, records: [], position: 0, truncated: false, rotation: undefined };
+    view = turnView({ key, records: [], position: 0, truncated: false, rotation: undefined });
   }
 
-  if (claim.kind !== 'new' && (await answeredBefore(view, claim, message.msgId, deps))) {
+  if (claim.kind !== 'new' && (await answeredBefore(view, claim, message.id, deps))) {
     log.info('duplicate delivery skipped', { state: 'answered' });
     return 'skipped';
   }
@@ -64,7 +65,7 @@ export async function handleMessage(event: WorkerEvent, deps: TurnDependencies):
   if (claim.kind !== 'new' && claim.stored && stored) {
     // An earlier run could not send its reply and nobody has since: send the rest of it, then record it.
     log.warn('resuming: sending the stored reply instead of asking again', { sent_parts: claim.stored.parts });
-    await send(deps, message, claimKey, event.deliveryId, stored, claim.stored.parts);
+    await send(event, deps, claimKey, stored, claim.stored.parts);
     await record(deps, view, { text: storedReply(stored[0]), build: () => stored }, event);
     return 'answered';
   }
@@ -79,20 +80,20 @@ export async function handleMessage(event: WorkerEvent, deps: TurnDependencies):
 
   const records = recordsFor(answer, view, deps.settings.history.tailBytes);
   log.info('answered', { intent: intent.kind, outcome: records[0].t === 'done' ? records[0].kind : records[0].t, via: answer.delivered ? 'card' : 'markdown' });
-  await send(deps, message, claimKey, event.deliveryId, records, 0);
+  await send(event, deps, claimKey, records, 0);
   await record(deps, view, answer, event);
   return 'answered';
 }
 
-function openView(intent: Intent, key: string, event: WorkerEvent, deps: TurnDependencies): Promise<ConversationView> {
+function openView(intent: Intent, key: string, event: TurnEvent, deps: TurnDependencies): Promise<ConversationView> {
   if (intent.kind === 'reset') return deps.history.open(key);
-  return deps.history.openForAppend(key, { id: event.message.msgId, by: event.deliveryId, giveUpAtMs: deps.now() + storagePatienceMs(deps) });
+  return deps.history.openForAppend(key, { id: event.message.id, by: event.deliveryId, giveUpAtMs: deps.now() + storagePatienceMs(deps) });
 }
 
-function failureAnswer(error: unknown, message: DingTalkMessage, deps: TurnDependencies): Answer {
+function failureAnswer(error: unknown, message: InboundMessage, deps: TurnDependencies): Answer {
   const failure = asBotError(error);
   deps.logger.error('turn failed; telling the user', { error: failure });
-  return doneAnswer(message.msgId, deps.now(), errorText(failure), failure.code);
+  return doneAnswer(message.id, deps.now(), errorText(failure), failure.code);
 }
 
 const patiently = <T>(deps: TurnDependencies, attempt: () => Promise<T>): Promise<T> =>

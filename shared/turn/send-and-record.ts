@@ -1,10 +1,9 @@
-import type { DingTalkMessage, WorkerEvent } from '../channels/dingtalk/schema';
 import { DeliveryError, NotAppendableError, StorageError, asBotError } from '../errors';
-import type { ConversationView } from '../history/conversation-history';
 import { serializeRecords, type StateRecord, type TerminalRecord } from '../history/records';
 import type { Answer } from './answer';
 import { retryUntil } from './retry-until';
-import type { TurnDependencies } from './turn-dependencies';
+import type { TurnDependencies, TurnEvent } from './turn-dependencies';
+import { laterView, turnView, type TurnView } from './turn-view';
 import { recordsFor, storedReply } from './turn-records';
 
 /** The last two steps of a message (handle-message.ts): send the reply, then record it. docs/delivery.md. */
@@ -14,8 +13,8 @@ import { recordsFor, storedReply } from './turn-records';
  * answered. Storage hiccups are retried until the reply reserve; an object that takes no more appends is replaced
  * first. A record that still fails is logged: the user has the answer, only the history lacks the turn.
  */
-export async function record(deps: TurnDependencies, view: ConversationView, answer: Answer, event: WorkerEvent): Promise<void> {
-  const { msgId } = event.message;
+export async function record(deps: TurnDependencies, view: TurnView, answer: Answer, event: TurnEvent): Promise<void> {
+  const msgId = event.message.id;
   const tailBytes = deps.settings.history.tailBytes;
   const giveUpAtMs = Math.max(deps.now() + 1_000, deps.deadlineMs - deps.replyReserveMs / 4);
   let current = view;
@@ -24,10 +23,11 @@ export async function record(deps: TurnDependencies, view: ConversationView, ans
       async () => {
         if (answer.reset) return deps.history.reset(view.key, msgId, recordsFor(answer, view, tailBytes));
         try {
-          await deps.history.record(current, msgId, (latest) => recordsFor(answer, latest, tailBytes));
+          const opened = current;
+          await deps.history.record(opened, msgId, (latest) => recordsFor(answer, laterView(opened, latest), tailBytes));
         } catch (error) {
           if (!(error instanceof NotAppendableError)) throw error;
-          current = await deps.history.openForAppend(view.key, { id: msgId, by: event.deliveryId, giveUpAtMs });
+          current = turnView(await deps.history.openForAppend(view.key, { id: msgId, by: event.deliveryId, giveUpAtMs }));
           throw new StorageError('the conversation moved to a fresh object; recording again');
         }
       },
@@ -43,11 +43,11 @@ export async function record(deps: TurnDependencies, view: ConversationView, ans
  * object and is thrown for FC, whose retry sends the rest without asking the model again; one no retry can fix is
  * logged, and the message counts as answered.
  */
-export async function send(deps: TurnDependencies, message: DingTalkMessage, claimKey: string, by: string, records: readonly [TerminalRecord, ...StateRecord[]], sentParts: number): Promise<void> {
+export async function send(event: TurnEvent, deps: TurnDependencies, claimKey: string, records: readonly [TerminalRecord, ...StateRecord[]], sentParts: number): Promise<void> {
   const text = storedReply(records[0]);
   if (text === '') return;
   try {
-    await deliver(deps, message, text, sentParts);
+    await deliver(event, text, sentParts);
   } catch (error) {
     const failure = error instanceof DeliveryError ? error : new DeliveryError('reply could not be delivered', { cause: error });
     if (!failure.retryable) {
@@ -55,13 +55,13 @@ export async function send(deps: TurnDependencies, message: DingTalkMessage, cla
       return;
     }
     const lines = serializeRecords(records);
-    await deps.claims.recordStored(claimKey, by, deps.now(), { parts: sentParts + failure.deliveredParts, lines }).catch((stored: unknown) => {
+    await deps.claims.recordStored(claimKey, event.deliveryId, deps.now(), { parts: sentParts + failure.deliveredParts, lines }).catch((stored: unknown) => {
       deps.logger.error('undelivered reply could not be stored; the retry will ask again', { error: asBotError(stored) });
     });
     throw failure;
   }
 }
 
-export async function deliver(deps: TurnDependencies, message: DingTalkMessage, text: string, skipParts: number): Promise<void> {
-  await deps.replier.reply(message, text, skipParts > 0 ? { skipParts } : undefined);
+export async function deliver(event: TurnEvent, text: string, skipParts: number): Promise<void> {
+  await event.reply(text, skipParts > 0 ? { skipParts } : undefined);
 }

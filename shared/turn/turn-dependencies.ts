@@ -1,12 +1,9 @@
 import type { HistorySettings } from '../config/worker-config';
-import type { CardClient } from '../channels/dingtalk/card-client';
-import type { ByteAllowance } from '../channels/dingtalk/message-files';
-import type { Replier } from '../channels/dingtalk/replier';
+import type { ChannelTurn } from '../channels/channel';
 import type { ConversationHistory } from '../history/conversation-history';
 import type { MessageClaims } from '../history/message-claims';
 import type { Logger } from '../logging/logger';
 import type { ChatModel } from '../model/chat-model';
-import type { CardGate } from '../cards/card-gate';
 import type { CommandSettings } from './commands';
 
 export interface CardSettings {
@@ -33,13 +30,10 @@ export interface WorkerSettings {
   images: { maxCount: number; totalMaxBytes: number };
 }
 
-/** Fetches a picture the user sent, as a data URL for the model; its bytes are taken from `allowance` as they arrive. */
-export interface ImageFetcher {
-  downloadImage(input: {
-    downloadCode: string;
-    robotCode?: string;
-    allowance?: ByteAllowance;
-  }): Promise<{ dataUrl: string; bytes: number; mimeType: string }>;
+/** One delivery of one message, bound to its chat by its channel (shared/channels/channel.ts). */
+export interface TurnEvent extends ChannelTurn {
+  /** The WorkerEvent's: an FC retry of the invocation carries the same one, a platform's redelivery a new one. */
+  deliveryId: string;
 }
 
 /** Everything one turn needs, passed in: the worker's steps read no module state and build no clients. */
@@ -49,10 +43,6 @@ export interface TurnDependencies {
   /** Who answers which message: one small object per message (message-claims.ts). */
   claims: MessageClaims;
   model: ChatModel | undefined;
-  replier: Replier;
-  /** The AI card API and whether it may be used now; undefined when cards are not configured. */
-  cards: { client: CardClient; gate: CardGate } | undefined;
-  images: ImageFetcher;
   logger: Logger;
   now: () => number;
   /** When FC will stop this invocation: every wait is budgeted so the user's message goes out before it. */

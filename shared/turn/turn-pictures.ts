@@ -1,4 +1,4 @@
-import type { ByteAllowance } from '../channels/dingtalk/message-files';
+import type { ByteAllowance, ImageFetcher } from '../channels/channel';
 import { MediaError } from '../errors';
 import type { TurnDependencies } from './turn-dependencies';
 import { picturesSkippedNote } from './user-messages';
@@ -17,9 +17,15 @@ export interface TurnPictures {
 
 const PARALLEL_DOWNLOADS = 2;
 
-export async function fetchTurnPictures(codes: readonly string[], robotCode: string | undefined, deps: TurnDependencies): Promise<TurnPictures> {
+/** A channel names pictures only when it can fetch them; one that did not is a bug, told as a failed download. */
+const NO_MEDIA: ImageFetcher = {
+  downloadImage: () => Promise.reject(new MediaError('MEDIA_DOWNLOAD_FAILED', 'this channel cannot fetch pictures')),
+};
+
+export async function fetchTurnPictures(codes: readonly string[], media: ImageFetcher | undefined, deps: TurnDependencies): Promise<TurnPictures> {
   const { maxCount, totalMaxBytes } = deps.settings.images;
   const taken = codes.slice(0, maxCount);
+  const fetcher = media ?? NO_MEDIA;
   const allowance = createByteAllowance(totalMaxBytes);
   const results: Array<{ dataUrl: string } | 'over-budget' | undefined> = taken.map(() => undefined);
   const failures: unknown[] = [];
@@ -31,7 +37,7 @@ export async function fetchTurnPictures(codes: readonly string[], robotCode: str
       next += 1;
       const downloadCode = taken[index] as string;
       try {
-        const picture = await deps.images.downloadImage({ downloadCode, ...(robotCode ? { robotCode } : {}), allowance });
+        const picture = await fetcher.downloadImage({ downloadCode, allowance });
         results[index] = { dataUrl: picture.dataUrl };
       } catch (error) {
         if (error instanceof MediaError && error.code === 'MEDIA_TOTAL_TOO_LARGE') results[index] = 'over-budget';

@@ -1,4 +1,4 @@
-import { WorkerEventSchema, type WorkerEvent } from '../channels/dingtalk/schema';
+import type { Channel, ChannelName, ChannelTurn } from '../channels/channel';
 import { asBotError } from '../errors';
 import type { FcContext } from '../fc/context';
 import type { ConversationHistory } from '../history/conversation-history';
@@ -6,18 +6,17 @@ import type { MessageClaims } from '../history/message-claims';
 import { withLogFields, type Logger } from '../logging/logger';
 import type { ChatModel } from '../model/chat-model';
 import { parseJson, parseWith } from '../validation/parse';
-import type { Replier } from '../channels/dingtalk/replier';
 import { handleMessage } from '../turn/handle-message';
-import { defaultReplyReserveMs, type TurnDependencies, type WorkerSettings } from '../turn/turn-dependencies';
+import { defaultReplyReserveMs, type WorkerSettings } from '../turn/turn-dependencies';
+import { channelOf, WorkerEventSchema, type WorkerEvent } from './worker-event';
 
 export interface WorkerDependencies {
   settings: WorkerSettings;
   /** Built per invocation: the OSS client signs with the STS credentials of this invocation's context. */
   createStorage: (context: FcContext) => { history: ConversationHistory; claims: MessageClaims };
   model: ChatModel | undefined;
-  replier: Replier;
-  cards: TurnDependencies['cards'];
-  images: TurnDependencies['images'];
+  /** The channels this deployment serves; an event for any other is refused. */
+  channels: Partial<Record<ChannelName, Channel>>;
   logger: Logger;
   now: () => number;
   /** Used when the FC context does not carry the function's timeout. */
@@ -30,28 +29,24 @@ export function createWorkerHandler(deps: WorkerDependencies) {
     const startedAt = deps.now();
     const timeoutMs = (context.function?.timeout ?? deps.defaultTimeoutSeconds) * 1000;
     return withLogFields({ request_id: context.requestId }, async () => {
-      let turn: WorkerEvent;
-      try {
-        turn = parseWith(WorkerEventSchema, parseJson(event.toString('utf8')));
-      } catch (error) {
-        // A retry cannot fix a malformed event, so it is logged and dropped instead of thrown.
-        deps.logger.error('worker event refused', { error: asBotError(error) });
-        return 'refused';
-      }
-      return withLogFields({ msgId: turn.message.msgId, deliveryId: turn.deliveryId }, async () => {
+      const opened = openTurn(event, deps);
+      if (opened === undefined) return 'refused';
+      const { envelope, turn } = opened;
+      const fields = { channel: turn.message.channel, msgId: turn.message.id, deliveryId: envelope.deliveryId };
+      return withLogFields(fields, async () => {
         try {
-          return await handleMessage(turn, {
-            settings: deps.settings,
-            ...deps.createStorage(context),
-            model: deps.model,
-            replier: deps.replier,
-            cards: deps.cards,
-            images: deps.images,
-            logger: deps.logger,
-            now: deps.now,
-            deadlineMs: startedAt + timeoutMs,
-            replyReserveMs: defaultReplyReserveMs(timeoutMs),
-          });
+          return await handleMessage(
+            { ...turn, deliveryId: envelope.deliveryId },
+            {
+              settings: deps.settings,
+              ...deps.createStorage(context),
+              model: deps.model,
+              logger: deps.logger,
+              now: deps.now,
+              deadlineMs: startedAt + timeoutMs,
+              replyReserveMs: defaultReplyReserveMs(timeoutMs),
+            },
+          );
         } catch (error) {
           deps.logger.error('worker failed; FC will retry', { error: asBotError(error), elapsed_ms: deps.now() - startedAt });
           throw error;
@@ -59,4 +54,30 @@ export function createWorkerHandler(deps: WorkerDependencies) {
       });
     });
   };
+}
+
+/**
+ * The event's message, checked and bound by its channel. A retry cannot fix a malformed event or a channel this
+ * deployment does not serve, so those are logged and dropped (undefined) instead of thrown.
+ */
+function openTurn(event: Buffer, deps: WorkerDependencies): { envelope: WorkerEvent; turn: ChannelTurn } | undefined {
+  let envelope: WorkerEvent;
+  try {
+    envelope = parseWith(WorkerEventSchema, parseJson(event.toString('utf8')));
+  } catch (error) {
+    deps.logger.error('worker event refused', { error: asBotError(error) });
+    return undefined;
+  }
+  const name = channelOf(envelope);
+  const channel = deps.channels[name];
+  if (channel === undefined) {
+    deps.logger.error('worker event refused: this worker does not serve its channel', { channel: name, deliveryId: envelope.deliveryId });
+    return undefined;
+  }
+  try {
+    return { envelope, turn: channel.open(envelope.message) };
+  } catch (error) {
+    deps.logger.error('worker event refused', { channel: name, error: asBotError(error) });
+    return undefined;
+  }
 }

@@ -1,15 +1,23 @@
-import type { SessionWebhookSender } from '../channels/dingtalk/session-webhook';
-import { WorkerEventSchema } from '../channels/dingtalk/schema';
+import type { ChannelName } from '../channels/channel';
 import { asBotError, type ConfigError } from '../errors';
 import type { FcContext } from '../fc/context';
 import { withLogFields, type Logger } from '../logging/logger';
 import { parseJson, parseWith } from '../validation/parse';
 import { CONFIG_NOTICE_TITLE, configErrorText } from '../config/config-error-text';
+import { channelOf, WorkerEventSchema } from './worker-event';
+
+/**
+ * How a channel answers a message when the worker's settings are broken: with nothing those settings could have
+ * broken (DingTalk: the message's session webhook, which needs no access token). `open` checks the message with the
+ * channel's schema and throws PayloadParseError when it does not fit.
+ */
+export interface NoticeChannel {
+  open(message: unknown): { id: string; send(notice: { title: string; text: string }): Promise<void> };
+}
 
 export interface MisconfiguredWorkerDependencies {
   error: ConfigError;
-  /** The session webhook needs no access token, so it works whatever DingTalk setting is broken. */
-  webhook: SessionWebhookSender;
+  channels: Partial<Record<ChannelName, NoticeChannel>>;
   logger: Logger;
   /** Under `npm start` the fix is editing .env and restarting, not redeploying. */
   runsLocally: boolean;
@@ -31,19 +39,24 @@ export function createMisconfiguredWorker(deps: MisconfiguredWorkerDependencies)
     withLogFields({ request_id: context.requestId }, async () => {
       let message;
       try {
-        message = parseWith(WorkerEventSchema, parseJson(event.toString('utf8'))).message;
+        const envelope = parseWith(WorkerEventSchema, parseJson(event.toString('utf8')));
+        const channel = deps.channels[channelOf(envelope)];
+        if (channel === undefined) {
+          logger.error('worker event refused: this worker does not serve its channel', { ...fields, channel: channelOf(envelope) });
+          return 'refused';
+        }
+        message = channel.open(envelope.message);
       } catch (parseError) {
         logger.error('worker event refused', { ...fields, error: asBotError(parseError) });
         return 'refused';
       }
-      const webhook = { url: message.sessionWebhook, expiresAt: message.sessionWebhookExpiredTime };
       try {
-        await deps.webhook.send(webhook, notice);
-        logger.error('worker settings invalid; the user was told', { ...fields, msgId: message.msgId });
+        await message.send(notice);
+        logger.error('worker settings invalid; the user was told', { ...fields, msgId: message.id });
       } catch (sendError) {
         logger.error('worker settings invalid; the notice could not be delivered', {
           ...fields,
-          msgId: message.msgId,
+          msgId: message.id,
           error: asBotError(sendError),
         });
       }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { buildTextCallback, signedHeaders } from '../../local/dingtalk-callback';
 import type { InvocationResult } from '../../local/fc/function-host';
 import { startLocalStack } from '../../local/stack';
+import { toInboundMessage } from '../../shared/channels/dingtalk/inbound';
 import { DingTalkCallbackSchema } from '../../shared/channels/dingtalk/schema';
 import { conversationKey } from '../../shared/history/conversation-key';
 import { parseWith } from '../../shared/validation/parse';
@@ -103,7 +104,7 @@ export async function startE2eStack(options: E2eStackOptions = {}) {
   async function history(user = 'local-user', group = false): Promise<HistoryRecord[]> {
     const client = createOssClient({ bucket: stack.bucket, region: 'cn-local', endpoint: stack.oss.url, credentials: stack.credentials, timeoutMs: 5000 });
     const probe = buildTextCallback({ text: '', sessionWebhook: 'http://x/', robotCode: '', user, ...(group ? { group } : {}) });
-    const key = conversationKey(parseWith(DingTalkCallbackSchema, probe), { prefix: 'dingtalk-llm/history/', groupShared: false });
+    const key = conversationKey(toInboundMessage(parseWith(DingTalkCallbackSchema, probe)), { prefix: 'dingtalk-llm/history/', groupShared: false });
     const tail = await createOssAppendLog(client).readTail(key, 1 << 20);
     return parseRecords(tail.text).records;
   }

@@ -1,4 +1,4 @@
-import type { DingTalkMessage, WorkerEvent } from '../../shared/channels/dingtalk/schema';
+import type { DingTalkMessage } from '../../shared/channels/dingtalk/schema';
 import { signDingTalkTimestamp } from '../../shared/channels/dingtalk/verify-signature';
 import type { FcContext } from '../../shared/fc/context';
 
@@ -23,8 +23,12 @@ export function createDingTalkMessage(overrides: Partial<DingTalkMessage> = {}):
   };
 }
 
-export function createWorkerEvent(message: Partial<DingTalkMessage> = {}, deliveryId = 'delivery-0001'): WorkerEvent {
-  return { deliveryId, receivedAt: 1_700_000_000_100, message: createDingTalkMessage(message) };
+/** What the DingTalk route hands the worker (shared/worker/worker-event.ts) for a DingTalk callback body. */
+export function createWorkerEvent(
+  message: Partial<DingTalkMessage> = {},
+  deliveryId = 'delivery-0001',
+): { channel: 'dingtalk'; deliveryId: string; receivedAt: number; message: DingTalkMessage } {
+  return { channel: 'dingtalk', deliveryId, receivedAt: 1_700_000_000_100, message: createDingTalkMessage(message) };
 }
 
 /** The FC 3.0 HTTP-trigger event, as the runtime hands it to the handler: a Buffer of JSON. */
@@ -33,17 +37,18 @@ export function createFcHttpEvent(options: {
   method?: string;
   headers?: Record<string, string>;
   base64?: boolean;
+  path?: string;
 }): Buffer {
   const body = options.body ?? '';
   return Buffer.from(
     JSON.stringify({
       version: 'v1',
-      rawPath: '/',
+      rawPath: options.path ?? '/',
       body: options.base64 ? Buffer.from(body).toString('base64') : body,
       isBase64Encoded: options.base64 ?? false,
       headers: options.headers ?? {},
       queryParameters: {},
-      requestContext: { requestId: 'req-1', http: { method: options.method ?? 'POST', path: '/' } },
+      requestContext: { requestId: 'req-1', http: { method: options.method ?? 'POST', path: options.path ?? '/' } },
     }),
   );
 }

@@ -1,4 +1,5 @@
-import type { ImageFetcher, WorkerSettings } from '../../shared/turn/turn-dependencies';
+import type { ImageFetcher } from '../../shared/channels/channel';
+import type { WorkerSettings } from '../../shared/turn/turn-dependencies';
 
 /** Worker settings for unit tests: the defaults a deployment gets, with a short system prompt. */
 export function createWorkerSettings(overrides: Partial<WorkerSettings> = {}): WorkerSettings {

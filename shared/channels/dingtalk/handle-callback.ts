@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
-import type { DingTalkMessage, WorkerEventInput } from './schema';
+import type { ChannelRoute } from '../channel';
+import type { DingTalkMessage } from './schema';
 import { isAllowedWebhook, type WebhookHostList } from './webhook-hosts';
-import { WebhookHostError, asBotError } from '../../errors';
+import { WebhookHostError } from '../../errors';
 import type { FcContext } from '../../fc/context';
 import type { InvokeOptions, InvokeOutcome } from '../../fc/fc-invoker';
-import { jsonResponse, toHttpRequest, type HttpResponse } from '../../fc/http-event';
-import { errorToHttpResponse, isClientError } from '../../fc/http-response';
-import { withLogFields, type Logger } from '../../logging/logger';
+import { jsonResponse } from '../../fc/http-event';
+import type { Logger } from '../../logging/logger';
+import type { WorkerEventInput } from '../../worker/worker-event';
 import { checkPlausible } from './plausibility';
 import { messageDigest, type SignaturePairGuard } from './signature-pairs';
 import { readSignedCallback } from './signed-callback';
@@ -18,7 +19,6 @@ export interface AsyncInvoker {
 export interface CallbackDependencies {
   appKey: string;
   appSecret: string;
-  maxBodyBytes: number;
   webhookHosts: WebhookHostList;
   /** Built per invocation: the FC role's credentials arrive in each invocation's context. */
   createInvoker: (context: FcContext) => AsyncInvoker;
@@ -29,28 +29,24 @@ export interface CallbackDependencies {
 }
 
 /**
- * The HTTP trigger's whole job: check the DingTalk callback (size, method, content type, signature, encoding, schema,
- * plausibility against the signature, webhook host, one message per signature), hand it to the worker with an
- * asynchronous invocation, answer 200 {}. A request that fails any check never reaches the worker.
+ * The DingTalk robot's route, at the trigger's root path: check the callback (method, content type, signature,
+ * encoding, schema, plausibility against the signature, webhook host, one message per signature), hand it to the
+ * worker with an asynchronous invocation, answer 200 {}. A request that fails any check throws the BotError that
+ * the router (shared/callback/router.ts) answers with, and never reaches the worker.
  */
-export function createCallbackHandler(deps: CallbackDependencies) {
-  return (event: Buffer, context: FcContext): Promise<HttpResponse> =>
-    withLogFields({ request_id: context.requestId }, () => handle(event, context));
-
-  async function handle(event: Buffer, context: FcContext): Promise<HttpResponse> {
-    const log = deps.logger;
-    try {
-      const request = toHttpRequest(event, deps.maxBodyBytes);
-      if (request.method === 'GET' || request.method === 'HEAD') return jsonResponse(200, { status: 'ok' });
+export function createDingTalkRoute(deps: CallbackDependencies): ChannelRoute {
+  return {
+    path: '/',
+    async handle(request, context: FcContext) {
       const { message, timestamp, sign } = readSignedCallback(request, deps.appSecret, deps.now());
       checkPlausible(message, Number(timestamp), deps.appKey);
       if (!isAllowedWebhook(message.sessionWebhook, deps.webhookHosts)) throw new WebhookHostError();
       const canonical = JSON.stringify(message);
       const admission = await deps.createPairGuard(context).admit({ timestamp, sign, msgId: message.msgId, digest: messageDigest(canonical) });
-      const payload: WorkerEventInput = { deliveryId: deps.newDeliveryId(), receivedAt: deps.now(), message };
+      const payload: WorkerEventInput = { channel: 'dingtalk', deliveryId: deps.newDeliveryId(), receivedAt: deps.now(), message };
       const taskId = workerTaskId(deps.appKey, message.msgId);
       const invocation = await deps.createInvoker(context).invokeAsync(JSON.stringify(payload), { taskId });
-      log.info(invocation.duplicate ? 'callback already handed over' : 'callback accepted', {
+      deps.logger.info(invocation.duplicate ? 'callback already handed over' : 'callback accepted', {
         ...describe(message),
         deliveryId: payload.deliveryId,
         signature_pair: admission,
@@ -60,13 +56,8 @@ export function createCallbackHandler(deps: CallbackDependencies) {
         ...(invocation.duplicate ? { duplicate_of: invocation.attempts > 1 ? 'our first attempt' : 'an earlier delivery' } : {}),
       });
       return jsonResponse(200, {});
-    } catch (error) {
-      const botError = asBotError(error);
-      if (isClientError(botError)) log.warn('callback refused', { error: botError });
-      else log.error('callback failed', { error: botError });
-      return errorToHttpResponse(botError);
-    }
-  }
+    },
+  };
 }
 
 const describe = (message: DingTalkMessage) => ({

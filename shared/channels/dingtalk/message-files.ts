@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { AxiosInstance } from 'axios';
+import type { ByteAllowance, ImageMimeType } from '../channel';
 import { MediaError } from '../../errors';
 import { networkReason } from '../../http/network-reason';
 import { asRecord } from '../../validation/as-record';
@@ -16,15 +17,7 @@ export interface MessageFiles {
   downloadImage(input: { downloadCode: string; robotCode?: string; allowance?: ByteAllowance }): Promise<DownloadedImage>;
 }
 
-/**
- * Bytes several downloads share (the pictures of one message): each chunk read is taken from it, and a download that
- * finds it spent fails with MEDIA_TOTAL_TOO_LARGE and gives back what it had taken.
- */
-export interface ByteAllowance {
-  /** False, taking nothing, when fewer than `bytes` are left. */
-  take(bytes: number): boolean;
-  release(bytes: number): void;
-}
+export type { ByteAllowance, ImageMimeType } from '../channel';
 
 export interface DownloadedImage {
   /** `data:<mimeType>;base64,…`, ready for an image part of a model message. */
@@ -44,8 +37,6 @@ export interface MessageFilesOptions {
   /** Bound for each of the two steps, body included. */
   timeoutMs?: number;
 }
-
-export type ImageMimeType = 'image/png' | 'image/jpeg' | 'image/gif' | 'image/webp';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 

@@ -38,17 +38,6 @@ export const DingTalkCallbackSchema = v.object({
 
 export type DingTalkMessage = v.InferOutput<typeof DingTalkCallbackSchema>;
 
-/** What the callback hands the worker: the checked message plus an id that FC retries replay unchanged. */
-export const WorkerEventSchema = v.object({
-  /** A fresh id per callback delivery: an FC retry carries the same one, a DingTalk redelivery a new one. */
-  deliveryId: v.pipe(v.string(), v.minLength(8), v.maxLength(64)),
-  receivedAt: v.pipe(v.number(), v.integer()),
-  message: DingTalkCallbackSchema,
-});
-
-export type WorkerEvent = v.InferOutput<typeof WorkerEventSchema>;
-export type WorkerEventInput = v.InferInput<typeof WorkerEventSchema>;
-
 export const isGroup = (message: DingTalkMessage): boolean => message.conversationType === '2';
 
 /** Text the user typed: trimmed (groups carry a leading space where the @mention was), or '' for none. */

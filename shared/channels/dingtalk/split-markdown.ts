@@ -1,3 +1,5 @@
+import { FENCE_OPENER, isFenceCloser } from '../../markdown/fences';
+
 /**
  * Splits a model answer into DingTalk-sized markdown messages. The limits are guesses on the safe side of what
  * DingTalk documents or was seen to enforce (docs/dingtalk.md §4 "Lengths"): clients stop rendering long
@@ -30,8 +32,6 @@ interface Unit {
 
 export const DEFAULT_SPLIT_LIMITS = { maxChars: 3000, maxBytes: 12_000 } as const;
 
-/** A fenced code block's opening line (trimmed at the end): indent, marker (``` or ~~~, maybe longer), info. */
-export const FENCE_OPENER = /^( {0,3})(`{3,}|~{3,})([^`]*)$/;
 const SOFT_BREAK = new Set([' ', '\t', '。', '！', '？', '；', '，']);
 
 export function splitMarkdown(markdown: string, options: SplitMarkdownOptions = {}): string[] {
@@ -102,13 +102,6 @@ function parseUnits(markdown: string): Unit[] {
   }
   if (open) units.push(open);
   return units;
-}
-
-/** Whether `line` closes a block opened with `marker` (indent + marker): the same character, at least as long. */
-export function isFenceCloser(line: string, marker: string): boolean {
-  const fence = marker.trimStart();
-  const match = /^ {0,3}(`{3,}|~{3,})\s*$/.exec(line);
-  return match?.[1] !== undefined && match[1][0] === fence[0] && match[1].length >= fence.length;
 }
 
 /**

@@ -72,8 +72,8 @@ describe('answerInCard', () => {
       // Prepare
       const { deps, calls, requests, request, model } = setup(options);
       // Act
-      const outcome = await answerInCard(request, model, event(), false, deps);
-      const answer = await chatTurn({ text: '你好', images: [] }, viewOf(), event(), false, deps);
+      const outcome = await answerInCard(request, model, deps.open(event()), false, deps);
+      const answer = await chatTurn({ text: '你好', images: [] }, viewOf(), deps.open(event()), false, deps);
       // Assess
       expect(outcome).toBeUndefined();
       expect(calls).toEqual([]);
@@ -87,10 +87,10 @@ describe('answerInCard', () => {
       const { deps, gate, calls, requests, advance } = setup();
       gate.trip();
       // Act
-      const during = await chatTurn({ text: '你好', images: [] }, viewOf(), event(), false, deps);
+      const during = await chatTurn({ text: '你好', images: [] }, viewOf(), deps.open(event()), false, deps);
       const callsDuring = calls.length;
       advance(CARD_COOLDOWN_MS);
-      const after = await chatTurn({ text: '你好', images: [] }, viewOf(), event({ msgId: 'm2' }), false, deps);
+      const after = await chatTurn({ text: '你好', images: [] }, viewOf(), deps.open(event({ msgId: 'm2' })), false, deps);
       // Assess
       expect(during).toMatchObject({ text: ANSWER, delivered: false });
       expect(requests[0]?.onProgress).toBeUndefined();
@@ -102,7 +102,7 @@ describe('answerInCard', () => {
       // Prepare
       const { deps, gate, calls, request, model } = setup();
       // Act
-      const outcome = await answerInCard(request, model, event({ conversationType: '1', senderStaffId: undefined }), false, deps);
+      const outcome = await answerInCard(request, model, deps.open(event({ conversationType: '1', senderStaffId: undefined })), false, deps);
       // Assess
       expect(outcome).toBeUndefined();
       expect(calls).toEqual([]);
@@ -114,7 +114,7 @@ describe('answerInCard', () => {
     // Prepare
     const { deps, calls, request, model } = setup();
     // Act
-    const outcome = await answerInCard(request, model, event({ conversationType: '2', senderStaffId: undefined }), false, deps);
+    const outcome = await answerInCard(request, model, deps.open(event({ conversationType: '2', senderStaffId: undefined })), false, deps);
     // Assess
     expect(outcome).toMatchObject({ kind: 'answered', remainder: '' });
     expect(calls[0]?.method).toBe('create');
@@ -124,7 +124,7 @@ describe('answerInCard', () => {
     // Prepare
     const { deps, gate, calls, requests } = setup({ failWhen: (call) => call.method === 'create' });
     // Act
-    const answer = await chatTurn({ text: '你好', images: [] }, viewOf(), event(), false, deps);
+    const answer = await chatTurn({ text: '你好', images: [] }, viewOf(), deps.open(event()), false, deps);
     // Assess
     expect(gate.isOpen()).toBe(false);
     expect(calls.map((call) => call.method)).toEqual(['create', 'stream', 'finish']);
@@ -138,7 +138,7 @@ describe('answerInCard', () => {
     // Prepare
     const { deps, gate, calls } = setup();
     // Act
-    const answer = await chatTurn({ text: '你好', images: [] }, viewOf(), event(), false, deps);
+    const answer = await chatTurn({ text: '你好', images: [] }, viewOf(), deps.open(event()), false, deps);
     // Assess
     expect(summary(calls)).toEqual([
       `create: ${CARD_PLACEHOLDER}`,
@@ -158,7 +158,7 @@ describe('answerInCard', () => {
     const { deps, calls, request, model } = setup();
     const note = '（注：消息里有 20 张图片，只读取了前 4 张。）';
     // Act
-    const outcome = await answerInCard(request, model, event(), false, deps, note);
+    const outcome = await answerInCard(request, model, deps.open(event()), false, deps, note);
     // Assess
     expect(summary(calls).slice(-2)).toEqual([`stream(final): ${ANSWER}\n\n${note}`, `finish: ${ANSWER}\n\n${note}`]);
     expect(outcome).toMatchObject({ kind: 'answered', remainder: '', completion: { text: ANSWER } });
@@ -170,9 +170,9 @@ describe('answerInCard', () => {
     const retry = setup();
     const other = setup();
     // Act
-    await answerInCard(first.request, first.model, event(), false, first.deps);
-    await answerInCard(retry.request, retry.model, event(), true, retry.deps);
-    await answerInCard(other.request, other.model, event({ msgId: 'm2' }), false, other.deps);
+    await answerInCard(first.request, first.model, first.deps.open(event()), false, first.deps);
+    await answerInCard(retry.request, retry.model, retry.deps.open(event()), true, retry.deps);
+    await answerInCard(other.request, other.model, other.deps.open(event({ msgId: 'm2' })), false, other.deps);
     // Assess: the retry takes the card over by streaming into it rather than creating a second one
     expect(retry.calls[0]).toMatchObject({ method: 'stream', outTrackId: first.calls[0]?.outTrackId });
     expect(retry.calls.some((call) => call.method === 'create')).toBe(false);
@@ -183,7 +183,7 @@ describe('answerInCard', () => {
     // Prepare
     const { deps, gate, calls, finished } = setup({ failWhen: (call) => call.method === 'stream' && call.finalize === false });
     // Act
-    const answer = await chatTurn({ text: '你好', images: [] }, viewOf(), event(), false, deps);
+    const answer = await chatTurn({ text: '你好', images: [] }, viewOf(), deps.open(event()), false, deps);
     // Assess
     expect(gate.isOpen()).toBe(false);
     expect(finished()).toEqual([{ content: CARD_FALLBACK_NOTE, failed: true }]);
@@ -202,7 +202,7 @@ describe('answerInCard', () => {
       failWhen: (call, index) => call.method === 'create' && index > 0,
     });
     // Act
-    const answer = await chatTurn({ text: '写两段', images: [] }, viewOf(), event(), false, deps);
+    const answer = await chatTurn({ text: '写两段', images: [] }, viewOf(), deps.open(event()), false, deps);
     // Assess
     expect(finished()[0]).toEqual({ content: first, failed: false });
     expect(gate.isOpen()).toBe(false);
@@ -217,7 +217,7 @@ describe('answerInCard', () => {
     // Prepare
     const { deps, gate, finished } = setup({ model: { progress, error: new ModelError('MODEL_TIMEOUT', 'upstream said: boom') } });
     // Act
-    const answer = await chatTurn({ text: '你好', images: [] }, viewOf(), event(), false, deps);
+    const answer = await chatTurn({ text: '你好', images: [] }, viewOf(), deps.open(event()), false, deps);
     // Assess
     expect(finished()).toEqual([{ content: cardText, failed: true }]);
     expect(cardText).toContain('超时');
@@ -231,7 +231,7 @@ describe('answerInCard', () => {
     const modelError = new ModelError('MODEL_RATE_LIMIT', 'slow down', 429);
     const { deps, gate } = setup({ model: { error: modelError }, failWhen: (call) => call.method !== 'create' });
     // Act / Assess
-    await expect(chatTurn({ text: '你好', images: [] }, viewOf(), event(), false, deps)).rejects.toBe(modelError);
+    await expect(chatTurn({ text: '你好', images: [] }, viewOf(), deps.open(event()), false, deps)).rejects.toBe(modelError);
     expect(gate.isOpen()).toBe(false);
   });
 
@@ -249,7 +249,7 @@ describe('answerInCard', () => {
       },
     });
     // Act
-    const answer = await chatTurn({ text: '答案是？', images: [] }, viewOf(), event(), false, deps);
+    const answer = await chatTurn({ text: '答案是？', images: [] }, viewOf(), deps.open(event()), false, deps);
     // Assess
     const shown = `> **${REASONING_TITLE}**\n>\n> 6 乘 7\n\n---\n\n42`;
     expect(summary(calls)).toEqual([
@@ -267,7 +267,7 @@ describe('answerInCard', () => {
     // Prepare
     const { deps, finished } = setup({ model: { text: '42', reasoning: '6 乘 7', progress: [{ answer: '', reasoning: '6 乘' }] } });
     // Act
-    await chatTurn({ text: '答案是？', images: [] }, viewOf(), event(), false, deps);
+    await chatTurn({ text: '答案是？', images: [] }, viewOf(), deps.open(event()), false, deps);
     // Assess
     expect(finished()).toEqual([{ content: '42', failed: false }]);
   });
@@ -294,7 +294,7 @@ describe('answerInCard', () => {
       },
     });
     // Act
-    await chatTurn({ text: '你好', images: [] }, viewOf(), createWorkerEvent(), false, deps);
+    await chatTurn({ text: '你好', images: [] }, viewOf(), deps.open(createWorkerEvent()), false, deps);
     // Assess
     expect(fake.requests[0]?.timeoutMs).toBe(10_000);
   });

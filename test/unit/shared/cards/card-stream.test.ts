@@ -1,8 +1,7 @@
-import type { CardClient } from '../../../../shared/channels/dingtalk/card-client';
-import { cutMarkdown } from '../../../../shared/channels/dingtalk/cut-markdown';
+import { cutMarkdown } from '../../../../shared/cards/cut-markdown';
 import { createLogger } from '../../../../shared/logging/logger';
 import { type CardStream, type CardStreamOptions, startCardStream } from '../../../../shared/cards/card-stream';
-import { captureLog, createDingTalkMessage } from '../../../helpers/builders';
+import { captureLog } from '../../../helpers/builders';
 
 interface CardCall {
   method: 'create' | 'stream' | 'finish';
@@ -20,7 +19,7 @@ interface FakeCardsOptions {
   failWhen?: (call: CardCall, index: number) => boolean;
 }
 
-/** An in-memory CardClient that records each call with the fake-clock time, and can be slow or fail. */
+/** In-memory cards of one chat that record each call with the fake-clock time, and can be slow or fail. */
 function createFakeCards(options: FakeCardsOptions = {}) {
   const calls: CardCall[] = [];
   const load = { inFlight: 0, max: 0 };
@@ -37,7 +36,7 @@ function createFakeCards(options: FakeCardsOptions = {}) {
       load.inFlight -= 1;
     }
   };
-  const client: CardClient = {
+  const client: CardStreamOptions['cards'] = {
     create: ({ outTrackId, content }) => record({ method: 'create', outTrackId, content }),
     stream: ({ outTrackId, content, finalize, error }) => record({ method: 'stream', outTrackId, content, finalize, error }),
     finish: ({ outTrackId, content, failed }) => record({ method: 'finish', outTrackId, content, failed }),
@@ -60,7 +59,6 @@ function setup(overrides: Partial<CardStreamOptions> = {}, fakeOptions: FakeCard
   const log = captureLog();
   const stream = startCardStream({
     cards: fake.client,
-    message: createDingTalkMessage(),
     outTrackIdBase: 'track',
     resume: false,
     minIntervalMs: 1000,

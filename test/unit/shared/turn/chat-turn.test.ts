@@ -33,7 +33,7 @@ describe('chatTurn', () => {
     // Prepare
     const { deps, requests } = setup({ model: { text: '你好，有什么可以帮你？' } });
     // Act
-    const answer = await chatTurn(text('你好'), viewOf([pastTurn('t1')]), event, false, deps);
+    const answer = await chatTurn(text('你好'), viewOf([pastTurn('t1')]), deps.open(event), false, deps);
     // Assess
     expect(requests[0]?.messages).toEqual([
       { role: 'system', content: '你是助手' },
@@ -56,7 +56,7 @@ describe('chatTurn', () => {
     // Prepare
     const { deps, requests } = setup();
     // Act
-    await chatTurn(text('你好'), viewOf(records), event, false, deps);
+    await chatTurn(text('你好'), viewOf(records), deps.open(event), false, deps);
     // Assess
     expect(requests[0]?.messages[0]).toEqual({ role: 'system', content: systemPrompt });
   });
@@ -69,7 +69,7 @@ describe('chatTurn', () => {
     // Prepare
     const { deps, requests } = setup();
     // Act
-    const answer = await chatTurn(text('你好'), viewOf(records), event, false, deps);
+    const answer = await chatTurn(text('你好'), viewOf(records), deps.open(event), false, deps);
     // Assess
     expect(requests[0]?.model).toBe(model);
     expect(answer.build(viewOf())[0]).toMatchObject({ model });
@@ -79,7 +79,7 @@ describe('chatTurn', () => {
     // Prepare
     const { deps, requests, images } = setup();
     // Act
-    const answer = await chatTurn(text('这是什么', ['c1']), viewOf(), event, false, deps);
+    const answer = await chatTurn(text('这是什么', ['c1']), viewOf(), deps.open(event), false, deps);
     // Assess
     expect(answer.text).toContain('当前模型（model-a）不能识别图片');
     expect(answer.text).toContain('/model vision-c');
@@ -93,7 +93,7 @@ describe('chatTurn', () => {
     const { deps, requests, images } = setup({ model: { text: '一只猫和一只狗' } });
     const view = viewOf([{ t: 'state', id: 's', at: 1, model: 'vision-c' }]);
     // Act
-    const answer = await chatTurn(text('这是什么', ['c1', 'c2']), view, createWorkerEvent({ msgId: 'm1', msgtype: 'richText' }), false, deps);
+    const answer = await chatTurn(text('这是什么', ['c1', 'c2']), view, deps.open(createWorkerEvent({ msgId: 'm1', msgtype: 'richText' })), false, deps);
     // Assess
     expect(images.fetched).toEqual(['c1', 'c2']);
     expect(requests[0]?.model).toBe('vision-c');
@@ -113,7 +113,7 @@ describe('chatTurn', () => {
     const { deps, requests, images } = setup({ model: { text: '一只猫' }, maxImages: 1 });
     const view = viewOf([{ t: 'state', id: 's', at: 1, model: 'vision-c' }]);
     // Act
-    const answer = await chatTurn(text('这是什么', ['c1', 'c2']), view, event, false, deps);
+    const answer = await chatTurn(text('这是什么', ['c1', 'c2']), view, deps.open(event), false, deps);
     // Assess
     expect(images.fetched).toEqual(['c1']);
     expect(requests[0]?.messages.at(-1)?.content).toEqual([{ type: 'text', text: '这是什么' }, { type: 'image', dataUrl: PNG_1 }]);
@@ -125,7 +125,7 @@ describe('chatTurn', () => {
     // Prepare
     const { deps, requests } = setup();
     // Act
-    await chatTurn(text('', ['c1']), viewOf([{ t: 'state', id: 's', at: 1, model: 'vision-c' }]), event, false, deps);
+    await chatTurn(text('', ['c1']), viewOf([{ t: 'state', id: 's', at: 1, model: 'vision-c' }]), deps.open(event), false, deps);
     // Assess
     expect(requests[0]?.messages.at(-1)?.content).toEqual([{ type: 'image', dataUrl: PNG_1 }]);
   });
@@ -135,7 +135,7 @@ describe('chatTurn', () => {
     const { deps, requests } = setup();
     // Act / Assess
     await expect(
-      chatTurn(text('看图', ['unknown-code']), viewOf([{ t: 'state', id: 's', at: 1, model: 'vision-c' }]), event, false, deps),
+      chatTurn(text('看图', ['unknown-code']), viewOf([{ t: 'state', id: 's', at: 1, model: 'vision-c' }]), deps.open(event), false, deps),
     ).rejects.toThrow('unknown-code');
     expect(requests).toHaveLength(0);
   });
@@ -145,7 +145,7 @@ describe('chatTurn', () => {
     const { deps } = setup({ model: { usage: { promptTokens: 30, completionTokens: 7, totalTokens: 37 } } });
     const view = viewOf([pastTurn('t1', { sum: { turns: 4, prompt: 1000, completion: 200, since: 111 } })]);
     // Act
-    const answer = await chatTurn(text('你好'), view, event, false, deps);
+    const answer = await chatTurn(text('你好'), view, deps.open(event), false, deps);
     // Assess
     expect(answer.build(view)[0]).toMatchObject({ tokens: 37, sum: { turns: 5, prompt: 1030, completion: 207, since: 111 } });
     expect((answer.build(view)[0] as TurnRecord).sum?.estimated).toBeUndefined();
@@ -155,7 +155,7 @@ describe('chatTurn', () => {
     // Prepare
     const { deps } = setup({ model: { text: '模型的回答', usage: undefined } });
     // Act
-    const answer = await chatTurn(text('你好'), viewOf(), event, false, deps);
+    const answer = await chatTurn(text('你好'), viewOf(), deps.open(event), false, deps);
     // Assess: 你是助手 (4 + 4 per message) and 你好 (2 + 4) with 3 priming the reply in the prompt, 模型的回答 (5) out
     const turn = answer.build(viewOf())[0] as TurnRecord;
     expect(turn.sum).toEqual({ turns: 1, prompt: 17, completion: 5, since: TEST_NOW, estimated: true });
@@ -167,7 +167,7 @@ describe('chatTurn', () => {
     const { deps } = setup();
     const view = viewOf([pastTurn('t1', { sum: { turns: 1, prompt: 14, completion: 9, since: 111, estimated: true } })]);
     // Act
-    const answer = await chatTurn(text('你好'), view, event, false, deps);
+    const answer = await chatTurn(text('你好'), view, deps.open(event), false, deps);
     // Assess
     expect(answer.build(view)[0]).toMatchObject({ sum: { turns: 2, prompt: 24, completion: 14, since: 111, estimated: true } });
   });
@@ -181,7 +181,7 @@ describe('chatTurn', () => {
       pastTurn('t2', { assistant: '回答'.repeat(20), sum: { turns: 2, prompt: 40, completion: 20, since: 111 } }),
     ]);
     // Act
-    const answer = await chatTurn(text('你好'), view, event, false, deps);
+    const answer = await chatTurn(text('你好'), view, deps.open(event), false, deps);
     // Assess
     const records = recordsFor(answer, view, 400);
     expect(records).toHaveLength(2);
@@ -202,7 +202,7 @@ describe('chatTurn', () => {
     // Prepare
     const { deps } = setup({ tailBytes });
     // Act
-    const answer = await chatTurn(text('你好'), viewOf(records), event, false, deps);
+    const answer = await chatTurn(text('你好'), viewOf(records), deps.open(event), false, deps);
     // Assess
     expect(recordsFor(answer, viewOf(records), tailBytes).map((record) => record.t)).toEqual(['turn']);
   });
@@ -211,7 +211,7 @@ describe('chatTurn', () => {
     // Prepare
     const deps = createTurnDependencies();
     // Act
-    const answer = await chatTurn(text('你好'), viewOf(), event, false, deps);
+    const answer = await chatTurn(text('你好'), viewOf(), deps.open(event), false, deps);
     // Assess
     expect(answer.text).toBe(SETUP_HINT);
     expect(answer.build(viewOf())).toEqual([{ t: 'done', id: 'm1', at: TEST_NOW, kind: 'setup-hint' }]);
@@ -221,7 +221,7 @@ describe('chatTurn', () => {
     // Prepare: 20,000 CJK characters against the default 16,000-token prompt
     const { deps, requests } = setup();
     // Act
-    const answer = await chatTurn(text('长'.repeat(20_000)), viewOf([pastTurn('t1')]), event, false, deps);
+    const answer = await chatTurn(text('长'.repeat(20_000)), viewOf([pastTurn('t1')]), deps.open(event), false, deps);
     // Assess
     expect(requests).toHaveLength(0);
     expect(answer.text).toMatch(/^这条消息太长了：约 20,0\d\d tokens，超过了单次对话约 16,000 tokens 的上限/);
@@ -236,7 +236,7 @@ describe('chatTurn', () => {
     const deps = createTurnDependencies({ settings, model: fake.model });
     const groupEvent = createWorkerEvent({ msgId: 'm1', conversationType: '2', senderNick: '李四' });
     // Act
-    const answer = await chatTurn(text('大家好'), viewOf(), groupEvent, false, deps);
+    const answer = await chatTurn(text('大家好'), viewOf(), deps.open(groupEvent), false, deps);
     // Assess
     expect(fake.requests[0]?.messages.at(-1)).toEqual({ role: 'user', content: '李四：大家好' });
     expect(answer.build(viewOf())[0]).toMatchObject({ user: '大家好', speaker: '李四' });
@@ -246,7 +246,7 @@ describe('chatTurn', () => {
     // Prepare
     const { deps } = setup({ model: { text: '42', reasoning: '6 乘 7' }, showReasoning: true });
     // Act
-    const answer = await chatTurn(text('答案是？'), viewOf(), event, false, deps);
+    const answer = await chatTurn(text('答案是？'), viewOf(), deps.open(event), false, deps);
     // Assess
     expect(answer.text).toBe(`> **${REASONING_TITLE}**\n>\n> 6 乘 7\n\n---\n\n42`);
     expect(answer.build(viewOf())[0]).toMatchObject({ assistant: '42' });
@@ -256,7 +256,7 @@ describe('chatTurn', () => {
     // Prepare
     const { deps } = setup({ model: { text: '42', reasoning: '6 乘 7' } });
     // Act
-    const answer = await chatTurn(text('答案是？'), viewOf(), event, false, deps);
+    const answer = await chatTurn(text('答案是？'), viewOf(), deps.open(event), false, deps);
     // Assess
     expect(answer.text).toBe('42');
   });
@@ -270,7 +270,7 @@ describe('chatTurn', () => {
     const fake = createFakeChatModel();
     const deps = createTurnDependencies({ model: fake.model, deadlineMs, replyReserveMs: 5_000 });
     // Act
-    await chatTurn(text('你好'), viewOf(), event, false, deps);
+    await chatTurn(text('你好'), viewOf(), deps.open(event), false, deps);
     // Assess
     expect(fake.requests[0]?.timeoutMs).toBe(timeoutMs);
   });
@@ -280,7 +280,7 @@ describe('chatTurn', () => {
     const { deps, requests, images } = setup();
     const view = viewOf([{ t: 'state', id: 's', at: 1, model: 'vision-c' }]);
     // Act
-    const answer = await chatTurn(text('长'.repeat(14_000), ['c1', 'c2']), view, event, false, deps);
+    const answer = await chatTurn(text('长'.repeat(14_000), ['c1', 'c2']), view, deps.open(event), false, deps);
     // Assess
     expect(answer.text).toContain('太长');
     expect(images.fetched).toEqual([]);

@@ -1,7 +1,11 @@
-import { classifyMessage } from '../../../../shared/turn/commands';
+import type { DingTalkMessage } from '../../../../shared/channels/dingtalk/schema';
+import { toInboundMessage } from '../../../../shared/channels/dingtalk/inbound';
+import { classifyMessage as classifyInbound, type CommandSettings } from '../../../../shared/turn/commands';
 import { createDingTalkMessage } from '../../../helpers/builders';
 
 const commands = { reset: ['新对话', '/new'], help: ['帮助', 'help'] };
+/** A DingTalk message as the DingTalk channel hands it to the pipeline. */
+const classifyMessage = (message: DingTalkMessage, settings: CommandSettings) => classifyInbound(toInboundMessage(message), settings);
 const classifyText = (text: string) => classifyMessage(createDingTalkMessage({ text: { content: text } }), commands);
 
 describe('classifyMessage', () => {

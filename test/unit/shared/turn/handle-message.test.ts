@@ -1,5 +1,6 @@
 import type { DingTalkMessage } from '../../../../shared/channels/dingtalk/schema';
 import { DeliveryError, ModelError } from '../../../../shared/errors';
+import { toInboundMessage } from '../../../../shared/channels/dingtalk/inbound';
 import { conversationKey } from '../../../../shared/history/conversation-key';
 import { createConversationHistory } from '../../../../shared/history/conversation-history';
 import { historyLimits } from '../../../../shared/history/history-limits';
@@ -8,10 +9,11 @@ import { parseRecords } from '../../../../shared/history/records';
 import { silentLogger } from '../../../../shared/logging/logger';
 import type { ChatModel, ChatRequest } from '../../../../shared/model/chat-model';
 import { handleMessage } from '../../../../shared/turn/handle-message';
-import type { TurnDependencies, WorkerSettings } from '../../../../shared/turn/turn-dependencies';
+import type { WorkerSettings } from '../../../../shared/turn/turn-dependencies';
 import { createWorkerEvent } from '../../../helpers/builders';
 import { createMemoryAppendLog } from '../../../../shared/storage/memory/memory-append-log';
 import { createImageFetcher, createWorkerSettings } from '../../../helpers/worker-settings';
+import { openDingTalkTurn, type TestTurnDependencies, type TestWorkerEvent } from '../../../helpers/turn-dependencies';
 
 const baseSettings: WorkerSettings = createWorkerSettings();
 
@@ -37,42 +39,44 @@ function setup(options: SetupOptions = {}) {
     },
   };
   let clock = 1_700_000_000_000;
-  const deps = (): TurnDependencies => ({
+  const replier = {
+    reply: async (message: DingTalkMessage, text: string, replyOptions?: { skipParts?: number }) => {
+      if (replyFailures > 0) {
+        replyFailures -= 1;
+        throw options.replyError?.() ?? new DeliveryError('webhook and OpenAPI both failed');
+      }
+      replies.push({ msgId: message.msgId, text: replyOptions?.skipParts ? `[after ${replyOptions.skipParts}] ${text}` : text });
+      return { parts: 1, skipped: replyOptions?.skipParts ?? 0, via: ['webhook' as const], uncertain: 0 };
+    },
+  };
+  const deps = (): TestTurnDependencies => ({
     settings,
     history: createConversationHistory({ log: store.log, ...historyLimits(settings.history, () => clock) }),
     claims: createMessageClaims({ log: store.log, prefix: 'messages/' }),
     model: options.model === null ? undefined : (options.model ?? echoModel),
-    replier: {
-      reply: async (message: DingTalkMessage, text: string, replyOptions?: { skipParts?: number }) => {
-        if (replyFailures > 0) {
-          replyFailures -= 1;
-          throw options.replyError?.() ?? new DeliveryError('webhook and OpenAPI both failed');
-        }
-        replies.push({ msgId: message.msgId, text: replyOptions?.skipParts ? `[after ${replyOptions.skipParts}] ${text}` : text });
-        return { parts: 1, skipped: replyOptions?.skipParts ?? 0, via: ['webhook' as const], uncertain: 0 };
-      },
-    },
-    cards: undefined,
-    images: createImageFetcher(),
+    open: (event) => openDingTalkTurn(event, { replier, cards: undefined, images: createImageFetcher() }),
     logger: silentLogger,
     now: () => (clock += 10),
     deadlineMs: clock + 60_000,
     replyReserveMs: 5_000,
   });
-  const key = conversationKey(createWorkerEvent().message, settings.history);
+  const key = conversationKey(toInboundMessage(createWorkerEvent().message), settings.history);
   const records = () => parseRecords(store.text(key)).records;
   const advance = (ms: number) => (clock += ms);
   return { store, prompts, replies, deps, records, key, advance };
 }
+
+/** handleMessage on the event as the DingTalk channel opens it. */
+const handle = (event: TestWorkerEvent, deps: TestTurnDependencies) => handleMessage(deps.open(event), deps);
 
 describe('handleMessage', () => {
   it('answers with the model and remembers the turn for the next message, in three storage requests', async () => {
     // Prepare
     const { store, prompts, replies, deps, records } = setup();
     // Act
-    await handleMessage(createWorkerEvent({ msgId: 'm1', text: { content: '第一句' } }), deps());
+    await handle(createWorkerEvent({ msgId: 'm1', text: { content: '第一句' } }), deps());
     const callsForFirstTurn = store.calls.length;
-    await handleMessage(createWorkerEvent({ msgId: 'm2', text: { content: '第二句' } }), deps());
+    await handle(createWorkerEvent({ msgId: 'm2', text: { content: '第二句' } }), deps());
     // Assess
     expect(replies.map((reply) => reply.text)).toEqual(['答：第一句', '答：第二句']);
     expect(callsForFirstTurn).toBe(3);
@@ -84,8 +88,8 @@ describe('handleMessage', () => {
     // Prepare
     const { replies, deps } = setup();
     // Act
-    const first = await handleMessage(createWorkerEvent({ msgId: 'm1' }, 'delivery-A'), deps());
-    const again = await handleMessage(createWorkerEvent({ msgId: 'm1' }, 'delivery-B'), deps());
+    const first = await handle(createWorkerEvent({ msgId: 'm1' }, 'delivery-A'), deps());
+    const again = await handle(createWorkerEvent({ msgId: 'm1' }, 'delivery-B'), deps());
     // Assess
     expect([first, again]).toEqual(['answered', 'skipped']);
     expect(replies).toHaveLength(1);
@@ -99,9 +103,9 @@ describe('handleMessage', () => {
     };
     const { replies, deps } = setup({ model: slowModel });
     // Act
-    const first = handleMessage(createWorkerEvent({ msgId: 'm1' }, 'delivery-A'), deps());
+    const first = handle(createWorkerEvent({ msgId: 'm1' }, 'delivery-A'), deps());
     await new Promise((resolve) => setTimeout(resolve, 20));
-    const second = await handleMessage(createWorkerEvent({ msgId: 'm1' }, 'delivery-B'), deps());
+    const second = await handle(createWorkerEvent({ msgId: 'm1' }, 'delivery-B'), deps());
     release();
     // Assess
     expect(second).toBe('skipped');
@@ -114,8 +118,8 @@ describe('handleMessage', () => {
     const { replies, deps, records } = setup({ replyFailures: 1 });
     const event = createWorkerEvent({ msgId: 'm1' }, 'delivery-A');
     // Act
-    await expect(handleMessage(event, deps())).rejects.toBeInstanceOf(DeliveryError);
-    const retry = await handleMessage(event, deps());
+    await expect(handle(event, deps())).rejects.toBeInstanceOf(DeliveryError);
+    const retry = await handle(event, deps());
     // Assess
     expect(retry).toBe('answered');
     expect(replies).toHaveLength(1);
@@ -127,8 +131,8 @@ describe('handleMessage', () => {
     const { replies, deps, records } = setup();
     // Act
     await Promise.all([
-      handleMessage(createWorkerEvent({ msgId: 'm1', text: { content: '甲' } }, 'd1'), deps()),
-      handleMessage(createWorkerEvent({ msgId: 'm2', text: { content: '乙' } }, 'd2'), deps()),
+      handle(createWorkerEvent({ msgId: 'm1', text: { content: '甲' } }, 'd1'), deps()),
+      handle(createWorkerEvent({ msgId: 'm2', text: { content: '乙' } }, 'd2'), deps()),
     ]);
     // Assess
     expect(replies).toHaveLength(2);
@@ -139,10 +143,10 @@ describe('handleMessage', () => {
   it('forgets the conversation on reset, so the next prompt carries no earlier turn', async () => {
     // Prepare
     const { prompts, replies, deps, store } = setup();
-    await handleMessage(createWorkerEvent({ msgId: 'm1', text: { content: '记住 42' } }), deps());
+    await handle(createWorkerEvent({ msgId: 'm1', text: { content: '记住 42' } }), deps());
     // Act
-    await handleMessage(createWorkerEvent({ msgId: 'm2', text: { content: '新对话' } }), deps());
-    await handleMessage(createWorkerEvent({ msgId: 'm3', text: { content: '刚才说了什么' } }), deps());
+    await handle(createWorkerEvent({ msgId: 'm2', text: { content: '新对话' } }), deps());
+    await handle(createWorkerEvent({ msgId: 'm3', text: { content: '刚才说了什么' } }), deps());
     // Assess
     expect(replies[1]?.text).toContain('已开启新对话');
     expect(prompts.at(-1)?.messages.map((message) => message.content)).toEqual(['你是助手', '刚才说了什么']);
@@ -156,7 +160,7 @@ describe('handleMessage', () => {
     // Prepare
     const { prompts, replies, deps } = setup();
     // Act
-    await handleMessage(createWorkerEvent({ msgId: 'm1', text: { content: ` ${text}` }, conversationType: '2' }), deps());
+    await handle(createWorkerEvent({ msgId: 'm1', text: { content: ` ${text}` }, conversationType: '2' }), deps());
     // Assess
     expect(prompts).toHaveLength(0);
     expect(replies[0]?.text).toContain('使用说明');
@@ -166,7 +170,7 @@ describe('handleMessage', () => {
     // Prepare
     const { replies, deps } = setup({ model: null });
     // Act
-    await handleMessage(createWorkerEvent({ msgId: 'm1' }), deps());
+    await handle(createWorkerEvent({ msgId: 'm1' }), deps());
     // Assess
     expect(replies[0]?.text).toContain('OPENAI_API_KEY');
   });
@@ -181,7 +185,7 @@ describe('handleMessage', () => {
     const failing: ChatModel = { complete: async () => Promise.reject(new ModelError(code, 'boom', 500)) };
     const { replies, deps, records } = setup({ model: failing });
     // Act
-    await handleMessage(createWorkerEvent({ msgId: 'm1' }), deps());
+    await handle(createWorkerEvent({ msgId: 'm1' }), deps());
     // Assess
     expect(replies[0]?.text).toContain(words);
     expect(replies[0]?.text).not.toContain('boom');
@@ -193,7 +197,7 @@ describe('handleMessage', () => {
     const { store, replies, deps } = setup();
     store.failNext(1000);
     // Act
-    const outcome = await handleMessage(createWorkerEvent({ msgId: 'm1' }), { ...deps(), now: Date.now, deadlineMs: Date.now() + 2_000 });
+    const outcome = await handle(createWorkerEvent({ msgId: 'm1' }), { ...deps(), now: Date.now, deadlineMs: Date.now() + 2_000 });
     // Assess
     expect(outcome).toBe('answered');
     expect(replies[0]?.text).toContain('会话记录暂时无法读写');
@@ -204,8 +208,8 @@ describe('handleMessage', () => {
     const { prompts, replies, deps } = setup({ replyFailures: 1 });
     const event = createWorkerEvent({ msgId: 'm1', text: { content: '一次就好' } }, 'delivery-A');
     // Act
-    await expect(handleMessage(event, deps())).rejects.toBeInstanceOf(DeliveryError);
-    await handleMessage(event, deps());
+    await expect(handle(event, deps())).rejects.toBeInstanceOf(DeliveryError);
+    await handle(event, deps());
     // Assess
     expect(prompts).toHaveLength(1);
     expect(replies.map((reply) => reply.text)).toEqual(['答：一次就好']);
@@ -216,8 +220,8 @@ describe('handleMessage', () => {
     const { replies, deps } = setup({ replyFailures: 1, replyError: () => new DeliveryError('part 3 failed', { deliveredParts: 2 }) });
     const event = createWorkerEvent({ msgId: 'm1' }, 'delivery-A');
     // Act
-    await expect(handleMessage(event, deps())).rejects.toBeInstanceOf(DeliveryError);
-    await handleMessage(event, deps());
+    await expect(handle(event, deps())).rejects.toBeInstanceOf(DeliveryError);
+    await handle(event, deps());
     // Assess
     expect(replies.map((reply) => reply.text)).toEqual(['[after 2] 答：你好']);
   });
@@ -226,7 +230,7 @@ describe('handleMessage', () => {
     // Prepare
     const { replies, deps, records } = setup({ replyFailures: 1, replyError: () => new DeliveryError('not visible', { retryable: false }) });
     // Act
-    const outcome = await handleMessage(createWorkerEvent({ msgId: 'm1' }, 'delivery-A'), deps());
+    const outcome = await handle(createWorkerEvent({ msgId: 'm1' }, 'delivery-A'), deps());
     // Assess
     expect(outcome).toBe('answered');
     expect(replies).toHaveLength(0);
@@ -236,11 +240,11 @@ describe('handleMessage', () => {
   it('recognises a redelivery a day later, after more chat than the tail holds', async () => {
     // Prepare: a 4 KiB tail, and 10,000 characters of chat after the first message
     const { prompts, replies, deps, advance } = setup({ history: { tailBytes: 4096, maxBytes: 1024 * 1024 } });
-    await handleMessage(createWorkerEvent({ msgId: 'm1', text: { content: '最初的问题' } }, 'delivery-A'), deps());
-    await handleMessage(createWorkerEvent({ msgId: 'm2', text: { content: '长'.repeat(10_000) } }, 'delivery-B'), deps());
+    await handle(createWorkerEvent({ msgId: 'm1', text: { content: '最初的问题' } }, 'delivery-A'), deps());
+    await handle(createWorkerEvent({ msgId: 'm2', text: { content: '长'.repeat(10_000) } }, 'delivery-B'), deps());
     advance(24 * 3_600_000);
     // Act
-    const again = await handleMessage(createWorkerEvent({ msgId: 'm1', text: { content: '最初的问题' } }, 'delivery-C'), deps());
+    const again = await handle(createWorkerEvent({ msgId: 'm1', text: { content: '最初的问题' } }, 'delivery-C'), deps());
     // Assess
     expect(again).toBe('skipped');
     expect(prompts).toHaveLength(2);
@@ -250,11 +254,11 @@ describe('handleMessage', () => {
   it('answers the next message when the history object became a Normal object, keeps the old one, and says so once', async () => {
     // Prepare
     const { store, replies, deps, key, records } = setup();
-    await handleMessage(createWorkerEvent({ msgId: 'm1', text: { content: '记住 42' } }), deps());
+    await handle(createWorkerEvent({ msgId: 'm1', text: { content: '记住 42' } }), deps());
     store.replaceWithNormal(key, store.text(key));
     // Act
-    await handleMessage(createWorkerEvent({ msgId: 'm2', text: { content: '第二句' } }), deps());
-    await handleMessage(createWorkerEvent({ msgId: 'm3', text: { content: '第三句' } }), deps());
+    await handle(createWorkerEvent({ msgId: 'm2', text: { content: '第二句' } }), deps());
+    await handle(createWorkerEvent({ msgId: 'm3', text: { content: '第三句' } }), deps());
     // Assess
     expect(replies[1]?.text).toContain('答：第二句');
     expect(replies[1]?.text).toContain('已无法继续写入');
@@ -268,7 +272,7 @@ describe('handleMessage', () => {
     // Prepare: objects over 16 KiB move; each turn here is about 3 KiB
     const { store, prompts, deps, records } = setup({ history: { tailBytes: 4096, maxBytes: 16 * 1024 } });
     for (let index = 1; index <= 8; index += 1) {
-      await handleMessage(createWorkerEvent({ msgId: `m${index}`, text: { content: `第${index}句${'字'.repeat(500)}` } }), deps());
+      await handle(createWorkerEvent({ msgId: `m${index}`, text: { content: `第${index}句${'字'.repeat(500)}` } }), deps());
     }
     // Assess
     const sizes = [...store.objects.entries()].filter(([name]) => !name.startsWith('messages/')).map(([, data]) => data.length);
@@ -282,7 +286,7 @@ describe('handleMessage', () => {
     const { store, replies, deps, key, records } = setup();
     store.replaceWithNormal(key, 'not json at all\n');
     // Act
-    await handleMessage(createWorkerEvent({ msgId: 'm1', text: { content: '新对话' } }), deps());
+    await handle(createWorkerEvent({ msgId: 'm1', text: { content: '新对话' } }), deps());
     // Assess
     expect(replies[0]?.text).toContain('已开启新对话');
     expect(records().map((record) => record.t)).toEqual(['reset']);
@@ -293,7 +297,7 @@ describe('handleMessage', () => {
     const { deps, records } = setup();
     // Act
     await Promise.all(
-      Array.from({ length: 30 }, (_, index) => handleMessage(createWorkerEvent({ msgId: `m${index}` }, `d${index}`), { ...deps(), now: Date.now, deadlineMs: Date.now() + 60_000 })),
+      Array.from({ length: 30 }, (_, index) => handle(createWorkerEvent({ msgId: `m${index}` }, `d${index}`), { ...deps(), now: Date.now, deadlineMs: Date.now() + 60_000 })),
     );
     // Assess
     const sums = records().flatMap((record) => (record.t === 'turn' && record.sum ? [record.sum] : []));
@@ -304,10 +308,10 @@ describe('handleMessage', () => {
     // Prepare
     const { prompts, replies, deps, advance } = setup();
     const event = createWorkerEvent({ msgId: 'm1' }, 'delivery-A');
-    await handleMessage(event, deps());
+    await handle(event, deps());
     advance(120_000);
     // Act
-    const again = await handleMessage(event, deps());
+    const again = await handle(event, deps());
     // Assess
     expect(again).toBe('skipped');
     expect(prompts).toHaveLength(1);
@@ -327,9 +331,9 @@ describe('handleMessage', () => {
     const { replies, deps } = setup({ model });
     const event = createWorkerEvent({ msgId: 'm1' }, 'delivery-A');
     // Act
-    const runs = [handleMessage(event, { ...deps(), now: Date.now, deadlineMs: Date.now() + 60_000 })];
+    const runs = [handle(event, { ...deps(), now: Date.now, deadlineMs: Date.now() + 60_000 })];
     await new Promise((resolve) => setTimeout(resolve, 20));
-    runs.push(handleMessage(event, { ...deps(), now: Date.now, deadlineMs: Date.now() + 60_000 }));
+    runs.push(handle(event, { ...deps(), now: Date.now, deadlineMs: Date.now() + 60_000 }));
     await new Promise((resolve) => setTimeout(resolve, 100));
     release();
     const outcomes = await Promise.all(runs);

@@ -2,9 +2,10 @@ import { createAccessTokenProvider } from '../../../../shared/channels/dingtalk/
 import { createDingTalkHttp } from '../../../../shared/channels/dingtalk/dingtalk-http';
 import { createMessageFiles } from '../../../../shared/channels/dingtalk/message-files';
 import { MediaError } from '../../../../shared/errors';
-import type { ImageFetcher } from '../../../../shared/turn/turn-dependencies';
+import type { MessageFiles } from '../../../../shared/channels/dingtalk/message-files';
 import { fetchTurnPictures } from '../../../../shared/turn/turn-pictures';
 import { type FakeDingTalk, startFakeDingTalk } from '../../../helpers/fake-dingtalk';
+import { createWorkerEvent } from '../../../helpers/builders';
 import { createTurnDependencies } from '../../../helpers/turn-dependencies';
 import { createWorkerSettings } from '../../../helpers/worker-settings';
 
@@ -16,10 +17,13 @@ describe('fetchTurnPictures', () => {
   const http = createDingTalkHttp({ timeoutMs: 5000 });
   let fake: FakeDingTalk;
   const downloads = (): number => fake.requests.filter((request) => request.route === 'fileContent').length;
-  const depsFor = (images: { maxCount: number; totalMaxBytes: number }, fetcher?: ImageFetcher) => {
+  const depsFor = (images: { maxCount: number; totalMaxBytes: number }, fetcher?: MessageFiles) => {
     const tokens = createAccessTokenProvider({ http, apiBase: fake.url, appKey: fake.appKey, appSecret: fake.appSecret });
     const files = createMessageFiles({ http, apiBase: fake.url, tokens, appKey: fake.appKey, maxBytes: 4 * MB });
-    return createTurnDependencies({ settings: createWorkerSettings({ images }), images: fetcher ?? files });
+    const deps = createTurnDependencies({ settings: createWorkerSettings({ images }), images: fetcher ?? files });
+    // The pictures as the DingTalk channel binds them: with the message's robotCode, or none for the fetcher's.
+    const { media } = deps.open(createWorkerEvent(fetcher ? { robotCode: undefined } : { robotCode: fake.appKey }));
+    return { ...deps, media };
   };
   const codes = (count: number, bytes: number): string[] =>
     Array.from({ length: count }, (_, index) => {
@@ -37,7 +41,7 @@ describe('fetchTurnPictures', () => {
     const deps = depsFor({ maxCount: 4, totalMaxBytes: 20 * MB });
 
     // Act
-    const result = await fetchTurnPictures(codes(20, 1024), fake.appKey, deps);
+    const result = await fetchTurnPictures(codes(20, 1024), deps.media, deps);
 
     // Assess
     expect(result.pictures).toHaveLength(4);
@@ -50,7 +54,7 @@ describe('fetchTurnPictures', () => {
     const deps = depsFor({ maxCount: 4, totalMaxBytes: 5 * MB });
 
     // Act
-    const result = await fetchTurnPictures(codes(3, 2 * MB), fake.appKey, deps);
+    const result = await fetchTurnPictures(codes(3, 2 * MB), deps.media, deps);
 
     // Assess
     expect(result.pictures).toHaveLength(2);
@@ -62,7 +66,7 @@ describe('fetchTurnPictures', () => {
     const deps = depsFor({ maxCount: 3, totalMaxBytes: 5 * MB });
 
     // Act
-    const result = await fetchTurnPictures(codes(6, 2 * MB), fake.appKey, deps);
+    const result = await fetchTurnPictures(codes(6, 2 * MB), deps.media, deps);
 
     // Assess
     expect(result.pictures).toHaveLength(2);
@@ -75,7 +79,7 @@ describe('fetchTurnPictures', () => {
     const deps = depsFor({ maxCount: 4, totalMaxBytes: MB });
 
     // Act
-    const error = await fetchTurnPictures(codes(2, 2 * MB), fake.appKey, deps).catch((caught: unknown) => caught);
+    const error = await fetchTurnPictures(codes(2, 2 * MB), deps.media, deps).catch((caught: unknown) => caught);
 
     // Assess
     expect(error).toBeInstanceOf(MediaError);
@@ -87,7 +91,7 @@ describe('fetchTurnPictures', () => {
     const deps = depsFor({ maxCount: 4, totalMaxBytes: 20 * MB });
 
     // Act
-    const result = await fetchTurnPictures(codes(2, 1024), fake.appKey, deps);
+    const result = await fetchTurnPictures(codes(2, 1024), deps.media, deps);
 
     // Assess
     expect(result.pictures.map((item) => item.dataUrl.slice(0, 22))).toEqual(['data:image/png;base64,', 'data:image/png;base64,']);
@@ -100,7 +104,7 @@ describe('fetchTurnPictures', () => {
     const pending = new Map<string, { resolve: () => void; reject: (error: Error) => void }>();
     let inFlight = 0;
     let mostInFlight = 0;
-    const fetcher: ImageFetcher = {
+    const fetcher: MessageFiles = {
       downloadImage: ({ downloadCode }) =>
         new Promise((resolve, reject) => {
           started.push(downloadCode);
@@ -122,7 +126,7 @@ describe('fetchTurnPictures', () => {
     };
 
     // Act
-    const turn = fetchTurnPictures(['a', 'b', 'c', 'd', 'e', 'f'], undefined, deps).catch((caught: unknown) => caught);
+    const turn = fetchTurnPictures(['a', 'b', 'c', 'd', 'e', 'f'], deps.media, deps).catch((caught: unknown) => caught);
     await settleNext('a', 'ok');
     await settleNext('b', 'fail');
     await settleNext('c', 'ok');

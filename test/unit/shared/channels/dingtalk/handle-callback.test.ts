@@ -1,4 +1,5 @@
-import { createCallbackHandler, workerTaskId, type AsyncInvoker } from '../../../../../shared/channels/dingtalk/handle-callback';
+import { createCallbackRouter } from '../../../../../shared/callback/router';
+import { createDingTalkRoute, workerTaskId, type AsyncInvoker } from '../../../../../shared/channels/dingtalk/handle-callback';
 import { createSignaturePairGuard } from '../../../../../shared/channels/dingtalk/signature-pairs';
 import { parseWebhookHosts } from '../../../../../shared/channels/dingtalk/webhook-hosts';
 import { InvokeError } from '../../../../../shared/errors';
@@ -30,10 +31,10 @@ function setup(invoke: AsyncInvoker['invokeAsync'] = async () => ({ requestId: '
   const invocations: InvokeOptions[] = [];
   const clock = { now: NOW };
   const log = captureLog();
-  const handler = createCallbackHandler({
+  const logger = createLogger({ service: 'test', write: log.write, secrets: [TEST_APP_SECRET] });
+  const route = createDingTalkRoute({
     appKey: APP_KEY,
     appSecret: TEST_APP_SECRET,
-    maxBodyBytes: 4096,
     webhookHosts: parseWebhookHosts(['oapi.dingtalk.com']),
     createInvoker: () => ({
       invokeAsync: async (payload, options) => {
@@ -48,10 +49,12 @@ function setup(invoke: AsyncInvoker['invokeAsync'] = async () => ({ requestId: '
         prefix: 'signatures/',
         now: () => clock.now,
       }),
-    logger: createLogger({ service: 'test', write: log.write, secrets: [TEST_APP_SECRET] }),
+    logger,
     now: () => clock.now,
     newDeliveryId: () => 'delivery-fixed-1',
   });
+  // The DingTalk route as the callback function serves it: behind the router, at the trigger's root path.
+  const handler = createCallbackRouter({ routes: [route], maxBodyBytes: 4096, logger });
   return { handler, payloads, invocations, log, clock };
 }
 

@@ -1,4 +1,4 @@
-import { FENCE_OPENER, isFenceCloser } from './split-markdown';
+import { FENCE_OPENER, isFenceCloser } from '../markdown/fences';
 
 /**
  * Where an AI card that would outgrow its limit ends while an answer streams in: DingTalk clients show a card whose

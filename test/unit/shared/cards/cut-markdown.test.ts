@@ -1,4 +1,4 @@
-import { cutMarkdown, type MarkdownCut } from '../../../../../shared/channels/dingtalk/cut-markdown';
+import { cutMarkdown, type MarkdownCut } from '../../../../shared/cards/cut-markdown';
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const paragraph = (label: string, length: number): string => `${label} ${'x'.repeat(length - label.length - 1)}`;
