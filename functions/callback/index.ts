@@ -10,7 +10,7 @@ import { ossClientOptions } from '../../shared/config/oss-config';
 import { readSettingsFile, withSettingsFile } from '../../shared/config/settings-file';
 import { wireWithSettings } from '../../shared/config/wire-with-settings';
 import { webhookHostsOrDefault } from '../../shared/channels/dingtalk/webhook-hosts';
-import { defaultInvokeEndpoint } from '../../shared/fc/context';
+import { defaultInvokeEndpoint, type FcContext } from '../../shared/fc/context';
 import { createFcInvoker } from '../../shared/fc/fc-invoker';
 import { createLogger } from '../../shared/logging/logger';
 import { createStackMapper } from '../../shared/logging/source-mapped-stack';
@@ -44,11 +44,9 @@ export const handler = wireWithSettings(
 
 function wireCallback(config: Readonly<CallbackConfig>) {
   const log = logger(config.logLevel, [config.appSecret]);
-  const dingtalk = createDingTalkRoute({
-    appKey: config.appKey,
-    appSecret: config.appSecret,
-    webhookHosts: config.webhookHosts,
-    createInvoker: (context) =>
+  // What every route shares: the way to the worker, the clock, the logger and fresh delivery ids.
+  const handOver = {
+    createInvoker: (context: FcContext) =>
       createFcInvoker({
         endpoint: config.invokeEndpoint ?? defaultInvokeEndpoint(context),
         functionName: config.workerFunctionName,
@@ -56,15 +54,13 @@ function wireCallback(config: Readonly<CallbackConfig>) {
         credentials: context.credentials,
         timeoutMs: config.invokeTimeoutMs,
       }),
-    createPairGuard: (context) =>
-      createSignaturePairGuard({
-        oss: createOssLiteClient(ossClientOptions(config.oss, context.credentials)),
-        prefix: config.signaturePrefix,
-        now: Date.now,
-      }),
     logger: log,
     now: Date.now,
     newDeliveryId: randomUUID,
-  });
-  return createCallbackRouter({ routes: [dingtalk], maxBodyBytes: config.maxBodyBytes, logger: log });
+  };
+  const createPairGuard = (context: FcContext) =>
+    createSignaturePairGuard({ oss: createOssLiteClient(ossClientOptions(config.oss, context.credentials)), prefix: config.signaturePrefix, now: Date.now });
+  // One route per channel, each on its own trigger path (docs/architecture.md).
+  const routes = [createDingTalkRoute({ appKey: config.appKey, appSecret: config.appSecret, webhookHosts: config.webhookHosts, createPairGuard, ...handOver })];
+  return createCallbackRouter({ routes, maxBodyBytes: config.maxBodyBytes, logger: log });
 }

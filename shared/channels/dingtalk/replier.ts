@@ -1,4 +1,5 @@
 import type { AxiosInstance } from 'axios';
+import type { ReplyOptions, ReplyResult as ChannelReplyResult } from '../channel';
 import { DeliveryError, DingTalkApiError } from '../../errors';
 import type { Logger } from '../../logging/logger';
 import type { AccessTokenProvider } from './access-token';
@@ -19,21 +20,15 @@ import { type SplitMarkdownOptions, splitMarkdown } from './split-markdown';
  */
 export type ReplyPath = 'webhook' | 'openapi';
 
-export interface ReplyResult {
-  /** How many parts the answer splits into; the same on every attempt for the same text and settings. */
-  parts: number;
-  /** Parts not sent now because `skipParts` said an earlier attempt had. */
-  skipped: number;
+/** The port's result (shared/channels/channel.ts), and how each part went. */
+export interface ReplyResult extends ChannelReplyResult {
   /** The path of each part sent now, in order. */
   via: ReplyPath[];
   /** How many of those may or may not have reached the chat (sent, but no usable answer came). */
   uncertain: number;
 }
 
-export interface ReplyOptions {
-  /** Parts an earlier attempt already delivered (DeliveryError.deliveredParts): they are not sent again. */
-  skipParts?: number;
-}
+export type { ReplyOptions } from '../channel';
 
 export interface Replier {
   /**
