@@ -12,7 +12,7 @@ describe('group-robot settings', () => {
 
   it.each([
     ['CHANNELS_CONFIG_KEY', { CHANNELS_CONFIG_KEY: '/config/channels.json' }, channelsConfigKey],
-    ['CHANNELS_CONFIG_KEY', { CHANNELS_CONFIG_KEY: 'config/' }, channelsConfigKey],
+    ['CHANNELS_CONFIG_KEY', { CHANNELS_CONFIG_KEY: 'bots/' }, channelsConfigKey],
     ['CHANNELS_CONFIG_KEY', { CHANNELS_CONFIG_KEY: 'a/../b.json' }, channelsConfigKey],
     ['PUSH_TOKEN', { PUSH_TOKEN: 'short' }, pushToken],
     ['PUSH_TOKEN', { PUSH_TOKEN: 'has a space in the middle!' }, pushToken],
