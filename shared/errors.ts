@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'DINGTALK_API'
   | 'DELIVERY_FAILED'
   | MediaErrorCode
+  | GroupRobotErrorCode
   | 'UNEXPECTED';
 
 export class BotError extends Error {
@@ -55,7 +56,7 @@ export class MethodNotAllowedError extends BotError {
   }
 }
 
-/** The HTTP trigger was called on a path no channel serves. */
+/** The HTTP trigger was called on a path no channel serves (or the push endpoint while PUSH_TOKEN is unset). */
 export class RouteNotFoundError extends BotError {
   constructor(path: string) {
     super('ROUTE_NOT_FOUND', `no channel is served at ${path.slice(0, 64)}`);
@@ -202,6 +203,79 @@ export type MediaErrorCode = 'MEDIA_TOO_LARGE' | 'MEDIA_TOTAL_TOO_LARGE' | 'MEDI
 export class MediaError extends BotError {
   constructor(code: MediaErrorCode, message: string, options?: { cause?: unknown }) {
     super(code, message, options);
+  }
+}
+
+export type GroupRobotErrorCode =
+  | 'CHANNELS_CONFIG_MISSING'
+  | 'CHANNELS_CONFIG_INVALID'
+  | 'ROBOT_UNKNOWN'
+  | 'JOB_UNKNOWN'
+  | 'PUSH_UNAUTHORIZED'
+  | 'ROBOT_RATE_LIMITED'
+  | 'ROBOT_REJECTED';
+
+/** The channels config object (robots, jobs) is absent, or does not fit its schema; `issues` name paths, never values. */
+export class ChannelsConfigError extends BotError {
+  constructor(readonly key: string, readonly problem: { kind: 'missing' } | { kind: 'invalid'; issues: readonly string[] }) {
+    super(
+      problem.kind === 'missing' ? 'CHANNELS_CONFIG_MISSING' : 'CHANNELS_CONFIG_INVALID',
+      problem.kind === 'missing'
+        ? `channels config ${key} does not exist in the bucket`
+        : `channels config ${key} is invalid: ${problem.issues.join('; ')}`,
+    );
+  }
+}
+
+/** A push or a run names a group robot the channels config does not have. */
+export class UnknownRobotError extends BotError {
+  constructor(readonly robot: string) {
+    super('ROBOT_UNKNOWN', `no group robot named "${robot}" in the channels config`);
+  }
+}
+
+/** A timer trigger's payload names a job the channels config does not have. */
+export class UnknownJobError extends BotError {
+  constructor(readonly job: string) {
+    super('JOB_UNKNOWN', `no job named "${job}" in the channels config`);
+  }
+}
+
+/** A push request without the bearer token, or with a wrong one. */
+export class PushUnauthorizedError extends BotError {
+  constructor(reason: 'missing' | 'mismatch') {
+    super('PUSH_UNAUTHORIZED', `push token ${reason}`);
+  }
+}
+
+/**
+ * Our own send window refused a group-robot message: the robot is blocked by DingTalk (after errcode 130101), or
+ * its window is full and frees up only after the deadline. `freesAt` is epoch ms.
+ */
+export class RobotRateLimitError extends BotError {
+  constructor(
+    readonly robot: string,
+    readonly reason: 'blocked' | 'window-full',
+    readonly sendsInWindow: number,
+    readonly freesAt: number,
+  ) {
+    super('ROBOT_RATE_LIMITED', `group robot ${robot} is ${reason === 'blocked' ? 'blocked by DingTalk' : 'at its limit'} (${sendsInWindow} sends in the window) until ${new Date(freesAt).toISOString()}`);
+  }
+}
+
+/**
+ * A group robot webhook answered with a non-zero errcode (or we refused before sending, `errcode` 'local.tooLarge').
+ * `reason` groups the errcodes the bot acts on (docs/group-robot.md §4); `retryable` says whether a later attempt can help.
+ */
+export type RobotRejection = 'rate-limited' | 'security' | 'token' | 'too-large' | 'busy' | 'other';
+
+export class RobotRejectedError extends BotError {
+  constructor(readonly robot: string, readonly errcode: string, readonly reason: RobotRejection, detail: string) {
+    super('ROBOT_REJECTED', `group robot ${robot} refused the message (errcode ${errcode}, ${reason})${detail}`);
+  }
+
+  get retryable(): boolean {
+    return this.reason === 'rate-limited' || this.reason === 'busy';
   }
 }
 

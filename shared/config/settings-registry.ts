@@ -65,6 +65,8 @@ export const SETTINGS: Readonly<Record<string, SettingInfo>> = {
   CALLBACK_MAX_BODY_BYTES: env('callback'),
   SIGNATURE_PREFIX: env('callback'),
   INVOKE_TIMEOUT_MS: env('callback'),
+  PUSH_TOKEN: env('callback', true),
+  CHANNELS_CONFIG_KEY: env('both'),
   LOG_LEVEL: env('both'),
   DEPLOY_REGION: env('deploy'),
   DEPLOY_ROLE_ARN: env('deploy'),

@@ -15,6 +15,8 @@ const CLIENT_ERRORS: Partial<Record<BotError['code'], number>> = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   CALLBACK_IMPLAUSIBLE: 400,
   WEBHOOK_HOST_REFUSED: 400,
+  ROBOT_UNKNOWN: 400,
+  PUSH_UNAUTHORIZED: 401,
 };
 
 export function errorToHttpResponse(error: unknown): HttpResponse {

@@ -15,8 +15,11 @@ export interface Logger {
   info(message: string, fields?: LogFields): void;
   warn(message: string, fields?: LogFields): void;
   error(message: string, fields?: LogFields): void;
-  /** A logger whose lines all carry `fields` too (request id, msgId, …). */
-  child(fields: LogFields): Logger;
+  /**
+   * A logger whose lines all carry `fields` too (request id, msgId, …), and that also masks `secrets`: values learnt
+   * after start-up, such as the group robots' webhook tokens and signing secrets read from the channels config.
+   */
+  child(fields: LogFields, options?: { secrets?: readonly string[] }): Logger;
 }
 
 export interface LoggerOptions {
@@ -73,7 +76,8 @@ export function createLogger(options: LoggerOptions, bound: LogFields = {}): Log
     info: (message, fields) => emit('info', message, fields),
     warn: (message, fields) => emit('warn', message, fields),
     error: (message, fields) => emit('error', message, fields),
-    child: (fields) => createLogger(options, { ...bound, ...fields }),
+    child: (fields, extra) =>
+      createLogger(extra?.secrets ? { ...options, secrets: [...(options.secrets ?? []), ...extra.secrets] } : options, { ...bound, ...fields }),
   };
 }
 

@@ -134,6 +134,13 @@ const ERROR_TEXTS: Partial<Record<BotError['code'], string>> = {
   MEDIA_UNSUPPORTED: '这张图片的格式无法识别，请发送 PNG、JPEG、GIF 或 WebP 图片。',
   MEDIA_DOWNLOAD_FAILED: '没能从钉钉下载这张图片，请稍后重发。',
   ROUTE_NOT_FOUND: '处理消息时出错了，请稍后再试。',
+  CHANNELS_CONFIG_MISSING: '群机器人的配置文件不存在，请管理员在 Bucket 中上传 CHANNELS_CONFIG_KEY 指向的 channels.json。',
+  CHANNELS_CONFIG_INVALID: '群机器人的配置文件格式有误，请管理员按日志中的路径修正 channels.json。',
+  ROBOT_UNKNOWN: '配置文件里没有这个群机器人，请管理员检查 channels.json 的 robots。',
+  JOB_UNKNOWN: '配置文件里没有这个定时任务，请管理员检查 channels.json 的 jobs。',
+  PUSH_UNAUTHORIZED: '推送令牌无效。',
+  ROBOT_RATE_LIMITED: '群机器人发送太频繁（每分钟最多 20 条），请稍后再试。',
+  ROBOT_REJECTED: '群机器人拒绝了这条消息，请管理员检查 channels.json 中的 webhook、加签密钥或关键词。',
 };
 
 export function errorText(error: unknown): string {

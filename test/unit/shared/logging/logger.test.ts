@@ -40,6 +40,21 @@ describe('logger', () => {
     expect(line).toContain('"signature_pair":"redelivery"');
   });
 
+  it('masks secrets a child logger is given later, and only on that child and its children', () => {
+    // Prepare
+    const log = captureLog();
+    const root = createLogger({ service: 'svc', write: log.write, secrets: ['sk-supersecretkey'] });
+    const robots = root.child({ channel: 'group-robot' }, { secrets: ['SECrobotsigningsecret'] });
+    // Act
+    robots.child({ part: 1 }).warn('failed with SECrobotsigningsecret and sk-supersecretkey');
+    root.info('unrelated SECrobotsigningsecret');
+    // Assess
+    const [robotLine = '', rootLine = ''] = log.lines;
+    expect(robotLine).not.toContain('SECrobotsigningsecret');
+    expect(robotLine).not.toContain('sk-supersecretkey');
+    expect(rootLine).toContain('SECrobotsigningsecret');
+  });
+
   it('drops lines below the configured level', () => {
     // Prepare
     const log = captureLog();
