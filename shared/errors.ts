@@ -3,25 +3,49 @@
  * shared/fc/http-response.ts; the worker maps them to the user's Chinese message in shared/turn/user-messages.ts.
  * Nothing else decides how an error looks to the outside.
  */
-export type ErrorCode =
-  | 'CONFIG_INVALID'
-  | 'METHOD_NOT_ALLOWED'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'PAYLOAD_INVALID'
-  | 'SIGNATURE_INVALID'
-  | 'SIGNATURE_REUSED'
-  | 'UNSUPPORTED_MEDIA_TYPE'
-  | 'CALLBACK_IMPLAUSIBLE'
-  | 'WEBHOOK_HOST_REFUSED'
-  | 'INVOKE_FAILED'
-  | ModelErrorCode
-  | 'STORAGE_FAILED'
-  | 'APPEND_CONFLICT'
-  | 'HISTORY_NOT_APPENDABLE'
-  | 'DINGTALK_API'
-  | 'DELIVERY_FAILED'
-  | MediaErrorCode
-  | 'UNEXPECTED';
+export const MODEL_ERROR_CODES = [
+  'MODEL_NOT_CONFIGURED',
+  'MODEL_AUTH',
+  'MODEL_RATE_LIMIT',
+  'MODEL_TIMEOUT',
+  'MODEL_UNREACHABLE',
+  'MODEL_REJECTED',
+  /** A 404 naming the model (OpenAI's `model_not_found`): OPENAI_MODEL or OPENAI_MODELS has a name the service lacks. */
+  'MODEL_UNKNOWN',
+  /** A 404 that is not about the model: the path does not exist, so OPENAI_BASE_URL is wrong (usually lacks /v1). */
+  'MODEL_ENDPOINT_NOT_FOUND',
+  'MODEL_SERVER',
+] as const;
+export type ModelErrorCode = (typeof MODEL_ERROR_CODES)[number];
+
+export const MEDIA_ERROR_CODES = ['MEDIA_TOO_LARGE', 'MEDIA_TOTAL_TOO_LARGE', 'MEDIA_UNSUPPORTED', 'MEDIA_DOWNLOAD_FAILED'] as const;
+export type MediaErrorCode = (typeof MEDIA_ERROR_CODES)[number];
+
+/**
+ * Every code there is. The two tables that map codes to the outside are `Record<ErrorCode, …>`, so a code added here
+ * fails the type check until both say what it looks like.
+ */
+export const ERROR_CODES = [
+  'CONFIG_INVALID',
+  'METHOD_NOT_ALLOWED',
+  'PAYLOAD_TOO_LARGE',
+  'PAYLOAD_INVALID',
+  'SIGNATURE_INVALID',
+  'SIGNATURE_REUSED',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'CALLBACK_IMPLAUSIBLE',
+  'WEBHOOK_HOST_REFUSED',
+  'INVOKE_FAILED',
+  ...MODEL_ERROR_CODES,
+  'STORAGE_FAILED',
+  'APPEND_CONFLICT',
+  'HISTORY_NOT_APPENDABLE',
+  'DINGTALK_API',
+  'DELIVERY_FAILED',
+  ...MEDIA_ERROR_CODES,
+  'UNEXPECTED',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export class BotError extends Error {
   readonly code: ErrorCode;
@@ -109,19 +133,6 @@ export class InvokeError extends BotError {
   }
 }
 
-export type ModelErrorCode =
-  | 'MODEL_NOT_CONFIGURED'
-  | 'MODEL_AUTH'
-  | 'MODEL_RATE_LIMIT'
-  | 'MODEL_TIMEOUT'
-  | 'MODEL_UNREACHABLE'
-  | 'MODEL_REJECTED'
-  /** A 404 naming the model (OpenAI's `model_not_found`): OPENAI_MODEL or OPENAI_MODELS has a name the service lacks. */
-  | 'MODEL_UNKNOWN'
-  /** A 404 that is not about the model: the path does not exist, so OPENAI_BASE_URL is wrong (usually lacks /v1). */
-  | 'MODEL_ENDPOINT_NOT_FOUND'
-  | 'MODEL_SERVER';
-
 /** The model call failed; `status` is the HTTP status when there was one. */
 export class ModelError extends BotError {
   constructor(code: ModelErrorCode, message: string, readonly status?: number, options?: { cause?: unknown }) {
@@ -187,8 +198,6 @@ export class DeliveryError extends BotError {
     this.retryable = options?.retryable ?? true;
   }
 }
-
-export type MediaErrorCode = 'MEDIA_TOO_LARGE' | 'MEDIA_TOTAL_TOO_LARGE' | 'MEDIA_UNSUPPORTED' | 'MEDIA_DOWNLOAD_FAILED';
 
 /** A picture the user sent could not be fetched from DingTalk or is not an image the model can take. */
 export class MediaError extends BotError {
