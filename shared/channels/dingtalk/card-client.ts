@@ -38,15 +38,6 @@ export interface CardClientOptions {
   timeoutMs?: number;
 }
 
-/**
- * How the worker should take a failed card call. `transient`: DingTalk is throttling or unwell (403 `…QpsLimit…`,
- * 429, 5xx, no answer), so fall back to markdown and leave cards alone for a short cool-down. `config`: DingTalk
- * refused the request itself (template not published, missing Card.* permission, IP whitelist…), which no retry
- * fixes. `chat`: only this message cannot get a card (a 1:1 chat without senderStaffId, a card DingTalk did not
- * deliver to this chat); nothing to cool down.
- */
-export type CardErrorKind = 'transient' | 'config' | 'chat';
-
 /** Our own code (not DingTalk's) on the error `create` throws for a 1:1 message without senderStaffId. */
 export const CARD_NO_RECIPIENT = 'local.senderStaffIdMissing';
 /** Our own code on the error `create` throws when DingTalk created the card but did not deliver it. */
@@ -146,20 +137,4 @@ function checkDelivered(answer: unknown): void {
   const detail = reasons.length > 0 ? reasons.join('; ') : 'success false';
   const advice = " (a 1:1 card needs the user inside the app's visible range in the DingTalk developer console)";
   throw new DingTalkApiError(`AI card was created but not delivered: ${detail}${advice}`, 200, CARD_NOT_DELIVERED);
-}
-
-/** DingTalk's card rate limit: 403 with a code containing `QpsLimit` (§8), or a plain 429. */
-export function isQpsLimit(error: unknown): boolean {
-  if (!(error instanceof DingTalkApiError)) return false;
-  return error.status === 429 || (error.status === 403 && (error.apiCode ?? '').includes('QpsLimit'));
-}
-
-/** Sorts a card failure for the worker's cool-down (see CardErrorKind). */
-export function cardErrorKind(error: unknown): CardErrorKind {
-  // Not a DingTalk answer at all (a bug, say): a short pause is safer than switching cards off for long.
-  if (!(error instanceof DingTalkApiError)) return 'transient';
-  if (error.apiCode === CARD_NO_RECIPIENT || error.apiCode === CARD_NOT_DELIVERED) return 'chat';
-  const status = error.status;
-  if (status === undefined || status >= 500 || isQpsLimit(error)) return 'transient';
-  return 'config';
 }
