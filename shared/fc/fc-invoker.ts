@@ -46,7 +46,7 @@ export interface FcInvoker {
 
 const MAX_BODY_BYTES = 16 * 1024;
 const MAX_ATTEMPTS = 2;
-/** FC's documented rule for x-fc-async-task-id. */
+/** FC's documented rule for x-fc-async-task-id (docs/platform-limits.md). */
 export const TASK_ID_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]{0,127}$/;
 
 export function createFcInvoker(options: FcInvokerOptions): FcInvoker {

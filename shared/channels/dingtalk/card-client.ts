@@ -59,8 +59,9 @@ export function createCardClient(options: CardClientOptions): CardClient {
           cardTemplateId: options.templateId,
           outTrackId,
           cardData: { cardParamMap: params(content, '1') },
-          // Without a callbackType later streaming calls are reported to fail with 500 (§5 pitfalls). STREAM is what
-          // DingTalk's SDK sends; HTTP would need a registered callbackRouteKey, and this card has no buttons anyway.
+          // Without a callbackType later streaming calls are reported to fail with 500 (docs/dingtalk.md,
+          // "AI card pitfalls"). STREAM is what DingTalk's SDK sends; HTTP would need a registered callbackRouteKey,
+          // and this card has no buttons anyway.
           callbackType: 'STREAM',
           imGroupOpenSpaceModel: { supportForward: true },
           imRobotOpenSpaceModel: { supportForward: true },
@@ -103,7 +104,10 @@ export function createCardClient(options: CardClientOptions): CardClient {
   };
 }
 
-/** Where the card goes: the group with an @ of the sender, or the sender's 1:1 chat with the robot (§5). */
+/**
+ * Where the card goes: the group with an @ of the sender, or the sender's 1:1 chat with the robot
+ * (docs/dingtalk.md §5).
+ */
 function openSpace(message: DingTalkMessage, robotCode: string): Record<string, unknown> {
   const staffId = message.senderStaffId || undefined;
   if (isGroup(message)) {
