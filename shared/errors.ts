@@ -3,27 +3,10 @@
  * shared/fc/http-response.ts; the worker maps them to the user's Chinese message in shared/turn/user-messages.ts.
  * Nothing else decides how an error looks to the outside.
  */
-export const MODEL_ERROR_CODES = [
-  'MODEL_NOT_CONFIGURED',
-  'MODEL_AUTH',
-  'MODEL_RATE_LIMIT',
-  'MODEL_TIMEOUT',
-  'MODEL_UNREACHABLE',
-  'MODEL_REJECTED',
-  /** A 404 naming the model (OpenAI's `model_not_found`): OPENAI_MODEL or OPENAI_MODELS has a name the service lacks. */
-  'MODEL_UNKNOWN',
-  /** A 404 that is not about the model: the path does not exist, so OPENAI_BASE_URL is wrong (usually lacks /v1). */
-  'MODEL_ENDPOINT_NOT_FOUND',
-  'MODEL_SERVER',
-] as const;
-export type ModelErrorCode = (typeof MODEL_ERROR_CODES)[number];
-
-export const MEDIA_ERROR_CODES = ['MEDIA_TOO_LARGE', 'MEDIA_TOTAL_TOO_LARGE', 'MEDIA_UNSUPPORTED', 'MEDIA_DOWNLOAD_FAILED'] as const;
-export type MediaErrorCode = (typeof MEDIA_ERROR_CODES)[number];
-
 /**
  * Every code there is. The two tables that map codes to the outside are `Record<ErrorCode, …>`, so a code added here
- * fails the type check until both say what it looks like.
+ * fails the type check until both say what it looks like. (No spreads: a plain literal is dropped from bundles that
+ * only need the type, such as the functions' loaders.)
  */
 export const ERROR_CODES = [
   'CONFIG_INVALID',
@@ -36,16 +19,31 @@ export const ERROR_CODES = [
   'CALLBACK_IMPLAUSIBLE',
   'WEBHOOK_HOST_REFUSED',
   'INVOKE_FAILED',
-  ...MODEL_ERROR_CODES,
+  'MODEL_NOT_CONFIGURED',
+  'MODEL_AUTH',
+  'MODEL_RATE_LIMIT',
+  'MODEL_TIMEOUT',
+  'MODEL_UNREACHABLE',
+  'MODEL_REJECTED',
+  /** A 404 naming the model (OpenAI's `model_not_found`): OPENAI_MODEL or OPENAI_MODELS has a name the service lacks. */
+  'MODEL_UNKNOWN',
+  /** A 404 that is not about the model: the path does not exist, so OPENAI_BASE_URL is wrong (usually lacks /v1). */
+  'MODEL_ENDPOINT_NOT_FOUND',
+  'MODEL_SERVER',
   'STORAGE_FAILED',
   'APPEND_CONFLICT',
   'HISTORY_NOT_APPENDABLE',
   'DINGTALK_API',
   'DELIVERY_FAILED',
-  ...MEDIA_ERROR_CODES,
+  'MEDIA_TOO_LARGE',
+  'MEDIA_TOTAL_TOO_LARGE',
+  'MEDIA_UNSUPPORTED',
+  'MEDIA_DOWNLOAD_FAILED',
   'UNEXPECTED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
+export type ModelErrorCode = Extract<ErrorCode, `MODEL_${string}`>;
+export type MediaErrorCode = Extract<ErrorCode, `MEDIA_${string}`>;
 
 export class BotError extends Error {
   readonly code: ErrorCode;

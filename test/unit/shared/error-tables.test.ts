@@ -1,11 +1,11 @@
-import { BotError, ERROR_CODES, MEDIA_ERROR_CODES, MODEL_ERROR_CODES } from '../../../shared/errors';
+import { BotError, ERROR_CODES } from '../../../shared/errors';
 import { errorToHttpResponse, isClientError } from '../../../shared/fc/http-response';
 import { errorText } from '../../../shared/turn/user-messages';
 
 describe('the error tables', () => {
-  it('list every code once, the model and media codes included', () => {
+  it('list every code once', () => {
     expect(new Set(ERROR_CODES).size).toBe(ERROR_CODES.length);
-    expect(ERROR_CODES).toEqual(expect.arrayContaining([...MODEL_ERROR_CODES, ...MEDIA_ERROR_CODES, 'UNEXPECTED']));
+    expect(ERROR_CODES).toContain('UNEXPECTED');
   });
 
   it.each(ERROR_CODES)('map %s to a 4xx or 5xx JSON response', (code) => {
