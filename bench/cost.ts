@@ -4,12 +4,10 @@ import { benchRoot, round, type Figure } from './figures';
 /**
  * FC 3.0 compute units (CU) per chat turn, from measured durations and the sizing in s.yaml:
  *   CU = 0.0075 (one invocation) + vCPU × seconds × 1 + memory GB × seconds × 0.15
- * priced at USD 0.000020 per CU (tier 1, up to 100 M CU a month). Sources: the pay-as-you-go page of FC 3.0
- * (https://www.alibabacloud.com/help/en/functioncompute/fc-3-0/product-overview/billing-overview-1 and
- * https://alibabacloud.com/help/en/functioncompute/product-overview/pay-as-you-go-billing-method), summarized in
- * docs/function-compute.md §6. Disk (s.yaml's 512 MB, 0.05 CU/GB·s) is left out, on the reading that
- * FC bills disk above 512 MB only (unconfirmed). FC bills on-demand instances for the wall time of an invocation,
- * including the time the worker waits on the model.
+ * priced at USD 0.000020 per CU (tier 1, up to 100 M CU a month): docs/function-compute.md §6, with its sources.
+ * Disk (s.yaml's 512 MB, 0.05 CU/GB·s) is left out, on the reading that FC bills disk above 512 MB only
+ * (unconfirmed). FC bills on-demand instances for the wall time of an invocation, including the time the worker
+ * waits on the model.
  */
 export const CU_PER_INVOCATION = 75 / 10_000;
 export const CU_PER_VCPU_SECOND = 1;

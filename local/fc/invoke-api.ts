@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody } from '../read-body';
-import { verifyAcs3Request } from '../../shared/fc/acs3-signer';
+import { verifyAcs3Request } from './acs3-verifier';
 import type { FcCredentials } from '../../shared/fc/context';
 import { TASK_ID_PATTERN } from '../../shared/fc/fc-invoker';
 

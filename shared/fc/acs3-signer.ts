@@ -1,10 +1,11 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { FcCredentials } from './context';
 
 /**
  * ACS3-HMAC-SHA256 exactly as @alicloud/openapi-core (under @alicloud/fc20230330) computes it for InvokeFunction:
  * `doRequest` assembles the headers, `Utils.getAuthorization` signs every `x-acs-*` header plus `host` and
  * `content-type`. test/unit/shared/fc/acs3-signer.test.ts runs the real SDK and compares the result byte for byte.
+ * The server half, which only the local FC stand-in needs, is local/fc/acs3-verifier.ts.
  */
 export const ACS3_ALGORITHM = 'ACS3-HMAC-SHA256';
 export const FC_API_VERSION = '2023-03-30';
@@ -87,11 +88,6 @@ export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-/** Equal-time comparison of two strings of any length (hashing first evens out the lengths). */
-export function safeEqual(a: string, b: string): boolean {
-  return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
-}
-
 // Keys stay raw and values get RFC 3986 encoding: that asymmetry is the SDK's getAuthorizationQueryString.
 function canonicalQuery(query: Readonly<Record<string, string>>): string {
   return Object.keys(query)
@@ -111,72 +107,4 @@ function canonicalizeHeaders(headers: Readonly<Record<string, string | undefined
     .sort();
   const canonicalHeaders = names.map((name) => `${name}:${(headers[name] ?? '').trim()}\n`).join('');
   return { canonicalHeaders, signedHeaders: names.join(';') };
-}
-
-/** FC answers a request signed more than 15 minutes away from its clock with 403. */
-export const MAX_ACS_DATE_SKEW_MS = 15 * 60 * 1000;
-
-export type Acs3FailureCode =
-  | 'MissingRequiredHeader'
-  | 'InvalidAccessKeyID'
-  | 'SignatureNotMatch'
-  | 'InvalidSecurityToken'
-  | 'RequestTimeTooSkewed';
-
-export type Acs3Verification =
-  | { ok: true; accessKeyId: string }
-  | { ok: false; code: Acs3FailureCode; message: string };
-
-export interface Acs3VerifyInput {
-  method: string;
-  /** The path as received, still percent-encoded. */
-  path: string;
-  /** Decoded query parameters. */
-  query: Readonly<Record<string, string>>;
-  /** Node's `req.headers`: names already in lower case. */
-  headers: Readonly<Record<string, string | string[] | undefined>>;
-  body: Uint8Array;
-  findCredentials: (accessKeyId: string) => FcCredentials | undefined;
-  now: Date;
-  maxSkewMs?: number;
-}
-
-const AUTHORIZATION = /^ACS3-HMAC-SHA256 Credential=([^,\s]+),SignedHeaders=([^,\s]*),Signature=([0-9a-f]{64})$/;
-
-/** The server half: recompute the Authorization from what arrived and compare in constant time. */
-export function verifyAcs3Request(input: Acs3VerifyInput): Acs3Verification {
-  const headers = flattenHeaders(input.headers);
-  const authorization = headers['authorization']?.trim();
-  const date = headers['x-acs-date'];
-  if (!authorization) return fail('MissingRequiredHeader', 'required HTTP header Authorization was not specified');
-  if (!date) return fail('MissingRequiredHeader', 'required HTTP header x-acs-date was not specified');
-  const accessKeyId = AUTHORIZATION.exec(authorization)?.[1];
-  if (!accessKeyId) return fail('SignatureNotMatch', 'the Authorization header is not ACS3-HMAC-SHA256');
-  const credentials = input.findCredentials(accessKeyId);
-  if (!credentials) return fail('InvalidAccessKeyID', 'invalid access key ID');
-  const expected = acs3Authorization({ ...input, headers, payloadHash: sha256Hex(input.body), credentials });
-  if (!safeEqual(authorization, expected)) {
-    return fail('SignatureNotMatch', 'The request signature we calculated does not match the signature you provided');
-  }
-  const token = headers['x-acs-security-token'];
-  const expectedToken = credentials.securityToken;
-  const tokenOk = expectedToken ? token !== undefined && safeEqual(token, expectedToken) : token === undefined;
-  if (!tokenOk) return fail('InvalidSecurityToken', 'the security token does not belong to this access key');
-  const skew = Math.abs(input.now.getTime() - Date.parse(date));
-  if (!(skew <= (input.maxSkewMs ?? MAX_ACS_DATE_SKEW_MS))) {
-    return fail('RequestTimeTooSkewed', 'the difference between the request time and the server time is too large');
-  }
-  return { ok: true, accessKeyId };
-}
-
-function fail(code: Acs3FailureCode, message: string): Acs3Verification {
-  return { ok: false, code, message };
-}
-
-function flattenHeaders(headers: Readonly<Record<string, string | string[] | undefined>>): Record<string, string> {
-  const flat: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) flat[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
-  }
-  return flat;
 }

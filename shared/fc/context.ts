@@ -20,7 +20,3 @@ export interface FcContext {
 export function defaultInvokeEndpoint(context: Pick<FcContext, 'accountId' | 'region'>): string {
   return `https://${context.accountId}.${context.region}.fc.aliyuncs.com`;
 }
-
-export function hasCredentials(context: FcContext): boolean {
-  return Boolean(context.credentials?.accessKeyId && context.credentials.accessKeySecret);
-}

@@ -3,6 +3,7 @@ import type { Agent } from 'node:http';
 import { InvokeError } from '../errors';
 import { boundedRequest, type BoundedReply } from '../http/bounded-request';
 import { networkReason } from '../http/network-reason';
+import { retry } from '../retry/retry-policy';
 import { FC_API_VERSION, formatAcsDate, signInvokeRequest } from './acs3-signer';
 import type { FcCredentials } from './context';
 
@@ -45,7 +46,7 @@ export interface FcInvoker {
 
 const MAX_BODY_BYTES = 16 * 1024;
 const MAX_ATTEMPTS = 2;
-/** FC's documented rule for x-fc-async-task-id. */
+/** FC's documented rule for x-fc-async-task-id (docs/platform-limits.md). */
 export const TASK_ID_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]{0,127}$/;
 
 export function createFcInvoker(options: FcInvokerOptions): FcInvoker {
@@ -58,7 +59,7 @@ export function createFcInvoker(options: FcInvokerOptions): FcInvoker {
   const target = qualifier === undefined ? path : `${path}?qualifier=${encodeURIComponent(qualifier)}`;
   const describe = `InvokeFunction ${functionName}${qualifier === undefined ? '' : `:${qualifier}`}`;
 
-  function attempt(body: Buffer, signal: AbortSignal, taskId: string | undefined): Promise<BoundedReply> {
+  function send(body: Buffer, signal: AbortSignal, taskId: string | undefined): Promise<BoundedReply> {
     const extra: Record<string, string> = { 'x-fc-invocation-type': 'Async', ...(taskId ? { 'x-fc-async-task-id': taskId } : {}) };
     const headers = signInvokeRequest({
       method: 'POST', host: url.host, path, query, body, credentials, date: formatAcsDate(now()), nonce: nonce(), headers: extra,
@@ -69,46 +70,62 @@ export function createFcInvoker(options: FcInvokerOptions): FcInvoker {
     });
   }
 
+  /** A 202, a 409 to our task id, or an InvokeError (with the status when FC answered). */
+  async function submit(body: Buffer, signal: AbortSignal, taskId: string | undefined, attemptNumber: number) {
+    let reply: BoundedReply;
+    try {
+      reply = await send(body, signal, taskId);
+    } catch (error) {
+      throw new InvokeError(`${describe} failed: ${networkReason(error)}`, undefined, { cause: error });
+    }
+    const requestId = typeof reply.headers['x-fc-request-id'] === 'string' ? reply.headers['x-fc-request-id'] : '';
+    // A 202 without x-fc-request-id is still an accepted invocation; the id only serves the logs.
+    if (reply.status === 202) return { requestId, duplicate: false, attempts: attemptNumber };
+    if (reply.status === 409 && taskId !== undefined) return { requestId, duplicate: true, attempts: attemptNumber };
+    const reason = fcReason(reply.body.toString('utf8'), credentials);
+    throw new InvokeError(`${describe} failed: HTTP ${reply.status}${reason}`, reply.status);
+  }
+
   return {
     /**
-     * One retry, inside the same time budget, for what a second try can fix: no answer, 429 or 5xx. Losing this
-     * invocation loses the user's message, and whether DingTalk redelivers in HTTP mode is unconfirmed. With a task
-     * id the retry is safe even when the first submission did land (FC then answers 409), so a first attempt that
-     * takes more than half the budget is cut short and retried instead of waited for.
+     * One retry (MAX_ATTEMPTS), at once and inside the same time budget, for what a second try can fix: no answer,
+     * 429 or 5xx. Losing this invocation loses the user's message, and whether DingTalk redelivers in HTTP mode is
+     * unconfirmed. With a task id the retry is safe even when the first submission did land (FC then answers 409), so
+     * a first attempt that takes more than half the budget is cut short and retried instead of waited for.
      */
     async invokeAsync(payload, { taskId } = {}) {
       if (taskId !== undefined && !TASK_ID_PATTERN.test(taskId)) throw new InvokeError(`${describe}: invalid task id`);
       const body = Buffer.from(payload, 'utf8');
       const budget = new AbortController();
+      const startedAt = Date.now();
       const timer = setTimeout(() => budget.abort(), timeoutMs);
       try {
-        for (let attemptNumber = 1; ; attemptNumber += 1) {
-          const last = attemptNumber === MAX_ATTEMPTS;
-          const signal = taskId !== undefined && !last
-            ? AbortSignal.any([budget.signal, AbortSignal.timeout(Math.ceil(timeoutMs / 2))])
-            : budget.signal;
-          let reply: BoundedReply;
-          try {
-            reply = await attempt(body, signal, taskId);
-          } catch (error) {
-            if (!last && !budget.signal.aborted) continue;
-            const reason = budget.signal.aborted ? `timed out after ${timeoutMs} ms` : networkReason(error);
-            throw new InvokeError(`${describe} failed: ${reason}`, undefined, { cause: error });
-          }
-          const requestId = typeof reply.headers['x-fc-request-id'] === 'string' ? reply.headers['x-fc-request-id'] : '';
-          // A 202 without x-fc-request-id is still an accepted invocation; the id only serves the logs.
-          if (reply.status === 202) return { requestId, duplicate: false, attempts: attemptNumber };
-          if (reply.status === 409 && taskId !== undefined) return { requestId, duplicate: true, attempts: attemptNumber };
-          if (!last && (reply.status === 429 || reply.status >= 500)) continue;
-          const reason = fcReason(reply.body.toString('utf8'), credentials);
-          throw new InvokeError(`${describe} failed: HTTP ${reply.status}${reason}`, reply.status);
-        }
+        return await retry({
+          attempt: (attemptNumber) => {
+            const signal = taskId !== undefined && attemptNumber < MAX_ATTEMPTS
+              ? AbortSignal.any([budget.signal, AbortSignal.timeout(Math.ceil(timeoutMs / 2))])
+              : budget.signal;
+            return submit(body, signal, taskId, attemptNumber);
+          },
+          isRetryable: (error) =>
+            !budget.signal.aborted && error instanceof InvokeError && isRetryableStatus(error.status),
+          maxAttempts: MAX_ATTEMPTS,
+          giveUpAtMs: startedAt + timeoutMs,
+          backoff: { baseMs: 0, capMs: 0 },
+        });
+      } catch (error) {
+        if (!budget.signal.aborted || !(error instanceof InvokeError) || error.status !== undefined) throw error;
+        throw new InvokeError(`${describe} failed: timed out after ${timeoutMs} ms`, undefined, { cause: error.cause });
       } finally {
         clearTimeout(timer);
       }
     },
   };
 }
+
+/** No answer (status undefined), FC throttling, or an FC server error. */
+const isRetryableStatus = (status: number | undefined): boolean =>
+  status === undefined || status === 429 || status >= 500;
 
 function parseEndpoint(endpoint: string): URL {
   const url = URL.canParse(endpoint) ? new URL(endpoint) : undefined;

@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import { ModelError } from '../errors';
 import type { Logger } from '../logging/logger';
+import { retry } from '../retry/retry-policy';
 import { createBoundedFetch } from './bounded-fetch';
 import type { ChatCompletion, ChatMessage, ChatModel, ChatRequest, ChatUsage, StreamProgress } from './chat-model';
 import { createStreamAccumulator } from './stream-accumulator';
@@ -132,24 +133,32 @@ export function createOpenAiChatModel(options: OpenAiChatModelOptions): ChatMode
     return { text: answer, ...(reasoning !== '' && { reasoning }), model, ...(usage !== undefined && { usage }) };
   }
 
-  async function attemptWithOneRetry(keyIndex: number, request: ChatRequest, deadline: Deadline) {
+  /** A transient failure is tried once more on the same key, unless the user saw text or the budget cannot cover it. */
+  function attemptWithOneRetry(keyIndex: number, request: ChatRequest, deadline: Deadline) {
     const client = clients[keyIndex] as OpenAI;
-    for (let retried = false; ; retried = true) {
-      const progress = { streamed: false };
-      const startedAt = Date.now();
-      try {
-        return await attempt(client, request, deadline, progress);
-      } catch (thrown) {
-        const error = toModelError(deadline.signal.aborted ? deadline.signal.reason : thrown, errorOptions);
-        const transient =
-          error.code === 'MODEL_UNREACHABLE' || (error.code === 'MODEL_SERVER' && (error.status ?? 0) >= 500);
-        const affordable = deadline.remaining() > Date.now() - startedAt + RETRY_DELAY_MS;
-        if (retried || progress.streamed || !transient || !affordable) throw error;
-        const fields = { keyIndex, code: error.code, status: error.status };
-        logger.warn('model call failed; retrying once on the same key', fields);
-        await sleep(RETRY_DELAY_MS, deadline.signal);
-      }
-    }
+    let progress = { streamed: false };
+    return retry({
+      attempt: async () => {
+        progress = { streamed: false };
+        try {
+          return await attempt(client, request, deadline, progress);
+        } catch (thrown) {
+          throw toModelError(deadline.signal.aborted ? deadline.signal.reason : thrown, errorOptions);
+        }
+      },
+      isRetryable: (error) =>
+        !progress.streamed && error instanceof ModelError &&
+        (error.code === 'MODEL_UNREACHABLE' || (error.code === 'MODEL_SERVER' && (error.status ?? 0) >= 500)),
+      maxAttempts: 2,
+      giveUpAtMs: deadline.endsAt,
+      reserveLastAttemptTime: true,
+      backoff: { baseMs: RETRY_DELAY_MS, capMs: RETRY_DELAY_MS },
+      onRetry: ({ error }) => {
+        const { code, status } = error as ModelError;
+        logger.warn('model call failed; retrying once on the same key', { keyIndex, code, status });
+      },
+      sleep: (ms) => sleep(ms, deadline.signal),
+    });
   }
 
   return {
@@ -207,6 +216,7 @@ function startDeadline(timeoutMs: number, callerSignal: AbortSignal | undefined)
   if (!(timeoutMs > 0)) expire();
   return {
     signal: controller.signal,
+    endsAt,
     remaining: () => endsAt - Date.now(),
     dispose: () => {
       clearTimeout(timer);

@@ -1,7 +1,8 @@
 /**
  * The storage port under conversation history and message claims: appendable objects, written only by appending at
  * the position the writer last saw (OSS AppendObject semantics), so two concurrent writers can never overwrite each
- * other: the second one gets AppendConflictError and must look again.
+ * other: the second one gets AppendConflictError and must look again. test/contract/append-log.contract.ts holds every
+ * adapter to these semantics, with OSS's own behaviour as the reference (docs/function-compute.md §5).
  */
 export interface TailRead {
   /** The last whole lines of the object, at most `maxBytes` bytes of it, decoded as UTF-8; '' when absent. */
@@ -15,7 +16,10 @@ export interface TailRead {
 }
 
 export interface AppendLog {
-  /** Reads the tail of `key` with one bounded request, however long the object has grown. */
+  /**
+   * Reads the tail of `key` with one bounded request, however long the object has grown. `maxBytes` must be a
+   * positive integer (RangeError otherwise).
+   */
   readTail(key: string, maxBytes: number): Promise<TailRead>;
   /**
    * Appends `data` at `position` and returns the new length. Throws AppendConflictError when `position` is not the

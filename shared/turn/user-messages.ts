@@ -1,4 +1,4 @@
-import { BotError } from '../errors';
+import { asBotError, type ErrorCode } from '../errors';
 import type { UsageSum } from '../history/records';
 import { SLASH_COMMANDS, type CommandSettings } from './commands';
 
@@ -117,7 +117,21 @@ export const CARD_FALLBACK_NOTE = '（卡片更新失败，后续内容改为普
 export const CARD_PLACEHOLDER = '思考中…';
 export const REASONING_TITLE = '💭 思考过程';
 
-const ERROR_TEXTS: Partial<Record<BotError['code'], string>> = {
+const TRY_AGAIN_LATER = '处理消息时出错了，请稍后再试。';
+const STORAGE_TROUBLE = '会话记录暂时无法读写，请稍后再试。';
+
+/** By code, so that a new code fails the type check until it has its text; a non-BotError counts as UNEXPECTED. */
+const ERROR_TEXTS: Record<ErrorCode, string> = {
+  CONFIG_INVALID: TRY_AGAIN_LATER,
+  METHOD_NOT_ALLOWED: TRY_AGAIN_LATER,
+  PAYLOAD_TOO_LARGE: TRY_AGAIN_LATER,
+  PAYLOAD_INVALID: TRY_AGAIN_LATER,
+  SIGNATURE_INVALID: TRY_AGAIN_LATER,
+  SIGNATURE_REUSED: TRY_AGAIN_LATER,
+  UNSUPPORTED_MEDIA_TYPE: TRY_AGAIN_LATER,
+  CALLBACK_IMPLAUSIBLE: TRY_AGAIN_LATER,
+  WEBHOOK_HOST_REFUSED: TRY_AGAIN_LATER,
+  INVOKE_FAILED: TRY_AGAIN_LATER,
   MODEL_NOT_CONFIGURED: SETUP_HINT,
   MODEL_AUTH: '模型服务拒绝了 API Key（密钥错误或已失效），请联系管理员检查 OPENAI_API_KEY。',
   MODEL_RATE_LIMIT: '模型服务当前限流或额度不足，请稍后再试。',
@@ -127,8 +141,11 @@ const ERROR_TEXTS: Partial<Record<BotError['code'], string>> = {
   MODEL_UNKNOWN: '模型服务找不到所用的模型，请管理员检查 OPENAI_MODEL（或 OPENAI_MODELS）里的模型名称。',
   MODEL_ENDPOINT_NOT_FOUND: '模型服务地址返回 404，请管理员检查 OPENAI_BASE_URL（通常是缺少结尾的 /v1）。',
   MODEL_SERVER: '模型服务暂时出错，请稍后再试。',
-  STORAGE_FAILED: '会话记录暂时无法读写，请稍后再试。',
-  APPEND_CONFLICT: '会话记录暂时无法读写，请稍后再试。',
+  STORAGE_FAILED: STORAGE_TROUBLE,
+  APPEND_CONFLICT: STORAGE_TROUBLE,
+  HISTORY_NOT_APPENDABLE: TRY_AGAIN_LATER,
+  DINGTALK_API: TRY_AGAIN_LATER,
+  DELIVERY_FAILED: TRY_AGAIN_LATER,
   MEDIA_TOO_LARGE: '图片太大了，请压缩后再发。',
   MEDIA_TOTAL_TOO_LARGE: '这条消息里的图片加起来太大了，请少发几张或压缩后再发。',
   MEDIA_UNSUPPORTED: '这张图片的格式无法识别，请发送 PNG、JPEG、GIF 或 WebP 图片。',
@@ -141,9 +158,9 @@ const ERROR_TEXTS: Partial<Record<BotError['code'], string>> = {
   PUSH_UNAUTHORIZED: '推送令牌无效。',
   ROBOT_RATE_LIMITED: '群机器人发送太频繁（每分钟最多 20 条），请稍后再试。',
   ROBOT_REJECTED: '群机器人拒绝了这条消息，请管理员检查 channels.json 中的 webhook、加签密钥或关键词。',
+  UNEXPECTED: TRY_AGAIN_LATER,
 };
 
 export function errorText(error: unknown): string {
-  const text = error instanceof BotError ? ERROR_TEXTS[error.code] : undefined;
-  return `⚠️ ${text ?? '处理消息时出错了，请稍后再试。'}`;
+  return `⚠️ ${ERROR_TEXTS[asBotError(error).code]}`;
 }

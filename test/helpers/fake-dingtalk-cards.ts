@@ -197,7 +197,7 @@ export type FakeCards = ReturnType<typeof createFakeCards>;
 
 type Space = { openSpaceId: string; atUserIds?: Record<string, string> };
 
-/** DingTalk's open space id names the chat, and the matching deliver model must come with it (§5). */
+/** DingTalk's open space id names the chat; the matching deliver model must come with it (docs/dingtalk.md §5). */
 function checkSpace(body: Record<string, unknown>, robotCode: string): Space | Reply {
   const openSpaceId = typeof body['openSpaceId'] === 'string' ? body['openSpaceId'] : '';
   if (GROUP_SPACE.test(openSpaceId)) {

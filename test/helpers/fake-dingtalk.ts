@@ -61,7 +61,7 @@ export interface FakeDingTalkOptions {
   /** The robotCode the send APIs accept; the app key by default, as for an enterprise-internal robot. */
   robotCode?: string;
   tokenTtlSeconds?: number;
-  /** Status for a rejected token: the task's fake uses 401, real DingTalk often answers 400 (§8). */
+  /** Status for a rejected token: 401 by default; real DingTalk often answers 400 (docs/dingtalk.md §8). */
   authFailureStatus?: 400 | 401;
   /** Published AI card templates, templateId → content variable; `FAKE_CARD_TEMPLATE_ID` → 'content' by default. */
   cardTemplates?: Record<string, string>;
@@ -185,7 +185,7 @@ export async function startFakeDingTalk(options: FakeDingTalkOptions = {}): Prom
       if (typeof conversationId !== 'string' || conversationId === '') {
         return rejected(400, 'invalid.openConversationId', 'openConversationId is required');
       }
-      // Code name assumed; the 15,000-byte limit is DingTalk's documented one.
+      // Code name assumed; the 15,000-byte limit is DingTalk's documented one (docs/dingtalk.md §4).
       if (Buffer.byteLength(String(body['msgParam'])) > GROUP_MSG_PARAM_LIMIT) {
         return rejected(400, 'invalidParameter.msgParam.tooLong', 'msgParam exceeds 15000 bytes');
       }

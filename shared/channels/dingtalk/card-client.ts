@@ -38,15 +38,6 @@ export interface CardClientOptions {
   timeoutMs?: number;
 }
 
-/**
- * How the worker should take a failed card call. `transient`: DingTalk is throttling or unwell (403 `…QpsLimit…`,
- * 429, 5xx, no answer), so fall back to markdown and leave cards alone for a short cool-down. `config`: DingTalk
- * refused the request itself (template not published, missing Card.* permission, IP whitelist…), which no retry
- * fixes. `chat`: only this message cannot get a card (a 1:1 chat without senderStaffId, a card DingTalk did not
- * deliver to this chat); nothing to cool down.
- */
-export type CardErrorKind = 'transient' | 'config' | 'chat';
-
 /** Our own code (not DingTalk's) on the error `create` throws for a 1:1 message without senderStaffId. */
 export const CARD_NO_RECIPIENT = 'local.senderStaffIdMissing';
 /** Our own code on the error `create` throws when DingTalk created the card but did not deliver it. */
@@ -68,8 +59,9 @@ export function createCardClient(options: CardClientOptions): CardClient {
           cardTemplateId: options.templateId,
           outTrackId,
           cardData: { cardParamMap: params(content, '1') },
-          // Without a callbackType later streaming calls are reported to fail with 500 (§5 pitfalls). STREAM is what
-          // DingTalk's SDK sends; HTTP would need a registered callbackRouteKey, and this card has no buttons anyway.
+          // Without a callbackType later streaming calls are reported to fail with 500 (docs/dingtalk.md,
+          // "AI card pitfalls"). STREAM is what DingTalk's SDK sends; HTTP would need a registered callbackRouteKey,
+          // and this card has no buttons anyway.
           callbackType: 'STREAM',
           imGroupOpenSpaceModel: { supportForward: true },
           imRobotOpenSpaceModel: { supportForward: true },
@@ -112,7 +104,10 @@ export function createCardClient(options: CardClientOptions): CardClient {
   };
 }
 
-/** Where the card goes: the group with an @ of the sender, or the sender's 1:1 chat with the robot (§5). */
+/**
+ * Where the card goes: the group with an @ of the sender, or the sender's 1:1 chat with the robot
+ * (docs/dingtalk.md §5).
+ */
 function openSpace(message: DingTalkMessage, robotCode: string): Record<string, unknown> {
   const staffId = message.senderStaffId || undefined;
   if (isGroup(message)) {
@@ -146,20 +141,4 @@ function checkDelivered(answer: unknown): void {
   const detail = reasons.length > 0 ? reasons.join('; ') : 'success false';
   const advice = " (a 1:1 card needs the user inside the app's visible range in the DingTalk developer console)";
   throw new DingTalkApiError(`AI card was created but not delivered: ${detail}${advice}`, 200, CARD_NOT_DELIVERED);
-}
-
-/** DingTalk's card rate limit: 403 with a code containing `QpsLimit` (§8), or a plain 429. */
-export function isQpsLimit(error: unknown): boolean {
-  if (!(error instanceof DingTalkApiError)) return false;
-  return error.status === 429 || (error.status === 403 && (error.apiCode ?? '').includes('QpsLimit'));
-}
-
-/** Sorts a card failure for the worker's cool-down (see CardErrorKind). */
-export function cardErrorKind(error: unknown): CardErrorKind {
-  // Not a DingTalk answer at all (a bug, say): a short pause is safer than switching cards off for long.
-  if (!(error instanceof DingTalkApiError)) return 'transient';
-  if (error.apiCode === CARD_NO_RECIPIENT || error.apiCode === CARD_NOT_DELIVERED) return 'chat';
-  const status = error.status;
-  if (status === undefined || status >= 500 || isQpsLimit(error)) return 'transient';
-  return 'config';
 }

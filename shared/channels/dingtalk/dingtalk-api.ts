@@ -1,6 +1,7 @@
 import type { AxiosInstance } from 'axios';
 import { DingTalkApiError } from '../../errors';
 import { networkReason } from '../../http/network-reason';
+import { retry } from '../../retry/retry-policy';
 import { asRecord } from '../../validation/as-record';
 import type { AccessTokenProvider } from './access-token';
 import { connectionOutcome, statusReason } from './dingtalk-http';
@@ -42,14 +43,13 @@ const TOKEN_HEADER = 'x-acs-dingtalk-access-token';
 export function createDingTalkRequester(options: DingTalkRequesterOptions): DingTalkRequester {
   const base = options.apiBase.replace(/\/+$/, '');
 
-  const call = async (
+  const callOnce = async (
     method: DingTalkMethod,
     path: string,
     body: Record<string, unknown>,
     callOptions: DingTalkCallOptions,
-    isRetry: boolean,
+    token: string,
   ): Promise<unknown> => {
-    const token = await options.tokens.get();
     const response = await options.http
       .request({
         method,
@@ -69,18 +69,32 @@ export function createDingTalkRequester(options: DingTalkRequesterOptions): Ding
 
     const data = asRecord(response.data);
     const code = typeof data['code'] === 'string' ? data['code'] : undefined;
-    if (isExpiredToken(response.status, code) && !isRetry) {
-      options.tokens.invalidate(token);
-      return call(method, path, body, callOptions, true);
-    }
     const reason = code === undefined ? statusReason(response.status) : `${statusReason(response.status)} ${code}`;
     throw new DingTalkApiError(`DingTalk ${path} rejected (${reason})`, response.status, code);
   };
 
-  return { call: (method, path, body, callOptions = {}) => call(method, path, body, callOptions, false) };
+  return {
+    // An expired token is the one failure retried here: once, at once, with a fresh token (docs/dingtalk.md §8).
+    call: (method, path, body, callOptions = {}) => {
+      // Unset while the token is being fetched: a failed token request is not a rejected token.
+      let token: string | undefined;
+      return retry({
+        attempt: async () => {
+          token = undefined;
+          token = await options.tokens.get();
+          return callOnce(method, path, body, callOptions, token);
+        },
+        isRetryable: (error) => token !== undefined && isExpiredToken(error),
+        maxAttempts: 2,
+        backoff: { baseMs: 0, capMs: 0 },
+        onRetry: () => options.tokens.invalidate(token),
+      });
+    },
+  };
 }
 
-/** DingTalk answers an expired or revoked token with 401, or with 400 InvalidAuthentication (§8). */
-function isExpiredToken(status: number, code: string | undefined): boolean {
-  return status === 401 || (status === 400 && code === 'InvalidAuthentication');
+/** DingTalk answers an expired or revoked token with 401, or with 400 InvalidAuthentication (docs/dingtalk.md §8). */
+function isExpiredToken(error: unknown): boolean {
+  if (!(error instanceof DingTalkApiError)) return false;
+  return error.status === 401 || (error.status === 400 && error.apiCode === 'InvalidAuthentication');
 }

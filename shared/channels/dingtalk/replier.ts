@@ -16,7 +16,7 @@ import { type SplitMarkdownOptions, splitMarkdown } from './split-markdown';
  * tried first (no token, can @-mention); once it has expired or certainly failed, this part and every later one go
  * through the robot OpenAPI, so the user never sees a part out of order. A part whose request may have reached
  * DingTalk without a usable answer is never sent again by either path: the next part goes on by the same path.
- * The rule: docs/dingtalk.md, "Delivery when the outcome is unknown"; facts: §4.
+ * The rule: docs/dingtalk.md, "Delivery when the outcome is unknown"; facts: docs/dingtalk.md §4.
  */
 export type ReplyPath = 'webhook' | 'openapi';
 

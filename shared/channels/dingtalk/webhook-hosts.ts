@@ -67,6 +67,3 @@ export function isAllowedWebhook(url: string, hosts: WebhookHostList): boolean {
   const port = parsed.port === '' ? defaultPort : Number(parsed.port);
   return hosts.some((host) => host.hostname === parsed.hostname && (host.port ?? defaultPort) === port);
 }
-
-/** `host[:port]` of a URL, for adding a known local receiver to the list. */
-export const webhookHostOf = (url: string): string => new URL(url).host;

@@ -1,8 +1,11 @@
 import { AppendConflictError, NotAppendableError, StorageError } from '../../errors';
 import type { AppendLog } from '../append-log';
 
+const NEWLINE = 0x0a;
+
 /**
- * An in-memory AppendLog with OSS's append semantics, counting requests: `failNext` injects storage failures,
+ * An in-memory AppendLog with OSS's append semantics (test/contract/append-log.contract.ts holds both to the same
+ * behaviour), counting requests: `failNext` injects storage failures,
  * `replaceWithNormal` turns an object into a Normal one (what PutObject over it does), `appendLimit` is OSS's size
  * limit for appendable objects.
  */
@@ -21,12 +24,15 @@ export function createMemoryAppendLog(options: { appendLimit?: number } = {}) {
     async readTail(key, maxBytes) {
       calls.push('readTail');
       maybeFail();
+      if (!Number.isInteger(maxBytes) || maxBytes < 1) throw new RangeError(`maxBytes must be a positive integer, got ${maxBytes}`);
       const data = objects.get(key) ?? Buffer.alloc(0);
       const appendable = !normal.has(key);
       if (data.length <= maxBytes) return { text: data.toString('utf8'), length: data.length, truncated: false, appendable };
-      const tail = data.subarray(data.length - maxBytes);
-      const firstBreak = data[data.length - maxBytes - 1] === 0x0a ? -1 : tail.indexOf(0x0a);
-      return { text: tail.subarray(firstBreak + 1).toString('utf8'), length: data.length, truncated: true, appendable };
+      // As OSS's adapter: a line is whole when a '\n' precedes it; with no '\n' after the cut nothing is whole.
+      const from = data.length - maxBytes;
+      const start = data[from - 1] === NEWLINE ? from : data.indexOf(NEWLINE, from) + 1;
+      const text = start === 0 ? '' : data.subarray(start).toString('utf8');
+      return { text, length: data.length, truncated: true, appendable };
     },
     async append(key, position, text) {
       calls.push('append');
@@ -55,7 +61,7 @@ export function createMemoryAppendLog(options: { appendLimit?: number } = {}) {
       maybeFail();
       const data = objects.get(key);
       if (data && data.length > maxBytes) throw new StorageError(`${key} is longer than ${maxBytes} bytes`);
-      return data;
+      return data && Buffer.from(data);
     },
     async put(key, data) {
       calls.push('put');

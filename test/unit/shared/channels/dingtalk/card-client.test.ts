@@ -6,9 +6,7 @@ import {
   CARD_NO_RECIPIENT,
   CARD_NOT_DELIVERED,
   type CardClient,
-  cardErrorKind,
   createCardClient,
-  isQpsLimit,
 } from '../../../../../shared/channels/dingtalk/card-client';
 import type { DingTalkMessage } from '../../../../../shared/channels/dingtalk/schema';
 import { DingTalkApiError } from '../../../../../shared/errors';
@@ -127,7 +125,6 @@ describe('createCardClient', () => {
     // Assess
     expect(error).toBeInstanceOf(DingTalkApiError);
     expect(error).toMatchObject({ status: undefined, apiCode: CARD_NO_RECIPIENT });
-    expect(cardErrorKind(error)).toBe('chat');
     expect(fake.requests).toEqual([]);
   });
 
@@ -145,7 +142,6 @@ describe('createCardClient', () => {
     expect(error).toBeInstanceOf(DingTalkApiError);
     expect(error).toMatchObject({ status: 200, apiCode: CARD_NOT_DELIVERED });
     expect((error as Error).message).toContain('IM_ROBOT: staffId not in the visible scope of the app');
-    expect(cardErrorKind(error)).toBe('chat');
     expect(fake.cards).toEqual([]);
   });
 
@@ -246,13 +242,13 @@ describe('createCardClient', () => {
   });
 
   const QPS_LIMIT = 'Forbidden.AccessDenied.QpsLimitForAppkeyAndApi';
-  it.each<[string, FakeFailure, number | undefined, string | undefined, boolean]>([
-    ['403 QpsLimit', { status: 403, body: { code: QPS_LIMIT } }, 403, QPS_LIMIT, true],
-    ['429', { status: 429, body: {} }, 429, undefined, true],
-    ['500 unknownError', { status: 500, body: { code: 'unknownError' } }, 500, 'unknownError', false],
-    ['504 gateway timeout', { status: 504, body: { code: 'GatewayTimeout' } }, 504, 'GatewayTimeout', false],
-    ['a dropped connection', 'hangup', undefined, undefined, false],
-  ])('classifies %s as transient, without retrying', async (_label, failure, status, apiCode, qps) => {
+  it.each<[string, FakeFailure, number | undefined, string | undefined]>([
+    ['403 QpsLimit', { status: 403, body: { code: QPS_LIMIT } }, 403, QPS_LIMIT],
+    ['429', { status: 429, body: {} }, 429, undefined],
+    ['500 unknownError', { status: 500, body: { code: 'unknownError' } }, 500, 'unknownError'],
+    ['504 gateway timeout', { status: 504, body: { code: 'GatewayTimeout' } }, 504, 'GatewayTimeout'],
+    ['a dropped connection', 'hangup', undefined, undefined],
+  ])('reports %s with its status and code, without retrying', async (_label, failure, status, apiCode) => {
     // Prepare
     await start();
     const cards = client();
@@ -267,8 +263,6 @@ describe('createCardClient', () => {
     // Assess
     expect(error).toBeInstanceOf(DingTalkApiError);
     expect(error).toMatchObject({ status, apiCode });
-    expect(cardErrorKind(error)).toBe('transient');
-    expect(isQpsLimit(error)).toBe(qps);
     expect(count('cardStreaming')).toBe(1);
   });
 
@@ -284,7 +278,7 @@ describe('createCardClient', () => {
       403,
       PERMISSION_DENIED,
     ],
-  ])('classifies %s as a configuration error', async (_label, makeClient, status, apiCode) => {
+  ])('reports %s with its status and code', async (_label, makeClient, status, apiCode) => {
     // Prepare
     await start();
     const cards = makeClient();
@@ -296,8 +290,6 @@ describe('createCardClient', () => {
 
     // Assess
     expect(error).toMatchObject({ name: 'DingTalkApiError', status, apiCode });
-    expect(cardErrorKind(error)).toBe('config');
-    expect(isQpsLimit(error)).toBe(false);
     expect(fake.cards).toEqual([]);
   });
 
@@ -328,7 +320,6 @@ describe('createCardClient', () => {
 
     // Assess
     expect(error).toMatchObject({ status: 400, apiCode: 'cardInstance.notExist' });
-    expect(cardErrorKind(error)).toBe('config');
   });
 
   it.each<[string, FakeFailure]>([
@@ -379,12 +370,5 @@ describe('card call bounds and error kinds', () => {
     silent.close();
     expect(error).toMatchObject({ name: 'DingTalkApiError', status: undefined });
     expect(Date.now() - startedAt).toBeLessThan(2000);
-    expect(cardErrorKind(error)).toBe('transient');
-  });
-
-  it('treats an error that is not a DingTalk answer as transient', () => {
-    // Assess
-    expect(cardErrorKind(new TypeError('bug'))).toBe('transient');
-    expect(isQpsLimit(new TypeError('bug'))).toBe(false);
   });
 });

@@ -8,7 +8,7 @@ import { connectionOutcome, createDingTalkHttp, DINGTALK_ANSWER_MAX_BYTES, statu
 import { createMessageFiles } from '../../../../../shared/channels/dingtalk/message-files';
 import { createOpenApiClient } from '../../../../../shared/channels/dingtalk/openapi-client';
 import { createSessionWebhookSender } from '../../../../../shared/channels/dingtalk/session-webhook';
-import { parseWebhookHosts, webhookHostOf } from '../../../../../shared/channels/dingtalk/webhook-hosts';
+import { parseWebhookHosts } from '../../../../../shared/channels/dingtalk/webhook-hosts';
 import { createDingTalkMessage } from '../../../../helpers/builders';
 import {
   FAKE_CARD_CONTENT_KEY,
@@ -43,7 +43,7 @@ describe('createDingTalkHttp', () => {
   const calls: Record<string, { route: FakeRoute; call: () => Promise<unknown> }> = {
     'the session webhook': {
       route: 'webhook',
-      call: () => createSessionWebhookSender({ http, allowedHosts: parseWebhookHosts([webhookHostOf(fake.url)]) }).send({ url: fake.webhookUrl('s1') }, { title: 't', text: '你好' }),
+      call: () => createSessionWebhookSender({ http, allowedHosts: parseWebhookHosts([new URL(fake.url).host]) }).send({ url: fake.webhookUrl('s1') }, { title: 't', text: '你好' }),
     },
     'the access token': { route: 'token', call: () => tokens().get() },
     'a 1:1 robot message (batchSend)': {
@@ -96,7 +96,7 @@ describe('createDingTalkHttp', () => {
   it('counts inflated bytes: a bomb smaller than the limit on the wire still fails, a small gzip answer does not', async () => {
     // Prepare
     const wireBytes = (await gzipBomb(BOMB_BYTES)).length;
-    const webhook = createSessionWebhookSender({ http, allowedHosts: parseWebhookHosts([webhookHostOf(fake.url)]) });
+    const webhook = createSessionWebhookSender({ http, allowedHosts: parseWebhookHosts([new URL(fake.url).host]) });
     fake.failNext('webhook', 1, { status: 200, oversized: { bytes: DINGTALK_ANSWER_MAX_BYTES / 2, gzip: true } });
     fake.failNext('webhook', 1, { status: 200, oversized: { bytes: BOMB_BYTES, gzip: true } });
 

@@ -85,6 +85,22 @@ describe('createOpenApiClient', () => {
     expect(fake.messages).toEqual([]);
   });
 
+  it('does not take a refused token request (a wrong app secret, 401) for an expired token', async () => {
+    // Prepare
+    await start();
+    tokens = createAccessTokenProvider({ http, apiBase: fake.url, appKey: fake.appKey, appSecret: 'wrong-secret' });
+
+    // Act
+    const error = await client()
+      .sendToGroup({ robotCode: fake.appKey, conversationId: 'cid', title: 't', text: 'x' })
+      .catch((caught: unknown) => caught);
+
+    // Assess
+    expect(error).toMatchObject({ status: 401, apiCode: 'invalidClientSecret' });
+    expect(count('token')).toBe(1);
+    expect(count('groupSend')).toBe(0);
+  });
+
   it.each([
     ['a message over the 15,000-byte msgParam limit', 'x'.repeat(15_100), 400, 'invalidParameter.msgParam.tooLong'],
   ])('reports %s with status and code, without retrying', async (_label, text, status, apiCode) => {

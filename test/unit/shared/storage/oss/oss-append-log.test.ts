@@ -1,5 +1,5 @@
 import { startOssServer, type OssServer } from '../../../../../local/oss/oss-server';
-import { AppendConflictError, NotAppendableError, StorageError } from '../../../../../shared/errors';
+import { NotAppendableError, StorageError } from '../../../../../shared/errors';
 import type { AppendLog } from '../../../../../shared/storage/append-log';
 import { createOssAppendLog } from '../../../../../shared/storage/oss/oss-append-log';
 import { createOssClient, type OssClientOptions } from '../../../../../shared/storage/oss/oss-client';
@@ -29,6 +29,7 @@ function expectedTail(lines: string[], maxBytes: number): string {
   return tail;
 }
 
+/** What only OSS has: one request per tail read and its failure modes. The port's semantics: test/contract/. */
 describe('createOssAppendLog', () => {
   let server: OssServer;
   let log: AppendLog;
@@ -54,25 +55,6 @@ describe('createOssAppendLog', () => {
   }
 
   describe('readTail', () => {
-    it('reads an absent object as an empty history', async () => {
-      // Act
-      const tail = await log.readTail(KEY, 1024);
-
-      // Assess
-      expect(tail).toEqual({ text: '', length: 0, truncated: false, appendable: true });
-    });
-
-    it('reads a short object whole', async () => {
-      // Prepare
-      const length = await write(['{"n":1}', '{"n":2}']);
-
-      // Act
-      const tail = await log.readTail(KEY, 1024);
-
-      // Assess
-      expect(tail).toEqual({ text: '{"n":1}\n{"n":2}\n', length, truncated: false, appendable: true });
-    });
-
     it('reads only whole lines from the end of a long object, with one request, and its full length', async () => {
       // Prepare
       const lines = Array.from({ length: 500 }, (_, i) => `{"turn":${i},"text":"${'x'.repeat(i % 37)}"}`);
@@ -89,104 +71,6 @@ describe('createOssAppendLog', () => {
       expect(tail.text).toBe(expectedTail(lines, 1000));
       expect(Buffer.byteLength(tail.text)).toBeLessThanOrEqual(1000);
       expect(tail.text.length).toBeGreaterThan(900);
-    });
-
-    it('keeps multi-byte Chinese text intact wherever the cut falls', async () => {
-      // Prepare
-      const lines = ['用户：你好，请介绍一下杭州', '助手：杭州是浙江省省会，西湖很美 🌸', '用户：谢谢', '助手：不客气！'];
-      const length = await write(lines);
-
-      // Act
-      const tails = [];
-      for (let maxBytes = 1; maxBytes <= length + 2; maxBytes += 1) tails.push({ maxBytes, tail: await log.readTail(KEY, maxBytes) });
-
-      // Assess
-      for (const { maxBytes, tail } of tails) {
-        expect({ maxBytes, text: tail.text, length: tail.length }).toEqual({ maxBytes, text: expectedTail(lines, maxBytes), length });
-        expect(tail.truncated).toBe(maxBytes < length);
-        expect(tail.text).not.toContain('\uFFFD');
-      }
-    });
-
-    it('returns no text when even the last line is longer than maxBytes', async () => {
-      // Prepare
-      const length = await write(['short', 'a much longer final line']);
-
-      // Act
-      const tail = await log.readTail(KEY, 10);
-
-      // Assess
-      expect(tail).toEqual({ text: '', length, truncated: true, appendable: true });
-    });
-  });
-
-  describe('append and length', () => {
-    it('returns the new length after each append, which length() agrees with', async () => {
-      // Act
-      const first = await log.append(KEY, 0, '第一条\n');
-      const second = await log.append(KEY, first, 'second\n');
-
-      // Assess
-      expect([first, second]).toEqual([10, 17]);
-      expect(await log.length(KEY)).toBe(17);
-      expect((await log.readTail(KEY, 100)).text).toBe('第一条\nsecond\n');
-    });
-
-    it('gives 0 as the length of an absent object', async () => {
-      // Act
-      const length = await log.length('history/nobody.jsonl');
-
-      // Assess
-      expect(length).toBe(0);
-    });
-
-    it('throws AppendConflictError at a stale position and leaves the object as it was', async () => {
-      // Prepare
-      const seen = await log.append(KEY, 0, 'mine\n');
-      await log.append(KEY, seen, 'theirs\n');
-
-      // Act
-      const error = await rejectionOf(log.append(KEY, seen, 'late\n'));
-
-      // Assess
-      expect(error).toBeInstanceOf(AppendConflictError);
-      expect((await log.readTail(KEY, 100)).text).toBe('mine\ntheirs\n');
-      expect(await log.append(KEY, await log.length(KEY), 'retried\n')).toBe(20);
-    });
-
-    it('throws AppendConflictError when the object was deleted since it was read', async () => {
-      // Prepare
-      const seen = await log.append(KEY, 0, 'old\n');
-      await log.remove(KEY);
-
-      // Act
-      const error = await rejectionOf(log.append(KEY, seen, 'next\n'));
-
-      // Assess
-      expect(error).toBeInstanceOf(AppendConflictError);
-    });
-  });
-
-  describe('remove', () => {
-    it('deletes the object, so the next append starts again at 0', async () => {
-      // Prepare
-      await write(['one', 'two']);
-
-      // Act
-      await log.remove(KEY);
-      const length = await log.append(KEY, 0, 'fresh\n');
-
-      // Assess
-      expect(length).toBe(6);
-      expect(await log.readTail(KEY, 100)).toEqual({ text: 'fresh\n', length: 6, truncated: false, appendable: true });
-    });
-
-    it('succeeds for an absent object', async () => {
-      // Act
-      const removed = log.remove('history/never.jsonl');
-
-      // Assess
-      await expect(removed).resolves.toBeUndefined();
     });
   });
 
