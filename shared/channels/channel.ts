@@ -10,7 +10,7 @@ import type { HttpRequest, HttpResponse } from '../fc/http-event';
  * - in the worker, a `Channel` that checks that message again with the channel's own schema, puts it into the
  *   neutral InboundMessage, and binds the way back: reply, and optionally cards and media.
  * The pipeline sees only this file's types. A new channel is a folder beside shared/channels/dingtalk/ with both
- * halves, one line in each function's wiring, and its name in CHANNEL_NAMES.
+ * halves, one line in each function's wiring, and its name in CHANNEL_NAMES (docs/architecture.md).
  */
 export const CHANNEL_NAMES = ['dingtalk', 'wechat', 'group-robot'] as const;
 export type ChannelName = (typeof CHANNEL_NAMES)[number];

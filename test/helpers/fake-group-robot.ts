@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * DingTalk's custom group robots as a plain HTTP server on 127.0.0.1, speaking the webhook protocol the robot
- * client uses (docs/group-robot.md §2–§4): `POST /robot/send?access_token=…`, answered HTTP 200 with an errcode.
+ * client uses (docs/group-robot.md §2, §3, §4): `POST /robot/send?access_token=…`, answered HTTP 200 with an errcode.
  * Per robot (one access token each) it checks 加签 (timestamp within an hour of its clock, HMAC-SHA256 sign) or the
  * keywords, refuses bodies over 20,000 bytes, and allows 20 messages a minute, then answers 130101 for 10 minutes.
  * The clock is injectable, so a test can step past the minute or the block without waiting.

@@ -42,6 +42,9 @@ describe('the error tables', () => {
     expect(answered).toEqual({
       ...Object.fromEntries(ERROR_CODES.map((code) => [code, internal])),
       METHOD_NOT_ALLOWED: [405, 'why'],
+      ROUTE_NOT_FOUND: [404, 'why'],
+      ROBOT_UNKNOWN: [400, 'why'],
+      PUSH_UNAUTHORIZED: [401, 'why'],
       PAYLOAD_TOO_LARGE: [413, 'why'],
       PAYLOAD_INVALID: [400, 'why'],
       SIGNATURE_INVALID: [401, 'why'],
