@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'APPEND_CONFLICT'
   | 'HISTORY_NOT_APPENDABLE'
   | 'DINGTALK_API'
+  | 'WECHAT_API'
   | 'DELIVERY_FAILED'
   | MediaErrorCode
   | 'UNEXPECTED';
@@ -167,6 +168,19 @@ export class DingTalkApiError extends BotError {
     options?: { cause?: unknown; connection?: 'never-established' | 'lost-after-sending' },
   ) {
     super('DINGTALK_API', message, options);
+    this.connection = options?.connection;
+  }
+}
+
+/**
+ * A WeChat API call failed: `errcode` is WeChat's (docs/wechat.md §8), absent when no answer came; `connection` as
+ * for DingTalkApiError, when the request got no HTTP answer.
+ */
+export class WechatApiError extends BotError {
+  readonly connection: 'never-established' | 'lost-after-sending' | undefined;
+
+  constructor(message: string, readonly errcode?: number, options?: { cause?: unknown; connection?: 'never-established' | 'lost-after-sending' }) {
+    super('WECHAT_API', message, options);
     this.connection = options?.connection;
   }
 }

@@ -133,6 +133,7 @@ const ERROR_TEXTS: Partial<Record<BotError['code'], string>> = {
   MEDIA_TOTAL_TOO_LARGE: '这条消息里的图片加起来太大了，请少发几张或压缩后再发。',
   MEDIA_UNSUPPORTED: '这张图片的格式无法识别，请发送 PNG、JPEG、GIF 或 WebP 图片。',
   MEDIA_DOWNLOAD_FAILED: '没能从钉钉下载这张图片，请稍后重发。',
+  WECHAT_API: '微信接口暂时出错，请稍后再试。',
 };
 
 export function errorText(error: unknown): string {
