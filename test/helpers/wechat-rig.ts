@@ -28,6 +28,7 @@ export interface RigOptions {
   /** The worker's answer to a handed-over message, and how long after the hand-over it is written (ms). */
   answer?: (message: Record<string, unknown>) => { text: string; afterMs: number } | undefined;
   delivery?: WechatDelivery;
+  timing?: PassiveTiming;
 }
 
 /**
@@ -71,7 +72,7 @@ export async function startWechatRig(options: RigOptions = {}) {
     now: Date.now,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     newDeliveryId: () => `delivery-${(deliveries += 1).toString().padStart(4, '0')}`,
-    timing: FAST_TIMING,
+    timing: options.timing ?? FAST_TIMING,
   });
   const server = await serveChannelRoute(route);
   const platform = (overrides: Partial<PlatformOptions> = {}) =>
