@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { MethodNotAllowedError, PayloadTooLargeError, SignatureVerificationError } from '../../errors';
+import { MethodNotAllowedError, PayloadParseError, PayloadTooLargeError, SignatureVerificationError } from '../../errors';
 import type { HttpRequest } from '../../fc/http-event';
 import { parseWith } from '../../validation/parse';
 import type { WechatCipher } from './crypto';
@@ -42,9 +42,10 @@ export function readWechatRequest(request: HttpRequest, settings: WechatRequestS
     return { kind: 'message', message, encodeReply: (content, at) => buildXml(textReply(message, content, at)) };
   }
   if (request.query['encrypt_type'] !== 'aes') throw new SignatureVerificationError('missing');
-  const { Encrypt: encrypt } = parseWith(EncryptedEnvelopeSchema, fields);
+  const { Encrypt: encrypt, ToUserName: envelopeAccount } = parseWith(EncryptedEnvelopeSchema, fields);
   verifyWechatSignature({ token: settings.token, timestamp, nonce, signature: request.query['msg_signature'], encrypt, nowMs });
   const message = readWechatMessage(parseWechatXml(Buffer.from(cipher.decrypt(encrypt), 'utf8')));
+  if (envelopeAccount !== undefined && envelopeAccount !== message.account) throw new PayloadParseError(['ToUserName: differs inside and outside Encrypt']);
   return {
     kind: 'message',
     message,
