@@ -47,6 +47,7 @@ export const ERROR_CODES = [
   'PUSH_UNAUTHORIZED',
   'ROBOT_RATE_LIMITED',
   'ROBOT_REJECTED',
+  'WECHAT_API',
   'UNEXPECTED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -191,6 +192,19 @@ export class DingTalkApiError extends BotError {
     options?: { cause?: unknown; connection?: 'never-established' | 'lost-after-sending' },
   ) {
     super('DINGTALK_API', message, options);
+    this.connection = options?.connection;
+  }
+}
+
+/**
+ * A WeChat API call failed: `errcode` is WeChat's (docs/wechat.md §8), absent when no answer came; `connection` as
+ * for DingTalkApiError, when the request got no HTTP answer.
+ */
+export class WechatApiError extends BotError {
+  readonly connection: 'never-established' | 'lost-after-sending' | undefined;
+
+  constructor(message: string, readonly errcode?: number, options?: { cause?: unknown; connection?: 'never-established' | 'lost-after-sending' }) {
+    super('WECHAT_API', message, options);
     this.connection = options?.connection;
   }
 }

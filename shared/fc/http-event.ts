@@ -24,6 +24,8 @@ export interface HttpRequest {
   path: string;
   /** Lower-cased header names. */
   headers: Readonly<Record<string, string>>;
+  /** The query string's parameters, decoded (WeChat signs its callbacks in the query). */
+  query: Readonly<Record<string, string>>;
   body: Buffer;
 }
 
@@ -50,6 +52,7 @@ export function toHttpRequest(event: Buffer, maxBodyBytes: number): HttpRequest 
     method: parsed.requestContext.http.method.toUpperCase(),
     path: parsed.requestContext.http.path ?? parsed.rawPath ?? '/',
     headers,
+    query: parsed.queryParameters,
     body,
   };
 }

@@ -158,6 +158,7 @@ const ERROR_TEXTS: Record<ErrorCode, string> = {
   PUSH_UNAUTHORIZED: '推送令牌无效。',
   ROBOT_RATE_LIMITED: '群机器人发送太频繁（每分钟最多 20 条），请稍后再试。',
   ROBOT_REJECTED: '群机器人拒绝了这条消息，请管理员检查 channels.json 中的 webhook、加签密钥或关键词。',
+  WECHAT_API: '微信接口暂时出错，请稍后再试。',
   UNEXPECTED: TRY_AGAIN_LATER,
 };
 

@@ -35,6 +35,7 @@ function setup(options: { pushToken?: string | undefined; duplicate?: boolean } 
       {
         method: request.method ?? 'POST',
         path: '/push',
+        query: {},
         headers: request.headers ?? { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
         body: request.body ?? Buffer.from(JSON.stringify(request.json ?? { robot: 'ops', prompt: '构建失败了，原因是什么？' })),
       },

@@ -1,0 +1,85 @@
+import { StorageError } from '../../errors';
+import type { AnswerStore, UserLine, UserLog } from './answer-store';
+import type { PassiveTiming } from './passive-timing';
+import type { WechatMessage } from './schema';
+import { isContinue, moreHint, NOTHING_MORE, STILL_GENERATING } from './user-texts';
+
+/**
+ * A passive-mode request, answered from the shared answer store (docs/wechat.md §5, §6). The first request of a
+ * message hands it to the worker and notes it in the user's log; a 继续 while an answer is waiting or unfinished is
+ * noted as a fetch of that answer instead. Then the request waits for the answer and is answered with one part:
+ * part 1 for the message itself, the next unserved part for a 继续. What each request got is noted before it is
+ * sent, so a retry of it (WeChat's or FC's) gets the same part. Returns the reply text, or undefined for an empty
+ * body (sent after WeChat stopped waiting, so that it asks again).
+ */
+export interface PassiveDependencies {
+  store: AnswerStore;
+  timing: PassiveTiming;
+  /** Hands this message to the worker; idempotent (the FC task id is the message's). */
+  handOver: () => Promise<void>;
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+}
+
+type SeenLine = Extract<UserLine, { seen: string }>;
+const WRITE_ATTEMPTS = 5;
+
+export async function answerPassively(message: WechatMessage, text: string | undefined, startedAt: number, deps: PassiveDependencies): Promise<string | undefined> {
+  const { store, timing, now } = deps;
+  const { account, user } = message;
+  const day = message.createTime * 1000;
+  const seen = await noteSeen();
+  const target = seen.of ?? message.id;
+  const lastAttempt = now() - seen.at >= timing.lastAttemptAfterMs;
+  for (;;) {
+    const answer = await store.readAnswer(account, target);
+    if (answer !== undefined) return serve(target, answer);
+    if (now() + timing.pollMs > startedAt + timing.windowMs) break;
+    await deps.sleep(timing.pollMs);
+  }
+  if (lastAttempt) return STILL_GENERATING;
+  await deps.sleep(Math.max(0, startedAt + timing.holdMs - now()));
+  return undefined;
+
+  async function noteSeen(): Promise<SeenLine> {
+    for (let attempt = 0; attempt < WRITE_ATTEMPTS; attempt += 1) {
+      const log = await store.readUserLog(account, user, day);
+      const earlier = log.lines.find((line): line is SeenLine => 'seen' in line && line.seen === message.id);
+      if (earlier) return earlier;
+      const fetchOf = isContinue(text) ? await waitingAnswer(log) : undefined;
+      // Handed over before it is noted: a noted message has always reached the worker.
+      if (fetchOf === undefined) await deps.handOver();
+      const line: SeenLine = { seen: message.id, at: now(), ...(fetchOf === undefined ? {} : { of: fetchOf }) };
+      if (await store.appendUserLine(account, user, day, log, line)) return line;
+    }
+    throw new StorageError('WeChat user log: too many concurrent writers');
+  }
+
+  /** The user's latest message, if its answer is still coming or has parts not yet served. */
+  async function waitingAnswer(log: UserLog): Promise<string | undefined> {
+    const latest = log.lines.filter((line): line is SeenLine => 'seen' in line && line.of === undefined).at(-1);
+    if (latest === undefined || now() - latest.at > timing.pendingForMs) return undefined;
+    const answer = await store.readAnswer(account, latest.seen);
+    if (answer === undefined) return latest.seen;
+    return nextPart(log, latest.seen) < answer.length ? latest.seen : undefined;
+  }
+
+  async function serve(answerOf: string, answer: string[]): Promise<string> {
+    for (let attempt = 0; attempt < WRITE_ATTEMPTS; attempt += 1) {
+      const log = await store.readUserLog(account, user, day);
+      const earlier = log.lines.find((line) => 'served' in line && line.served === answerOf && line.by === message.id);
+      const part = earlier && 'part' in earlier ? earlier.part : answerOf === message.id ? 0 : nextPart(log, answerOf);
+      if (part >= answer.length) return NOTHING_MORE;
+      if (earlier || (await store.appendUserLine(account, user, day, log, { served: answerOf, part, by: message.id }))) {
+        return (answer[part] ?? '') + (part < answer.length - 1 ? moreHint(part + 1, answer.length) : '');
+      }
+    }
+    throw new StorageError('WeChat user log: too many concurrent writers');
+  }
+}
+
+function nextPart(log: UserLog, answerOf: string): number {
+  let next = 0;
+  for (const line of log.lines) if ('served' in line && line.served === answerOf) next = Math.max(next, line.part + 1);
+  return next;
+}

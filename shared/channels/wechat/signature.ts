@@ -1,0 +1,41 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { SignatureVerificationError } from '../../errors';
+
+/**
+ * WeChat signs every request to the server URL in its query: `signature` = SHA-1 hex of token, timestamp and nonce
+ * sorted and joined; in safe mode also `msg_signature` over the same three plus the `Encrypt` text
+ * (docs/wechat.md §2, §4). Timestamps are seconds. WeChat's retries of one message come within ~15 s, so a request
+ * more than MAX_CLOCK_SKEW_S off our clock was not signed for now; a captured request cannot be replayed later.
+ */
+export const MAX_CLOCK_SKEW_S = 15 * 60;
+
+export function wechatSignature(parts: readonly string[]): string {
+  return createHash('sha1').update([...parts].sort().join('')).digest('hex');
+}
+
+export interface SignedQuery {
+  token: string;
+  timestamp: string | undefined;
+  nonce: string | undefined;
+  /** `signature`, or `msg_signature` when `encrypt` is given. */
+  signature: string | undefined;
+  /** The `Encrypt` element of a safe-mode body. */
+  encrypt?: string;
+  nowMs: number;
+}
+
+/** Throws SignatureVerificationError unless the query was signed with our token around now. */
+export function verifyWechatSignature(input: SignedQuery): void {
+  const { timestamp, nonce, signature } = input;
+  if (!timestamp || !nonce || !signature) throw new SignatureVerificationError('missing');
+  if (!/^\d{1,12}$/.test(timestamp) || nonce.length > 64) throw new SignatureVerificationError('mismatch');
+  if (Math.abs(input.nowMs / 1000 - Number(timestamp)) > MAX_CLOCK_SKEW_S) throw new SignatureVerificationError('stale');
+  const parts = [input.token, timestamp, nonce, ...(input.encrypt === undefined ? [] : [input.encrypt])];
+  const expected = Buffer.from(wechatSignature(parts));
+  const received = Buffer.from(signature.toLowerCase());
+  // timingSafeEqual needs equal lengths; comparing against itself keeps the time independent of where they differ.
+  const sameLength = expected.length === received.length;
+  if (!timingSafeEqual(expected, sameLength ? received : expected) || !sameLength) {
+    throw new SignatureVerificationError('mismatch');
+  }
+}

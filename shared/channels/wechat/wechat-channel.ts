@@ -1,0 +1,107 @@
+import type { Channel, ChannelTurn, InboundContent, InboundMessage } from '../channel';
+import { DeliveryError } from '../../errors';
+import type { Logger } from '../../logging/logger';
+import { parseWith } from '../../validation/parse';
+import type { AnswerStore } from './answer-store';
+import type { CustomerServiceSender } from './customer-service';
+import { PART_MAX_BYTES, plainText, splitByBytes, utf8Bytes } from './reply-text';
+import { WechatMessageSchema, type WechatMessage } from './schema';
+import { classifySendFailure } from './send-failure';
+import { CUT_SHORT, MORE_HINT_MAX_BYTES } from './user-texts';
+
+/**
+ * The worker's half of the WeChat channel. An answer goes out as plain text (WeChat shows no markdown) cut into parts
+ * within WeChat's size limit (docs/wechat.md §5): a verified account sends them through the customer-service API, at
+ * most five per user message; otherwise they are written to the answer store, where the callback serves them in
+ * WeChat's own requests, one part per request, each leaving room for the 继续 hint.
+ */
+export const CUSTOMER_SERVICE_MAX_MESSAGES = 5;
+
+export type WechatDelivery = { mode: 'customer-service'; sender: CustomerServiceSender } | { mode: 'passive'; store: AnswerStore };
+
+export function createWechatChannel(options: { delivery: WechatDelivery; logger: Logger }): Channel {
+  return {
+    name: 'wechat',
+    open(input) {
+      const message = parseWith(WechatMessageSchema, input);
+      return options.delivery.mode === 'passive'
+        ? passiveTurn(message, options.delivery.store)
+        : customerServiceTurn(message, options.delivery.sender, options.logger);
+    },
+  };
+}
+
+export function toInboundMessage(message: WechatMessage): InboundMessage {
+  return {
+    channel: 'wechat',
+    id: message.id,
+    account: message.account,
+    conversation: { id: message.user, group: false },
+    sender: { id: message.user },
+    content: contentOf(message),
+  };
+}
+
+/** WeChat's type names, as the turn pipeline's texts name them (shared/turn/user-messages.ts). */
+const UNSUPPORTED_NAMES: Readonly<Record<string, string>> = { image: 'picture', video: 'video', shortvideo: 'video', file: 'file' };
+
+function contentOf(message: WechatMessage): InboundContent {
+  if (message.kind === 'text') return { kind: 'input', text: message.text.trim(), images: [] };
+  if (message.kind === 'voice') {
+    const text = message.recognition?.trim();
+    return text ? { kind: 'input', text, images: [] } : { kind: 'unsupported', type: 'audio' };
+  }
+  if (message.kind === 'event') return { kind: 'unsupported', type: 'event' };
+  return { kind: 'unsupported', type: UNSUPPORTED_NAMES[message.msgType] ?? message.msgType };
+}
+
+function passiveTurn(message: WechatMessage, store: AnswerStore): ChannelTurn {
+  let replies = 0;
+  return {
+    message: toInboundMessage(message),
+    async reply(text) {
+      const parts = splitByBytes(plainText(text), PART_MAX_BYTES - MORE_HINT_MAX_BYTES);
+      try {
+        await store.saveReply(message.account, message.id, replies, parts);
+      } catch (error) {
+        throw new DeliveryError('the answer could not be stored for WeChat to fetch', { cause: error, retryable: true });
+      }
+      replies += 1;
+      return { parts: parts.length, skipped: 0 };
+    },
+  };
+}
+
+function customerServiceTurn(message: WechatMessage, sender: CustomerServiceSender, logger: Logger): ChannelTurn {
+  let sent = 0;
+  return {
+    message: toInboundMessage(message),
+    async reply(text, options) {
+      const parts = customerServiceParts(plainText(text), CUSTOMER_SERVICE_MAX_MESSAGES - sent);
+      const skipped = Math.min(options?.skipParts ?? 0, parts.length);
+      for (let index = skipped; index < parts.length; index += 1) {
+        try {
+          await sender.sendText(message.user, parts[index] ?? '');
+          sent += 1;
+        } catch (error) {
+          const failure = classifySendFailure(error);
+          if (failure.advice) logger.error('wechat customer-service send refused', { error, advice: failure.advice });
+          const deliveredParts = index + (failure.mayHaveArrived ? 1 : 0);
+          throw new DeliveryError(`WeChat customer-service part ${index + 1}/${parts.length} failed`, { cause: error, deliveredParts, retryable: failure.retryable });
+        }
+      }
+      return { parts: parts.length, skipped };
+    },
+  };
+}
+
+/** At most `budget` parts; when the answer needs more, the last one is shortened to end with a note saying so. */
+export function customerServiceParts(text: string, budget: number): string[] {
+  if (budget <= 0) return [];
+  const parts = splitByBytes(text, PART_MAX_BYTES);
+  if (parts.length <= budget) return parts;
+  const kept = parts.slice(0, budget);
+  const last = splitByBytes(kept[budget - 1] ?? '', PART_MAX_BYTES - utf8Bytes(CUT_SHORT))[0] ?? '';
+  kept[budget - 1] = `${last}${CUT_SHORT}`;
+  return kept;
+}

@@ -1,0 +1,76 @@
+import { ConfigError } from '../errors';
+import { boolean, optionalString, optionalUrl, requiredString, type Env } from './env';
+import { normalizePrefix } from './oss-config';
+
+/**
+ * The WeChat Official Account channel's settings (docs/wechat.md). The channel is on when WECHAT_TOKEN is set (the
+ * callback) or WECHAT_APP_ID is set (the worker, which never needs the token); each function reads only what it uses,
+ * so the app secret stays out of the callback and the token and AES key out of the worker.
+ */
+export interface WechatCallbackConfig {
+  token: string;
+  appId: string;
+  /** Set for safe mode (messages encrypted); unset for plaintext mode. */
+  encodingAesKey: string | undefined;
+  customerService: boolean;
+  prefix: string;
+}
+
+export interface WechatWorkerConfig {
+  appId: string;
+  /** Needed only for the customer-service API. */
+  appSecret: string | undefined;
+  apiBase: string;
+  customerService: boolean;
+  prefix: string;
+}
+
+const DEFAULT_PREFIX = 'dingtalk-llm/wechat/';
+
+export function loadWechatCallbackConfig(env: Env): Readonly<WechatCallbackConfig> | undefined {
+  if (optionalString(env, 'WECHAT_TOKEN') === undefined) return undefined;
+  return Object.freeze({
+    token: token(env),
+    appId: appId(env),
+    encodingAesKey: encodingAesKey(env),
+    customerService: boolean(env, 'WECHAT_CUSTOMER_SERVICE', false),
+    prefix: normalizePrefix(optionalString(env, 'WECHAT_PREFIX', DEFAULT_PREFIX)),
+  });
+}
+
+export function loadWechatWorkerConfig(env: Env): Readonly<WechatWorkerConfig> | undefined {
+  if (optionalString(env, 'WECHAT_APP_ID') === undefined) return undefined;
+  const customerService = boolean(env, 'WECHAT_CUSTOMER_SERVICE', false);
+  return Object.freeze({
+    appId: appId(env),
+    appSecret: customerService ? requiredString(env, 'WECHAT_APP_SECRET') : optionalString(env, 'WECHAT_APP_SECRET'),
+    apiBase: optionalUrl(env, 'WECHAT_API_BASE', 'https://api.weixin.qq.com') ?? 'https://api.weixin.qq.com',
+    customerService,
+    prefix: normalizePrefix(optionalString(env, 'WECHAT_PREFIX', DEFAULT_PREFIX)),
+  });
+}
+
+/** WeChat's rule for the server-configuration token: 3–32 letters and digits. */
+function token(env: Env): string {
+  const value = requiredString(env, 'WECHAT_TOKEN');
+  if (!/^[A-Za-z0-9]{3,32}$/.test(value)) {
+    throw new ConfigError('WECHAT_TOKEN', { en: 'must be 3 to 32 letters or digits', zh: '应为 3 到 32 位英文字母或数字' });
+  }
+  return value;
+}
+
+function appId(env: Env): string {
+  const value = requiredString(env, 'WECHAT_APP_ID');
+  if (!/^wx[0-9a-f]{16}$/i.test(value)) {
+    throw new ConfigError('WECHAT_APP_ID', { en: 'must be an AppID like wx0123456789abcdef', zh: '应为形如 wx0123456789abcdef 的 AppID' });
+  }
+  return value;
+}
+
+function encodingAesKey(env: Env): string | undefined {
+  const value = optionalString(env, 'WECHAT_ENCODING_AES_KEY');
+  if (value !== undefined && !/^[A-Za-z0-9]{43}$/.test(value)) {
+    throw new ConfigError('WECHAT_ENCODING_AES_KEY', { en: 'must be 43 letters or digits (EncodingAESKey)', zh: '应为 43 位英文字母或数字（EncodingAESKey）' });
+  }
+  return value;
+}

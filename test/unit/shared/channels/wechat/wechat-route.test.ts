@@ -1,0 +1,224 @@
+import { SERVICE_UNAVAILABLE } from '../../../../helpers/fake-wechat';
+import { startWechatRig, WECHAT } from '../../../../helpers/wechat-rig';
+import { STILL_GENERATING, welcomeText } from '../../../../../shared/channels/wechat/user-texts';
+import { wechatTaskId } from '../../../../../shared/channels/wechat/wechat-route';
+
+type Rig = Awaited<ReturnType<typeof startWechatRig>>;
+let rig: Rig | undefined;
+afterEach(async () => {
+  await rig?.close();
+  rig = undefined;
+});
+
+const echo = (afterMs: number) => (message: Record<string, unknown>) => ({ text: `答：${String(message['text'] ?? message['recognition'])}`, afterMs });
+
+describe.each([['plaintext', false], ['safe mode', true]])('the /wechat route in %s', (_mode, safeMode) => {
+  it('answers WeChat’s server-URL check with the echostr', async () => {
+    // Prepare
+    rig = await startWechatRig({ safeMode });
+    // Act
+    const check = await rig.platform().verifyUrl();
+    // Assess
+    expect(check.ok).toBe(true);
+  });
+
+  it('hands a text message to the worker and replies with the answer when it is ready within WeChat’s wait', async () => {
+    // Prepare
+    rig = await startWechatRig({ safeMode, answer: echo(50) });
+    // Act
+    const delivery = await rig.platform().send(WECHAT.user, { type: 'text', content: '你好 ]]> <b>', msgId: '7250021412600020992' });
+    // Assess
+    expect(delivery).toEqual({ seen: '答：你好 ]]> <b>', attempts: [200] });
+    expect(rig.handOvers).toHaveLength(1);
+    expect(rig.handOvers[0]?.taskId).toBe(wechatTaskId(WECHAT.appId, '7250021412600020992'));
+    expect(rig.handOvers[0]?.payload).toMatchObject({
+      channel: 'wechat',
+      message: { kind: 'text', id: '7250021412600020992', account: WECHAT.account, user: WECHAT.user, text: '你好 ]]> <b>' },
+    });
+  });
+
+  it('lets WeChat retry while the answer is not ready, and answers the retry of the same MsgId', async () => {
+    // Prepare: the answer is written after WeChat dropped the first request
+    rig = await startWechatRig({ safeMode, answer: echo(650) });
+    // Act
+    const delivery = await rig.platform().send(WECHAT.user, { type: 'text', content: '慢一点的问题' });
+    // Assess
+    expect(delivery).toEqual({ seen: '答：慢一点的问题', attempts: ['dropped', 200] });
+    expect(new Set(rig.handOvers.map((handOver) => handOver.taskId)).size).toBe(1);
+  });
+});
+
+describe('the /wechat route when the answer is late (passive mode)', () => {
+  it('tells the user on WeChat’s last request to send 继续, then serves a long answer part by part', async () => {
+    // Prepare: an answer of three parts, ready only after WeChat’s three requests
+    const long = ['第一段', '第二段', '第三段'].map((head) => `${head}：${'很长的内容。'.repeat(100)}`).join('\n\n');
+    rig = await startWechatRig({ answer: (message) => (message['text'] === '继续' ? undefined : { text: long, afterMs: 1500 }) });
+    const platform = rig.platform();
+    // Act
+    const first = await platform.send(WECHAT.user, { type: 'text', content: '写一篇长文' });
+    const parts = [];
+    for (let index = 0; index < 4; index += 1) parts.push(await platform.send(WECHAT.user, { type: 'text', content: '继续' }));
+    // Assess
+    expect(first).toEqual({ seen: STILL_GENERATING, attempts: ['dropped', 'dropped', 200] });
+    expect(parts[0]?.seen).toMatch(/^第一段：.*（第 1\/3 段，发送“继续”查看下一段）$/s);
+    expect(parts[1]?.seen).toMatch(/^第二段：.*（第 2\/3 段/s);
+    expect(parts[2]?.seen).toMatch(/^第三段：[^（]*$/s);
+    for (const part of parts.slice(0, 3)) expect(Buffer.byteLength(part.seen ?? '', 'utf8')).toBeLessThanOrEqual(2000);
+    // WeChat's retries are handed over once; once every part was served, 继续 is an ordinary message again.
+    expect(rig.handOvers.map((handOver) => (handOver.payload['message'] as { text: string }).text)).toEqual(['写一篇长文', '继续']);
+  });
+
+  it('gives a retried 继续 the same part, not the next one', async () => {
+    // Prepare
+    const long = `${'甲'.repeat(600)}\n\n${'乙'.repeat(600)}\n\n${'丙'.repeat(600)}`;
+    rig = await startWechatRig({ answer: () => ({ text: long, afterMs: 0 }) });
+    const platform = rig.platform();
+    await platform.send(WECHAT.user, { type: 'text', content: '长回答', msgId: '1001' });
+    const xml = platform.messageXml(WECHAT.user, { type: 'text', content: '继续', msgId: '1002' }, Math.floor(Date.now() / 1000));
+    // Act: WeChat sends the same 继续 twice (our first answer was lost on the way)
+    const once = await platform.post(platform.signedRequest(xml).query, xml);
+    const again = await platform.post(platform.signedRequest(xml).query, xml);
+    const next = await platform.send(WECHAT.user, { type: 'text', content: '继续', msgId: '1003' });
+    // Assess
+    expect(once).not.toBe('dropped');
+    expect(again).toEqual(once);
+    expect(once !== 'dropped' && once.body).toContain('乙');
+    expect(next.seen).toMatch(/^丙+$/);
+  });
+
+  it('greets a new follower with the help command and hands nothing over', async () => {
+    // Prepare
+    rig = await startWechatRig();
+    // Act
+    const delivery = await rig.platform().send(WECHAT.user, { type: 'event', event: 'subscribe' });
+    const unsubscribe = await rig.platform().send(WECHAT.user, { type: 'event', event: 'unsubscribe' });
+    // Assess
+    expect(delivery.seen).toBe(welcomeText('帮助'));
+    expect(delivery.seen).toContain('帮助');
+    expect(unsubscribe.seen).toBeUndefined();
+    expect(rig.handOvers).toEqual([]);
+  });
+
+  it('hands over a voice message with its recognition text, and one without it for the worker to explain', async () => {
+    // Prepare
+    rig = await startWechatRig({ answer: echo(0) });
+    // Act
+    const heard = await rig.platform().send(WECHAT.user, { type: 'voice', recognition: '今天天气怎么样' });
+    await rig.platform({ requests: 1 }).send(WECHAT.user, { type: 'voice' });
+    // Assess
+    expect(heard.seen).toBe('答：今天天气怎么样');
+    expect(rig.handOvers.map((handOver) => handOver.payload['message'])).toEqual([
+      expect.objectContaining({ kind: 'voice', recognition: '今天天气怎么样' }),
+      expect.not.objectContaining({ recognition: expect.anything() }),
+    ]);
+  });
+});
+
+describe('the /wechat route in customer-service mode', () => {
+  it('answers success at once and leaves the answer to the worker', async () => {
+    // Prepare
+    rig = await startWechatRig({ customerService: true });
+    // Act
+    const delivery = await rig.platform().send(WECHAT.user, { type: 'text', content: '你好' });
+    // Assess
+    expect(delivery).toEqual({ seen: undefined, attempts: [200] });
+    expect(rig.handOvers).toHaveLength(1);
+    expect(rig.memory.calls).toEqual([]);
+  });
+});
+
+describe('the /wechat route refuses bad input with a 4xx, changing nothing', () => {
+  const cases: [string, (platform: ReturnType<Rig['platform']>) => Promise<{ status: number; body: string } | 'dropped'>][] = [
+    ['a wrong signature', async (platform) => {
+      const xml = platform.messageXml(WECHAT.user, { type: 'text', content: 'x' }, Math.floor(Date.now() / 1000));
+      const { query } = platform.signedRequest(xml);
+      return platform.post({ ...query, signature: 'f'.repeat(40) }, xml);
+    }],
+    ['no signature', async (platform) => platform.post({}, platform.messageXml(WECHAT.user, { type: 'text', content: 'x' }, 1))],
+    ['a stale timestamp', async (platform) => {
+      const xml = platform.messageXml(WECHAT.user, { type: 'text', content: 'x' }, 1);
+      const old = rigPlatform({ now: () => Date.now() - 3600_000 });
+      return platform.post(old.signedRequest(xml).query, xml);
+    }],
+    ['malformed XML', async (platform) => platform.post(platform.signedRequest('').query, '<xml><ToUserName>a</FromUserName>')],
+    ['XML with a document type', async (platform) => {
+      const body = '<!DOCTYPE xml [<!ENTITY a "aaaa">]><xml><ToUserName>&a;</ToUserName></xml>';
+      return platform.post(platform.signedRequest('').query, body);
+    }],
+    ['a message without MsgId', async (platform) => {
+      const xml = platform.messageXml(WECHAT.user, { type: 'text', content: 'x' }, Math.floor(Date.now() / 1000)).replace(/<MsgId>.*<\/MsgId>/, '');
+      return platform.post(platform.signedRequest(xml).query, xml);
+    }],
+    ['an oversized body', async (platform) => {
+      const xml = platform.messageXml(WECHAT.user, { type: 'text', content: '长'.repeat(7000) }, Math.floor(Date.now() / 1000));
+      return platform.post(platform.signedRequest(xml).query, xml);
+    }],
+    ['a PUT', async (platform) => platform.post(platform.signedRequest('').query, '', 'PUT')],
+  ];
+  let rigPlatform: Rig['platform'];
+
+  it.each(cases)('plaintext: %s', async (_name, attack) => {
+    // Prepare
+    rig = await startWechatRig({ answer: echo(0) });
+    rigPlatform = rig.platform;
+    // Act
+    const answer = await attack(rig.platform());
+    // Assess
+    expect(answer).not.toBe('dropped');
+    if (answer === 'dropped') return;
+    expect(answer.status).toBeGreaterThanOrEqual(400);
+    expect(answer.status).toBeLessThan(500);
+    expect(rig.handOvers).toEqual([]);
+    expect(rig.memory.calls).toEqual([]);
+  });
+
+  const safeCases: [string, (platform: ReturnType<Rig['platform']>, other: ReturnType<Rig['platform']>) => Promise<{ status: number; body: string } | 'dropped'>][] = [
+    ['a message sealed for another AppID', async (_platform, other) => {
+      const xml = other.messageXml(WECHAT.user, { type: 'text', content: 'x' }, Math.floor(Date.now() / 1000));
+      const { query, body } = other.signedRequest(xml);
+      return other.post(query, body);
+    }],
+    ['a wrong msg_signature', async (platform) => {
+      const { query, body } = platform.signedRequest(platform.messageXml(WECHAT.user, { type: 'text', content: 'x' }, Math.floor(Date.now() / 1000)));
+      return platform.post({ ...query, msg_signature: '0'.repeat(40) }, body);
+    }],
+    ['a plaintext body on a safe-mode account', async (platform) => {
+      const xml = platform.messageXml(WECHAT.user, { type: 'text', content: 'x' }, Math.floor(Date.now() / 1000));
+      const { query } = platform.signedRequest(xml);
+      const { encrypt_type: _type, msg_signature: _signature, ...plain } = query;
+      return platform.post(plain, xml);
+    }],
+    ['ciphertext that is not AES output', async (platform) => {
+      const body = '<xml><ToUserName><![CDATA[gh]]></ToUserName><Encrypt><![CDATA[bm90IGFlcw==]]></Encrypt></xml>';
+      const { query } = platform.signedRequest('');
+      const { getSignature } = await import('@wecom/crypto');
+      return platform.post({ ...query, msg_signature: getSignature(WECHAT.token, query['timestamp'] ?? '', query['nonce'] ?? '', 'bm90IGFlcw==') }, body);
+    }],
+  ];
+
+  it.each(safeCases)('safe mode: %s', async (_name, attack) => {
+    // Prepare
+    rig = await startWechatRig({ safeMode: true, answer: echo(0) });
+    const other = rig.platform({ appId: 'wxffffffffffffffff' });
+    // Act
+    const answer = await attack(rig.platform(), other);
+    // Assess
+    expect(answer).not.toBe('dropped');
+    if (answer === 'dropped') return;
+    expect(answer.status).toBeGreaterThanOrEqual(400);
+    expect(answer.status).toBeLessThan(500);
+    expect(rig.handOvers).toEqual([]);
+    expect(rig.memory.calls).toEqual([]);
+  });
+
+  it('a reply the platform cannot verify is what the fake WeChat rejects', async () => {
+    // Prepare: the route seals with the right key; a platform holding another key must refuse its reply
+    rig = await startWechatRig({ safeMode: true, answer: echo(0) });
+    const wrongToken = rig.platform({ token: 'otherToken999' });
+    // Act
+    const delivery = await wrongToken.send(WECHAT.user, { type: 'text', content: 'x' });
+    // Assess: the route refuses the request signed with another token, and WeChat shows its failure notice
+    expect(delivery.seen).toBe(SERVICE_UNAVAILABLE);
+    expect(delivery.rejected).toBe('HTTP 401');
+  });
+});
