@@ -2,14 +2,15 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 /**
- * Comments state facts by pointing into the project's own docs: `docs/<name>.md`, `docs/<name>.md §4b, §8`, or
+ * Comments state facts by pointing into the project's own docs: `docs/<name>.md`, `docs/<name>.md §4b, §8` (or a
+ * range, `§2–§4`, whose two ends are checked), or
  * `docs/<name>.md, "A heading"`. This keeps every such pointer true: the file exists, and so do the `## §n` /
  * `### §n` heading or the quoted heading; and a bare section mark must name its file.
  */
 const ROOT = join(__dirname, '..', '..', '..');
 const SCANNED = ['shared', 'functions', 'local', 'build', 'bench', 'test'];
 
-const REFERENCE = /docs\/([A-Za-z0-9_-]+)\.md((?:\s*,?\s*(?:and\s+)?§[0-9]+[a-z]?)*)(?:,\s*"([^"]+)")?/g;
+const REFERENCE = /docs\/([A-Za-z0-9_-]+)\.md((?:\s*(?:,|–)?\s*(?:and\s+)?§[0-9]+[a-z]?)*)(?:,\s*"([^"]+)")?/g;
 
 interface Docs {
   exists(name: string): boolean;
@@ -74,6 +75,7 @@ describe('references to docs/ in the code', () => {
   it('accepts an existing file, its sections (listed too) and a quoted heading', () => {
     expect(brokenReferences(ref('real.md'), fakeDocs)).toEqual([]);
     expect(brokenReferences(ref('real.md §4, §4b'), fakeDocs)).toEqual([]);
+    expect(brokenReferences(ref('real.md §4–§4b'), fakeDocs)).toEqual([]);
     expect(brokenReferences(ref('real.md, "A named heading"'), fakeDocs)).toEqual([]);
     expect(brokenReferences('/**\n * Facts: docs/real.md\n * §4b.\n */', fakeDocs)).toEqual([]);
   });
@@ -84,6 +86,7 @@ describe('references to docs/ in the code', () => {
       'docs/real.md has no heading §4c',
       'docs/real.md has no heading §5',
     ]);
+    expect(brokenReferences(ref('real.md §4–§5'), fakeDocs)).toEqual(['docs/real.md has no heading §5']);
     expect(brokenReferences(ref('real.md, "No such part"'), fakeDocs)).toEqual(['docs/real.md has no heading "No such part"']);
     expect(brokenReferences('// the rule (§8)', fakeDocs)).toEqual(['section mark without its file: …// the rule (§8']);
   });
