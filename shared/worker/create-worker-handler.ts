@@ -54,9 +54,13 @@ export function createWorkerHandler<Storage extends TurnStorage>(deps: WorkerDep
     const startedAt = deps.now();
     const timeoutMs = (context.function?.timeout ?? deps.defaultTimeoutSeconds) * 1000;
     return withLogFields({ request_id: context.requestId }, async () => {
+      let storage: Storage | undefined;
       const invocation: Invocation<Storage> = {
         context,
-        storage: deps.createStorage(context),
+        // Built when first needed: an event refused on sight builds no client.
+        get storage() {
+          return (storage ??= deps.createStorage(context));
+        },
         deadlineMs: startedAt + timeoutMs,
         replyReserveMs: defaultReplyReserveMs(timeoutMs),
       };
