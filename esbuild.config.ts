@@ -16,7 +16,7 @@ import { parseSettingsSource, SETTINGS_SOURCE_FILE } from './build/settings-sour
  * Run with `npm run build`.
  */
 const FUNCTIONS = ['callback', 'worker'] as const;
-const LOCAL_TOOLS = ['server', 'chat', 'instance'] as const;
+const LOCAL_TOOLS = ['server', 'chat', 'job', 'instance'] as const;
 const root = __dirname.endsWith('dist') ? join(__dirname, '..') : __dirname;
 
 const common: BuildOptions = {

@@ -6,6 +6,8 @@ export const LOCAL_DEFAULTS: Readonly<Record<string, string>> = {
   DINGTALK_APP_KEY: 'local-app-key',
   DINGTALK_APP_SECRET: 'local-app-secret-change-me',
   OSS_BUCKET: 'local-history',
+  // POST /push is off without a token; locally it is on, for the README's curl example.
+  PUSH_TOKEN: 'local-push-token-change-me',
   LOG_LEVEL: 'info',
 };
 

@@ -1,7 +1,10 @@
 import { resolve } from 'node:path';
+import { channelsConfigKey } from '../shared/config/group-robot-config';
+import { groupRobotReceiverHost, groupRobotReceiverPort, startGroupRobotReceiver } from './group-robot-receiver';
+import { localChannels } from './local-channels';
 import { localEnvironment, projectRoot } from './local-env';
 import { checkLocalSettings, describeStartFailure, type LocalSettings } from './settings-check';
-import { startLocalStack } from './stack';
+import { localWebhookHosts, startLocalStack } from './stack';
 
 /**
  * `npm start`: the built functions served as FC would serve them, on this machine. Point `npm run chat` at it, or
@@ -15,12 +18,19 @@ async function main(): Promise<void> {
   settings = checkLocalSettings(root, env);
   const { port, host } = settings;
   const dataDir = resolve(root, env['LOCAL_DATA_DIR'] ?? '.data', 'oss');
+  const channels = localChannels(root, groupRobotReceiverHost(env), localWebhookHosts(env), channelsConfigKey(env));
+  const receiver = await startGroupRobotReceiver({ port: groupRobotReceiverPort(env), robots: channels.receiverRobots, print: (text) => console.log(text) }).catch(
+    (error: unknown) => {
+      throw new Error(`无法监听本地群机器人端口 / cannot listen on ${groupRobotReceiverHost(env)} (LOCAL_ROBOT_PORT): ${(error as Error).message}`);
+    },
+  );
   const stack = await startLocalStack({
     rootDir: root,
     env,
     host,
     port,
     dataDir,
+    channelsConfig: channels.text,
     worker: { timeoutSeconds: Number(env['WORKER_TIMEOUT_SECONDS'] ?? 120), maxRetries: 3, retryDelayMs: 1000 },
     onWorkerResult: ({ requestId, attempt, result, willRetry }) => {
       if (!result.ok) console.log(`[local-fc] worker ${requestId} attempt ${attempt + 1} ${result.kind}: ${result.error}${willRetry ? ' — FC will retry' : ''}`);
@@ -30,10 +40,16 @@ async function main(): Promise<void> {
   消息接收地址 (robot message URL):  ${stack.url}/
   会话记录目录 (history folder):      ${dataDir}
   模型 (model):                       ${env['OPENAI_API_KEY'] ? `${env['OPENAI_MODEL'] ?? 'gpt-4o-mini'} @ ${env['OPENAI_BASE_URL'] ?? 'https://api.openai.com/v1'}` : '未配置 OPENAI_API_KEY — 机器人会回复配置提示 (not configured: the robot answers with a setup hint)'}
+  群机器人配置 (group robots config):  ${channels.source}
+  群机器人 (robots) / 定时任务 (jobs):  ${Object.keys(channels.config.robots).join(', ')} / ${Object.keys(channels.config.jobs).join(', ') || '-'}
+  本地群机器人接收 (local robot receiver): http://${groupRobotReceiverHost(env)}
 ${defaulted.length ? `  本地默认值 (local defaults used):   ${defaulted.join(', ')}\n` : ''}
-在另一个终端运行 / in another terminal:  npm run chat -- "你好"`);
+在另一个终端运行 / in another terminal:  npm run chat -- "你好"
+  定时任务 (a job now):                  npm run job -- ${Object.keys(channels.config.jobs)[0] ?? '<name>'}
+  推送 (a push):                         curl -X POST ${stack.url}/push -H "Authorization: Bearer ${defaulted.includes('PUSH_TOKEN') ? env['PUSH_TOKEN'] : '$PUSH_TOKEN'}" -H "Content-Type: application/json" -d '{"robot":"${Object.keys(channels.config.robots)[0] ?? 'local'}","prompt":"你好"}'`);
   const stop = (): void => {
     console.log('stopping…');
+    receiver.close();
     stack.close().then(() => process.exit(0), () => process.exit(1));
   };
   process.on('SIGINT', stop);

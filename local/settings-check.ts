@@ -3,7 +3,7 @@ import { integer } from '../shared/config/env';
 import { loadCallbackConfig } from '../shared/config/callback-config';
 import { readSettingsFile, withSettingsFile } from '../shared/config/settings-file';
 import { loadWorkerConfig } from '../shared/config/worker-config';
-import { ConfigError } from '../shared/errors';
+import { ChannelsConfigError, ConfigError } from '../shared/errors';
 
 /**
  * What `npm start` checks before it says "ready": both functions' settings as each will see them (the environment
@@ -31,6 +31,7 @@ export function describeStartFailure(error: unknown, settings: LocalSettings | u
   if (error instanceof ConfigError) {
     return `设置有误 / invalid setting: ${error.variable} ${error.expectation.zh} (${error.expectation.en})。请修改 .env 或 settings.env 后重新运行 npm start。`;
   }
+  if (error instanceof ChannelsConfigError) return `群机器人配置有误 / invalid channels.json: ${error.message}。请修改 channels.json 后重新运行 npm start。`;
   const code = (error as { code?: unknown } | null)?.code;
   if (code === 'EADDRINUSE') {
     return `LOCAL_PORT ${settings?.port} 已被占用 / port in use: 请在 .env 中换一个端口，例如 LOCAL_PORT=${(settings?.port ?? 9000) + 1}。`;

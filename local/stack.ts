@@ -8,8 +8,13 @@ import { createHttpTrigger } from './fc/http-trigger';
 import { createInvokeApi } from './fc/invoke-api';
 import { startOssServer, type OssServerOptions } from './oss/oss-server';
 import { chatReceiverHost } from './dingtalk-callback';
+import { groupRobotReceiverHost } from './group-robot-receiver';
+import { createTimerEndpoint, LOCAL_TIMER_PATH } from './timer-endpoint';
 import { DEFAULT_WEBHOOK_HOSTS, WEBHOOK_HOSTS_VARIABLE } from '../shared/channels/dingtalk/webhook-hosts';
 import { list } from '../shared/config/env';
+import { channelsConfigKey } from '../shared/config/group-robot-config';
+import { createOssClient } from '../shared/storage/oss/oss-client';
+import { createOssAppendLog } from '../shared/storage/oss/oss-append-log';
 
 export const CALLBACK_FUNCTION = 'dingtalk-llm-callback';
 export const WORKER_FUNCTION = 'dingtalk-llm-worker';
@@ -39,10 +44,12 @@ export interface LocalStackOptions {
     remembersTask?: (taskId: string) => boolean;
   };
   /**
-   * Where the local session webhooks are received (`host:port`), added to DINGTALK_WEBHOOK_HOSTS for both functions;
-   * by default the receiver of `npm run chat`.
+   * Where the local session webhooks and group-robot posts are received (`host:port`), added to
+   * DINGTALK_WEBHOOK_HOSTS for both functions; by default the receivers of `npm run chat` and of `npm start`'s robots.
    */
   webhookHosts?: string[];
+  /** The channels config (group robots, jobs) put into the bucket at CHANNELS_CONFIG_KEY before the stack is ready. */
+  channelsConfig?: string;
   /** Receives both functions' log output; printed to this process's console when absent. */
   onOutput?: (text: string) => void;
   onWorkerResult?: (entry: { requestId: string; attempt: number; result: InvocationResult; willRetry: boolean }) => void;
@@ -76,10 +83,10 @@ export async function startLocalStack(options: LocalStackOptions) {
   const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
 
   const dist = join(options.rootDir, 'dist');
-  const webhookHosts = [...new Set([
-    ...list(options.env, WEBHOOK_HOSTS_VARIABLE, DEFAULT_WEBHOOK_HOSTS),
-    ...(options.webhookHosts ?? [chatReceiverHost(options.env)]),
-  ])].join(',');
+  const webhookHosts = localWebhookHosts(options.env, options.webhookHosts).join(',');
+  const ossClient = createOssClient({ bucket, region: REGION, endpoint: oss.url, credentials, timeoutMs: 5000 });
+  const channelsKey = channelsConfigKey(options.env);
+  if (options.channelsConfig !== undefined) await ossClient.put(channelsKey, Buffer.from(options.channelsConfig));
   const ossEnv = { OSS_ENDPOINT: oss.url, OSS_BUCKET: bucket, OSS_REGION: REGION, OSS_INTERNAL: 'false' };
   const shared = {
     credentials,
@@ -131,9 +138,15 @@ export async function startLocalStack(options: LocalStackOptions) {
     },
   });
   const trigger = createHttpTrigger(callback, ACCOUNT_ID);
+  const timer = createTimerEndpoint({
+    submit: (event) => queue.submit(event),
+    readConfig: () => createOssAppendLog(ossClient).readAll(channelsKey, 256 * 1024),
+    now: Date.now,
+  });
   server.on('request', (request, response) => {
     if (invokeApi(request, response)) return;
-    trigger(request, response).catch((error: unknown) => {
+    const handle = new URL(request.url ?? '/', 'http://localhost').pathname === LOCAL_TIMER_PATH ? timer : trigger;
+    handle(request, response).catch((error: unknown) => {
       response.writeHead(500).end(String(error));
     });
   });
@@ -166,3 +179,8 @@ export async function startLocalStack(options: LocalStackOptions) {
 }
 
 export type LocalStack = Awaited<ReturnType<typeof startLocalStack>>;
+
+/** DINGTALK_WEBHOOK_HOSTS as the local functions get it: the admin's list and the local receivers. */
+export function localWebhookHosts(env: Record<string, string>, receivers: readonly string[] = [chatReceiverHost(env), groupRobotReceiverHost(env)]): string[] {
+  return [...new Set([...list(env, WEBHOOK_HOSTS_VARIABLE, DEFAULT_WEBHOOK_HOSTS), ...receivers])];
+}

@@ -293,8 +293,9 @@ export class RobotRejectedError extends BotError {
     super('ROBOT_REJECTED', `group robot ${robot} refused the message (errcode ${errcode}, ${reason})${detail}`);
   }
 
+  /** A 130101 blocks the robot for 10 minutes, longer than FC's retries wait: only a busy DingTalk is worth retrying. */
   get retryable(): boolean {
-    return this.reason === 'rate-limited' || this.reason === 'busy';
+    return this.reason === 'busy';
   }
 }
 

@@ -10,6 +10,8 @@ import { ossClientOptions } from '../../shared/config/oss-config';
 import { readSettingsFile, withSettingsFile } from '../../shared/config/settings-file';
 import { wireWithSettings } from '../../shared/config/wire-with-settings';
 import { webhookHostsOrDefault } from '../../shared/channels/dingtalk/webhook-hosts';
+import { createChannelsConfigCache } from '../../shared/channels/group-robot/channels-config-cache';
+import { createPushRoute } from '../../shared/channels/group-robot/push-route';
 import { defaultInvokeEndpoint, type FcContext } from '../../shared/fc/context';
 import { createFcInvoker } from '../../shared/fc/fc-invoker';
 import { createLogger } from '../../shared/logging/logger';
@@ -58,9 +60,19 @@ function wireCallback(config: Readonly<CallbackConfig>) {
     now: Date.now,
     newDeliveryId: randomUUID,
   };
-  const createPairGuard = (context: FcContext) =>
-    createSignaturePairGuard({ oss: createOssLiteClient(ossClientOptions(config.oss, context.credentials)), prefix: config.signaturePrefix, now: Date.now });
+  const ossLite = (context: FcContext) => createOssLiteClient(ossClientOptions(config.oss, context.credentials));
+  const createPairGuard = (context: FcContext) => createSignaturePairGuard({ oss: ossLite(context), prefix: config.signaturePrefix, now: Date.now });
+  // Once per instance: a warm callback reads the channels config about once a minute, with that request's credentials.
+  const channelsConfig = createChannelsConfigCache({ key: config.groupRobot.configKey, webhookHosts: config.webhookHosts });
+  const push = createPushRoute({
+    pushToken: config.groupRobot.pushToken,
+    readConfig: (context) => channelsConfig.get((key, maxBytes) => ossLite(context).get(key, maxBytes)),
+    handOver: (event, taskId, context) => handOver.createInvoker(context).invokeAsync(JSON.stringify(event), { taskId }),
+    now: Date.now,
+    logger: log,
+    newId: randomUUID,
+  });
   // One route per channel, each on its own trigger path (docs/architecture.md).
-  const routes = [createDingTalkRoute({ appKey: config.appKey, appSecret: config.appSecret, webhookHosts: config.webhookHosts, createPairGuard, ...handOver })];
+  const routes = [createDingTalkRoute({ appKey: config.appKey, appSecret: config.appSecret, webhookHosts: config.webhookHosts, createPairGuard, ...handOver }), push];
   return createCallbackRouter({ routes, maxBodyBytes: config.maxBodyBytes, logger: log });
 }

@@ -12,6 +12,7 @@ import { createDingTalkNoticeChannel } from '../../shared/channels/dingtalk/noti
 import { createReplier } from '../../shared/channels/dingtalk/replier';
 import { createSessionWebhookSender } from '../../shared/channels/dingtalk/session-webhook';
 import { webhookHostsOrDefault } from '../../shared/channels/dingtalk/webhook-hosts';
+import { createGroupRobotWorker } from '../../shared/channels/group-robot/group-robot-worker';
 import { createConversationHistory } from '../../shared/history/conversation-history';
 import { historyLimits, largestObjectRead } from '../../shared/history/history-limits';
 import { createMessageClaims } from '../../shared/history/message-claims';
@@ -24,6 +25,7 @@ import { createNodeHttpFetch } from '../../shared/model/node-http-fetch';
 import { createOpenAiChatModel } from '../../shared/model/openai-chat-model';
 import { createOssTransport } from '../../shared/storage/oss/urllib-transport';
 import { CARD_COOLDOWN_MS, createCardGate } from '../../shared/cards/card-gate';
+import type { FcContext } from '../../shared/fc/context';
 import { createWorkerHandler } from '../../shared/worker/create-worker-handler';
 import { createMisconfiguredWorker } from '../../shared/worker/misconfigured-worker';
 
@@ -61,6 +63,14 @@ function wireWorker(config: Readonly<WorkerConfig>) {
   const dingtalkApi = { http, apiBase: config.dingtalk.apiBase, tokens, appKey: config.dingtalk.appKey };
   // Once per instance, so its kept-alive sockets serve the OSS clients of every warm invocation.
   const ossTransport = createOssTransport({ maxBodyBytes: largestObjectRead(config.history) });
+  // Once per instance: the channels config is cached here, and read with each invocation's storage.
+  const groupRobot = createGroupRobotWorker({
+    ...config.groupRobot,
+    webhookHosts: config.webhookHosts,
+    http,
+    logger: log,
+    split: { maxChars: config.reply.maxChars },
+  });
   return createWorkerHandler({
     settings: {
       systemPrompt: config.systemPrompt,
@@ -73,11 +83,12 @@ function wireWorker(config: Readonly<WorkerConfig>) {
       runsLocally: config.runsLocally,
       images: config.images,
     },
-    createStorage: (context) => {
+    createStorage: (context: FcContext) => {
       const log = createOssAppendLog(createOssClient({ ...ossClientOptions(config.oss, context.credentials), transport: ossTransport }));
       return {
         history: createConversationHistory({ log, ...historyLimits(config.history) }),
         claims: createMessageClaims({ log, prefix: config.messagePrefix }),
+        log,
       };
     },
     model: config.model && createOpenAiChatModel({ ...config.model, fetch: createNodeHttpFetch({ agents: modelAgents }), logger: log }),
@@ -91,7 +102,10 @@ function wireWorker(config: Readonly<WorkerConfig>) {
         },
         files: createMessageFiles({ ...dingtalkApi, maxBytes: config.imageMaxBytes }),
       }),
+      'group-robot': groupRobot.channel,
     },
+    // FC timer triggers (s.yaml) invoke the worker directly with their own event: the run of a group-robot job.
+    adaptEvent: groupRobot.adaptEvent,
     logger: log,
     now: Date.now,
     defaultTimeoutSeconds: config.defaultTimeoutSeconds,

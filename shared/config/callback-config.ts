@@ -1,4 +1,5 @@
 import { webhookHostsSetting, type WebhookHostList } from '../channels/dingtalk/webhook-hosts';
+import { groupRobotCallbackSettings, type GroupRobotCallbackSettings } from './group-robot-config';
 import { integer, logLevel, optionalString, optionalUrl, requiredString, type Env, type LogLevelSetting } from './env';
 import { normalizePrefix, ossSettings, type OssSettings } from './oss-config';
 
@@ -15,6 +16,8 @@ export interface CallbackConfig {
   /** Where each (timestamp, sign) pair's record lives; an OSS lifecycle rule on it removes them after a day. */
   oss: OssSettings;
   signaturePrefix: string;
+  /** POST /push and the channels config object it reads. */
+  groupRobot: GroupRobotCallbackSettings;
   logLevel: LogLevelSetting;
 }
 
@@ -33,6 +36,7 @@ export function loadCallbackConfig(env: Env): Readonly<CallbackConfig> {
     // DingTalk gives up on a callback after ~10 s, so the callback's OSS budget is far shorter than the worker's.
     oss: ossSettings(env, 2000, 9000),
     signaturePrefix: normalizePrefix(optionalString(env, 'SIGNATURE_PREFIX', 'dingtalk-llm/signatures/')),
+    groupRobot: groupRobotCallbackSettings(env),
     logLevel: logLevel(env),
   });
 }

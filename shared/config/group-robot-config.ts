@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors';
 import { optionalString, type Env } from './env';
+import { normalizePrefix } from './oss-config';
 
 /**
  * The group-robot channel's own settings. The robots and jobs themselves live in the channels config object in the
@@ -32,3 +33,23 @@ export function pushToken(env: Env): string | undefined {
   }
   return token;
 }
+
+/** ROBOT_SENDS_PREFIX (worker): where each robot's send window lives, one small object per robot and UTC day. */
+export const DEFAULT_ROBOT_SENDS_PREFIX = 'dingtalk-llm/robot-sends/';
+
+export interface GroupRobotCallbackSettings {
+  pushToken: string | undefined;
+  configKey: string;
+}
+
+export interface GroupRobotWorkerSettings {
+  configKey: string;
+  sendsPrefix: string;
+}
+
+export const groupRobotCallbackSettings = (env: Env): GroupRobotCallbackSettings => ({ pushToken: pushToken(env), configKey: channelsConfigKey(env) });
+
+export const groupRobotWorkerSettings = (env: Env): GroupRobotWorkerSettings => ({
+  configKey: channelsConfigKey(env),
+  sendsPrefix: normalizePrefix(optionalString(env, 'ROBOT_SENDS_PREFIX', DEFAULT_ROBOT_SENDS_PREFIX)),
+});

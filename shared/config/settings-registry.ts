@@ -67,6 +67,7 @@ export const SETTINGS: Readonly<Record<string, SettingInfo>> = {
   INVOKE_TIMEOUT_MS: env('callback'),
   PUSH_TOKEN: env('callback', true),
   CHANNELS_CONFIG_KEY: env('both'),
+  ROBOT_SENDS_PREFIX: env('worker'),
   LOG_LEVEL: env('both'),
   WECHAT_TOKEN: env('callback', true),
   WECHAT_APP_ID: env('both'),
@@ -84,6 +85,7 @@ export const SETTINGS: Readonly<Record<string, SettingInfo>> = {
   LOCAL_DATA_DIR: env('local'),
   CHAT_TARGET_URL: env('local'),
   LOCAL_CHAT_PORT: env('local'),
+  LOCAL_ROBOT_PORT: env('local'),
   LOCAL_STACK: env('local'),
 };
 

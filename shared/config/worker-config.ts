@@ -3,6 +3,7 @@ import { boolean, integer, list, logLevel, optionalNumber, optionalString, optio
 import type { Env, LogLevelSetting } from './env';
 import { ConfigError } from '../errors';
 import { normalizePrefix, ossSettings, type OssSettings } from './oss-config';
+import { groupRobotWorkerSettings, type GroupRobotWorkerSettings } from './group-robot-config';
 
 export const DEFAULT_SYSTEM_PROMPT =
   '你是钉钉里的智能助手。请用简体中文回答（除非用户使用其他语言），回答准确、简洁，必要时使用 Markdown。';
@@ -28,6 +29,8 @@ export interface WorkerConfig {
   history: HistorySettings;
   /** Where each message's claim object goes (message-claims.ts). */
   messagePrefix: string;
+  /** The channels config object and the robots' send windows. */
+  groupRobot: GroupRobotWorkerSettings;
   commands: { reset: string[]; help: string[] };
   reply: { maxChars: number };
   /** Used when FC's context does not say the function's timeout. */
@@ -128,6 +131,7 @@ function readWorkerConfig(env: Env): Readonly<WorkerConfig> {
       groupShared: boolean(env, 'GROUP_SHARED_HISTORY', false),
     },
     messagePrefix: normalizePrefix(optionalString(env, 'MESSAGE_PREFIX', 'dingtalk-llm/messages/')),
+    groupRobot: groupRobotWorkerSettings(env),
     commands: {
       reset: list(env, 'RESET_COMMANDS', ['新对话', '清空会话', '重置', 'new', '/new', '/新对话']),
       help: list(env, 'HELP_COMMANDS', ['帮助', 'help', '/help', '/帮助']),

@@ -1,5 +1,5 @@
 import type { Channel, ChannelName, ChannelTurn } from '../channels/channel';
-import { asBotError } from '../errors';
+import { StorageError, asBotError } from '../errors';
 import type { FcContext } from '../fc/context';
 import type { ConversationHistory } from '../history/conversation-history';
 import type { MessageClaims } from '../history/message-claims';
@@ -10,13 +10,38 @@ import { handleMessage } from '../turn/handle-message';
 import { defaultReplyReserveMs, type WorkerSettings } from '../turn/turn-dependencies';
 import { channelOf, WorkerEventSchema, type WorkerEvent } from './worker-event';
 
-export interface WorkerDependencies {
+/** What the turn pipeline needs of storage; a deployment's storage may carry more for its channels. */
+export interface TurnStorage {
+  history: ConversationHistory;
+  claims: MessageClaims;
+}
+
+/** One invocation as a channel built for it sees it: its context, its storage and when FC will stop it. */
+export interface Invocation<Storage extends TurnStorage = TurnStorage> {
+  context: FcContext;
+  storage: Storage;
+  deadlineMs: number;
+  replyReserveMs: number;
+}
+
+/**
+ * A channel, or how to build it for one invocation: a channel whose settings live in the bucket (group robots)
+ * reads them with that invocation's credentials.
+ */
+export type ChannelSource<Storage extends TurnStorage = TurnStorage> = Channel | ((invocation: Invocation<Storage>) => Promise<Channel>);
+
+export interface WorkerDependencies<Storage extends TurnStorage = TurnStorage> {
   settings: WorkerSettings;
   /** Built per invocation: the OSS client signs with the STS credentials of this invocation's context. */
-  createStorage: (context: FcContext) => { history: ConversationHistory; claims: MessageClaims };
+  createStorage: (context: FcContext) => Storage;
   model: ChatModel | undefined;
   /** The channels this deployment serves; an event for any other is refused. */
-  channels: Partial<Record<ChannelName, Channel>>;
+  channels: Partial<Record<ChannelName, ChannelSource<Storage>>>;
+  /**
+   * Events that are not WorkerEvents (an FC timer trigger's), turned into one; any other event is given back as it
+   * is. Throws when the event is of its kind but cannot be turned into a WorkerEvent.
+   */
+  adaptEvent?: (event: unknown, invocation: Invocation<Storage>) => Promise<unknown>;
   logger: Logger;
   now: () => number;
   /** Used when the FC context does not carry the function's timeout. */
@@ -24,12 +49,22 @@ export interface WorkerDependencies {
 }
 
 /** The event function: FC's asynchronous invocation carries the callback's WorkerEvent as its body. */
-export function createWorkerHandler(deps: WorkerDependencies) {
+export function createWorkerHandler<Storage extends TurnStorage>(deps: WorkerDependencies<Storage>) {
   return (event: Buffer, context: FcContext): Promise<string> => {
     const startedAt = deps.now();
     const timeoutMs = (context.function?.timeout ?? deps.defaultTimeoutSeconds) * 1000;
     return withLogFields({ request_id: context.requestId }, async () => {
-      const opened = openTurn(event, deps);
+      let storage: Storage | undefined;
+      const invocation: Invocation<Storage> = {
+        context,
+        // Built when first needed: an event refused on sight builds no client.
+        get storage() {
+          return (storage ??= deps.createStorage(context));
+        },
+        deadlineMs: startedAt + timeoutMs,
+        replyReserveMs: defaultReplyReserveMs(timeoutMs),
+      };
+      const opened = await openTurn(event, invocation, deps);
       if (opened === undefined) return 'refused';
       const { envelope, turn } = opened;
       const fields = { channel: turn.message.channel, msgId: turn.message.id, deliveryId: envelope.deliveryId };
@@ -39,12 +74,13 @@ export function createWorkerHandler(deps: WorkerDependencies) {
             { ...turn, deliveryId: envelope.deliveryId },
             {
               settings: deps.settings,
-              ...deps.createStorage(context),
+              history: invocation.storage.history,
+              claims: invocation.storage.claims,
               model: deps.model,
               logger: deps.logger,
               now: deps.now,
-              deadlineMs: startedAt + timeoutMs,
-              replyReserveMs: defaultReplyReserveMs(timeoutMs),
+              deadlineMs: invocation.deadlineMs,
+              replyReserveMs: invocation.replyReserveMs,
             },
           );
         } catch (error) {
@@ -57,27 +93,41 @@ export function createWorkerHandler(deps: WorkerDependencies) {
 }
 
 /**
- * The event's message, checked and bound by its channel. A retry cannot fix a malformed event or a channel this
- * deployment does not serve, so those are logged and dropped (undefined) instead of thrown.
+ * The event's message, checked and bound by its channel. A retry cannot fix a malformed event, a channel this
+ * deployment does not serve or a channel's broken settings, so those are logged and dropped (undefined) instead of
+ * thrown; storage that could not be read is thrown, so that FC tries again.
  */
-function openTurn(event: Buffer, deps: WorkerDependencies): { envelope: WorkerEvent; turn: ChannelTurn } | undefined {
+async function openTurn<Storage extends TurnStorage>(
+  event: Buffer,
+  invocation: Invocation<Storage>,
+  deps: WorkerDependencies<Storage>,
+): Promise<{ envelope: WorkerEvent; turn: ChannelTurn } | undefined> {
   let envelope: WorkerEvent;
   try {
-    envelope = parseWith(WorkerEventSchema, parseJson(event.toString('utf8')));
+    const json = parseJson(event.toString('utf8'));
+    envelope = parseWith(WorkerEventSchema, deps.adaptEvent ? await deps.adaptEvent(json, invocation) : json);
   } catch (error) {
-    deps.logger.error('worker event refused', { error: asBotError(error) });
-    return undefined;
+    return refuse(error, deps.logger, {});
   }
   const name = channelOf(envelope);
-  const channel = deps.channels[name];
-  if (channel === undefined) {
+  const source = deps.channels[name];
+  if (source === undefined) {
     deps.logger.error('worker event refused: this worker does not serve its channel', { channel: name, deliveryId: envelope.deliveryId });
     return undefined;
   }
   try {
+    const channel = typeof source === 'function' ? await source(invocation) : source;
     return { envelope, turn: channel.open(envelope.message) };
   } catch (error) {
-    deps.logger.error('worker event refused', { channel: name, error: asBotError(error) });
-    return undefined;
+    return refuse(error, deps.logger, { channel: name });
   }
+}
+
+function refuse(error: unknown, logger: Logger, fields: Record<string, unknown>): undefined {
+  if (error instanceof StorageError) {
+    logger.error('worker event could not be opened; FC will retry', { ...fields, error });
+    throw error;
+  }
+  logger.error('worker event refused', { ...fields, error: asBotError(error) });
+  return undefined;
 }

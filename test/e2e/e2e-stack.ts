@@ -13,6 +13,7 @@ import { createOssClient } from '../../shared/storage/oss/oss-client';
 import { parseRecords, type HistoryRecord } from '../../shared/history/records';
 import { FAKE_APP_KEY, FAKE_APP_SECRET, startFakeDingTalk } from '../helpers/fake-dingtalk';
 import { startFakeOpenAi } from '../helpers/fake-openai';
+import { startFakeGroupRobot, type FakeGroupRobot, type FakeRobotSecurity } from '../helpers/fake-group-robot';
 
 export const E2E_API_KEYS = ['sk-e2e-first-key-000000', 'sk-e2e-second-key-11111'];
 const ROOT = join(__dirname, '..', '..');
@@ -43,10 +44,18 @@ export interface E2eStackOptions {
   workerTimeoutSeconds?: number;
   /** The local FC forgets every task id, as FC may once its record of a task is gone: redeliveries reach the worker. */
   forgetTasks?: boolean;
+  /**
+   * A fake group robot server with these robots (by access token), and the channels config the stack puts into the
+   * bucket, made from its webhooks; its host is added to DINGTALK_WEBHOOK_HOSTS.
+   */
+  groupRobot?: { robots: Record<string, FakeRobotSecurity>; config: (robot: FakeGroupRobot) => unknown };
+  /** FC runs a matching async event a second time (local/fc/async-queue.ts). */
+  redeliver?: (body: Buffer) => 'concurrently' | 'afterwards' | undefined;
 }
 
 export async function startE2eStack(options: E2eStackOptions = {}) {
   const dingtalk = await startFakeDingTalk();
+  const robot = options.groupRobot ? await startFakeGroupRobot({ robots: options.groupRobot.robots }) : undefined;
   const openai = await startFakeOpenAi({ apiKeys: E2E_API_KEYS });
   const env = typeof options.env === 'function' ? options.env({ openaiBaseURL: openai.baseURL }) : options.env;
   const dataDir = mkdtempSync(join(tmpdir(), 'dingtalk-e2e-'));
@@ -69,9 +78,13 @@ export async function startE2eStack(options: E2eStackOptions = {}) {
     port: 0,
     dataDir,
     // The fake DingTalk serves the session webhooks, so its host is the one webhooks may point at.
-    webhookHosts: [new URL(dingtalk.url).host],
+    webhookHosts: [new URL(dingtalk.url).host, ...(robot ? [new URL(robot.url).host] : [])],
+    ...(robot && options.groupRobot ? { channelsConfig: JSON.stringify(options.groupRobot.config(robot)) } : {}),
     worker: { timeoutSeconds: options.workerTimeoutSeconds ?? 20, maxRetries: 3, retryDelayMs: 100 },
-    ...(options.forgetTasks ? { faults: { remembersTask: () => false } } : {}),
+    faults: {
+      ...(options.forgetTasks ? { remembersTask: () => false } : {}),
+      ...(options.redeliver ? { redeliver: options.redeliver } : {}),
+    },
     onOutput: (text) => output.push(text),
     onWorkerResult: ({ attempt, result }) => workerResults.push({ attempt, result }),
   });
@@ -111,11 +124,11 @@ export async function startE2eStack(options: E2eStackOptions = {}) {
 
   async function close(): Promise<void> {
     await stack.close();
-    await Promise.all([dingtalk.close(), openai.close()]);
+    await Promise.all([dingtalk.close(), openai.close(), robot?.close()]);
     rmSync(dataDir, { recursive: true, force: true });
   }
 
-  return { stack, dingtalk, openai, send, post, history, output, workerResults, dataDir, drain: stack.drain, close };
+  return { stack, dingtalk, openai, robot, send, post, history, output, workerResults, dataDir, drain: stack.drain, close };
 }
 
 export type E2eStack = Awaited<ReturnType<typeof startE2eStack>>;

@@ -1,4 +1,4 @@
-import { DeliveryError, DingTalkApiError, RobotRejectedError } from '../../errors';
+import { DeliveryError, DingTalkApiError, RobotRateLimitError, RobotRejectedError } from '../../errors';
 import type { Logger } from '../../logging/logger';
 import type { ReplyOptions, ReplyResult } from '../channel';
 import { partsToSkip } from '../dingtalk/reply-parts';
@@ -65,7 +65,9 @@ const isUnknownOutcome = (error: unknown): boolean =>
 
 function isRetryable(error: unknown): boolean {
   if (error instanceof RobotRejectedError) return error.retryable;
+  // A blocked robot stays blocked for 10 minutes, past FC's retries; a full window frees up within a minute.
+  if (error instanceof RobotRateLimitError) return error.reason === 'window-full';
   if (error instanceof DingTalkApiError && error.status !== undefined) return error.status >= 500 || error.status === 429;
-  // Not connected, our own window (full or blocked: it frees up), or the window's storage: all can pass.
+  // Not connected, or the window's storage: both can pass.
   return true;
 }

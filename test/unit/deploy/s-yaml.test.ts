@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deployedEnv, envBytes, ENV_LIMIT_BYTES, readSYaml, resolveExpression, type FunctionResource } from '../../../bench/deployed-env';
+import { parseTimerEvent } from '../../../shared/channels/group-robot/timer-event';
 import { SETTINGS, type SettingScope } from '../../../shared/config/settings-registry';
 
 /**
@@ -96,5 +97,32 @@ describe('README settings table', () => {
     );
     // Assess
     expect(Object.fromEntries(documented)).toEqual(fromRegistry);
+  });
+});
+
+describe('s.yaml timer triggers', () => {
+  interface Trigger {
+    triggerName: string;
+    triggerType: string;
+    triggerConfig: { cronExpression?: unknown; enable?: unknown; payload?: unknown };
+  }
+  const triggersOf = (resource: FunctionResource | undefined): Trigger[] => (resource?.props as { triggers?: Trigger[] } | undefined)?.triggers ?? [];
+  const timers = Object.entries(FUNCTIONS).flatMap(([name, resource]) =>
+    triggersOf(resource).filter((trigger) => trigger.triggerType === 'timer').map((trigger) => ({ name, trigger })),
+  );
+
+  it('has the example job, off by default, on the worker only (docs/group-robot.md §5)', () => {
+    // Assess
+    expect(timers.map(({ name, trigger }) => [name, trigger.triggerName, trigger.triggerConfig.enable])).toContainEqual(['worker', 'morning-digest', false]);
+    expect(timers.filter(({ name }) => name !== 'worker')).toEqual([]);
+  });
+
+  it.each(timers.map(({ trigger }) => [trigger.triggerName, trigger] as const))('%s: its payload is a timer payload the worker accepts, its cron has six fields', (_, trigger) => {
+    // Act
+    const event = { triggerTime: '2026-01-05T01:30:00Z', triggerName: trigger.triggerName, payload: trigger.triggerConfig.payload };
+    // Assess
+    expect(parseTimerEvent(event).job).toMatch(/^[a-z0-9-]+$/);
+    expect(typeof trigger.triggerConfig.enable).toBe('boolean');
+    expect(String(trigger.triggerConfig.cronExpression)).toMatch(/^(?:CRON_TZ=[A-Za-z_]+\/[A-Za-z_]+ )?\S+(?: \S+){5}$|^@every \d+[smh]$/);
   });
 });

@@ -86,4 +86,25 @@ describe('worker handler', () => {
     expect(replies).toEqual([]);
     expect(store.calls).toEqual([]);
   });
+
+  it('builds no storage client for an event it refuses on sight (no credentials are needed to refuse it)', async () => {
+    // Prepare
+    const log = captureLog();
+    const handler = createWorkerHandler({
+      settings: createWorkerSettings(),
+      createStorage: () => {
+        throw new Error('storage built');
+      },
+      model: undefined,
+      channels: {},
+      logger: createLogger({ service: 'test', write: log.write }),
+      now: Date.now,
+      defaultTimeoutSeconds: 60,
+    });
+    // Act
+    const outcome = await handler(Buffer.from('{oops'), fcContext);
+    // Assess
+    expect(outcome).toBe('refused');
+    expect(log.entries()).toEqual([expect.objectContaining({ message: 'worker event refused' })]);
+  });
 });

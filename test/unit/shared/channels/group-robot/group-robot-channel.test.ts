@@ -95,7 +95,7 @@ describe('group-robot channel', () => {
 
   const threeParts = Array.from({ length: 3 }, (_, index) => `第 ${index + 1} 段：${'内容'.repeat(40)}`).join('\n\n');
 
-  it('meeting DingTalk’s block mid-answer: says the parts delivered, blocks the robot for every instance, and a retry after the block posts the rest', async () => {
+  it('meeting DingTalk’s block mid-answer: says the parts delivered, not retryable, blocks the robot for every instance, and a later run after the block posts the rest', async () => {
     // Prepare: another tool already used 19 of this minute's 20 messages
     const client = createRobotClient({ http: createDingTalkHttp(), now: () => clock });
     for (let index = 0; index < 19; index += 1) await client.send({ name: 'ops', webhook: robot.webhookOf(OPS_TOKEN), secret: SECRET }, { msgtype: 'text', text: `x${index}` });
@@ -109,9 +109,9 @@ describe('group-robot channel', () => {
     const retried = await channel({ maxChars: 100 }).open({ robot: 'ops', prompt: 'p', runId: 'push:1', source: 'push' }).reply(threeParts, { skipParts: 1 });
     // Assess
     expect(error).toBeInstanceOf(DeliveryError);
-    expect(error).toMatchObject({ deliveredParts: 1, retryable: true });
+    expect(error).toMatchObject({ deliveredParts: 1, retryable: false });
     expect((error as DeliveryError).cause).toMatchObject({ errcode: '130101' });
-    expect(elsewhere).toMatchObject({ retryable: true, cause: { code: 'ROBOT_RATE_LIMITED', reason: 'blocked' } });
+    expect(elsewhere).toMatchObject({ retryable: false, cause: { code: 'ROBOT_RATE_LIMITED', reason: 'blocked' } });
     expect(answersAfter).toBe(answersBefore);
     expect(retried).toEqual({ parts: 3, skipped: 1 });
     const texts = robot.accepted.slice(19).map((message) => message.body.markdown?.text.slice(0, 5));

@@ -72,13 +72,13 @@ describe('robot client against a group robot stand-in', () => {
     expect(error).toMatchObject({ code: 'ROBOT_REJECTED', errcode: '300001', reason: 'token', retryable: false });
   });
 
-  it('maps 130101 to a retryable rate-limit rejection', async () => {
+  it('maps 130101 to a rate-limit rejection that is not retryable (the block outlasts FC’s retries)', async () => {
     // Prepare
     robot.failNext({ errcode: 130101, errmsg: 'send too fast, exceed 20 times per minute' });
     // Act
     const error = await client.send(signed(), textMessage('hi', [])).catch((thrown: unknown) => thrown);
     // Assess
-    expect(error).toMatchObject({ errcode: '130101', reason: 'rate-limited', retryable: true });
+    expect(error).toMatchObject({ errcode: '130101', reason: 'rate-limited', retryable: false });
   });
 
   it('refuses a body over 20,000 bytes before sending it', async () => {
