@@ -8,10 +8,10 @@ import { groupRobotWorkerEvent, type GroupRobotWorkerEvent } from './group-robot
 /**
  * A scheduled job's run. FC's timer trigger invokes the worker with `{ triggerTime, triggerName, payload }` (as a
  * Buffer holding JSON); s.yaml gives each timer trigger the payload `{"job":"<name>"}`, and the job's prompt and robot
- * live in the channels config. That event shape is documented for FC 2.0 and unconfirmed on 3.0 (docs/group-robot.md
- * §5): anything without these three fields is refused with an error naming what is missing. Extra fields are
- * ignored. Whether FC retries a failed timer run is unconfirmed too, so the run id (job + triggerTime, the same on
- * any retry of one event) makes each run post once.
+ * live in the channels config. That is the event FC 3.0 documents (docs/group-robot.md §5): anything without these
+ * three fields is refused with an error naming what is missing; extra fields are ignored. Whether FC retries a failed
+ * timer run is unconfirmed, so the run id (job + triggerTime, the same on any retry of one event) makes each run post
+ * once.
  */
 const TimerEventSchema = v.object({
   triggerTime: v.pipe(v.string(), v.isoTimestamp('an ISO 8601 time such as 2026-01-05T01:00:00Z')),
