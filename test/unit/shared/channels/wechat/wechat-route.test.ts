@@ -80,9 +80,11 @@ describe('the /wechat route when the answer is late (passive mode)', () => {
     const again = await platform.post(platform.signedRequest(xml).query, xml);
     const next = await platform.send(WECHAT.user, { type: 'text', content: '继续', msgId: '1003' });
     // Assess
+    // The same part both times; the reply's CreateTime is the time of each answer, so only the content is compared.
+    const contentOf = (answer: typeof once) => (answer === 'dropped' ? 'dropped' : /<Content><!\[CDATA\[([\s\S]*)\]\]><\/Content>/.exec(answer.body)?.[1]);
     expect(once).not.toBe('dropped');
-    expect(again).toEqual(once);
-    expect(once !== 'dropped' && once.body).toContain('乙');
+    expect(contentOf(again)).toEqual(contentOf(once));
+    expect(contentOf(once)).toContain('乙');
     expect(next.seen).toMatch(/^丙+$/);
   });
 
