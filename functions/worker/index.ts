@@ -26,6 +26,18 @@ import { createOssTransport } from '../../shared/storage/oss/urllib-transport';
 import { CARD_COOLDOWN_MS, createCardGate } from '../../shared/cards/card-gate';
 import { createWorkerHandler } from '../../shared/worker/create-worker-handler';
 import { createMisconfiguredWorker } from '../../shared/worker/misconfigured-worker';
+import { createAnswerStore } from '../../shared/channels/wechat/answer-store';
+import { createCustomerServiceSender } from '../../shared/channels/wechat/customer-service';
+import { createWechatNoticeChannel } from '../../shared/channels/wechat/notice-channel';
+import { createStableTokenProvider } from '../../shared/channels/wechat/stable-token';
+import { objectsOverAppendLog } from '../../shared/channels/wechat/stored-objects';
+import { createWechatChannel } from '../../shared/channels/wechat/wechat-channel';
+import { loadWechatWorkerConfig, wechatPassiveNoticePrefix, type WechatWorkerConfig } from '../../shared/config/wechat-config';
+import { ossSettings, type OssSettings } from '../../shared/config/oss-config';
+import { ConfigError } from '../../shared/errors';
+import type { Logger } from '../../shared/logging/logger';
+import type { FcContext } from '../../shared/fc/context';
+import type { AppendLog } from '../../shared/storage/append-log';
 
 // Wiring only: settings once per instance; clients that may live across warm invocations (the DingTalk token cache,
 // keep-alive sockets, the model key that last worked) are built here, the OSS client per invocation from its
@@ -40,23 +52,58 @@ const modelAgents = createKeepAliveAgents();
 const mapStack = createStackMapper({ bundle: __filename });
 
 export const handler = wireWithSettings(
-  () => loadWorkerConfig(env),
-  wireWorker,
+  () => ({ config: loadWorkerConfig(env), wechat: loadWechatWorkerConfig(env) }),
+  ({ config, wechat }) => wireWorker(config, wechat),
   (error) =>
     createMisconfiguredWorker({
       error,
-      channels: { dingtalk: createDingTalkNoticeChannel(createSessionWebhookSender({ http, allowedHosts: webhookHostsOrDefault(env) })) },
-      logger: logger('info', [env['DINGTALK_APP_SECRET'] ?? '', ...list(env, 'OPENAI_API_KEY', [])]),
+      channels: {
+        dingtalk: createDingTalkNoticeChannel(createSessionWebhookSender({ http, allowedHosts: webhookHostsOrDefault(env) })),
+        ...wechatNoticeChannel(),
+      },
+      logger: logger('info', [env['DINGTALK_APP_SECRET'] ?? '', env['WECHAT_APP_SECRET'] ?? '', ...list(env, 'OPENAI_API_KEY', [])]),
       runsLocally: env['LOCAL_STACK'] === 'true',
     }),
 );
+
+/** A passive-mode WeChat user is told through the answer store, when the settings that place it are fine. */
+function wechatNoticeChannel() {
+  const prefix = wechatPassiveNoticePrefix(env);
+  if (prefix === undefined) return {};
+  let oss: OssSettings;
+  try {
+    oss = ossSettings(env, 10_000, 60_000);
+  } catch (error) {
+    if (error instanceof ConfigError) return {};
+    throw error;
+  }
+  return {
+    wechat: ({ context }: { context: FcContext }) =>
+      createWechatNoticeChannel(createAnswerStore(objectsOverAppendLog(createOssAppendLog(createOssClient(ossClientOptions(oss, context.credentials)))), prefix)),
+  };
+}
+
+/**
+ * Customer-service mode keeps one token provider per instance, so warm invocations reuse the token; passive mode
+ * writes answers into the store over each invocation's storage.
+ */
+function wechatChannel(wechat: Readonly<WechatWorkerConfig>, log: Logger) {
+  const http = { apiBase: wechat.apiBase, timeoutMs: 10_000 };
+  // The loader requires the secret in customer-service mode.
+  if (wechat.customerService && wechat.appSecret !== undefined) {
+    const tokens = createStableTokenProvider({ ...http, appId: wechat.appId, appSecret: wechat.appSecret, now: Date.now });
+    return createWechatChannel({ delivery: { mode: 'customer-service', sender: createCustomerServiceSender({ ...http, tokens }) }, logger: log });
+  }
+  return ({ log: storage }: { log: AppendLog }) =>
+    createWechatChannel({ delivery: { mode: 'passive', store: createAnswerStore(objectsOverAppendLog(storage), wechat.prefix) }, logger: log });
+}
 
 function logger(level: WorkerConfig['logLevel'], secrets: string[]) {
   return createLogger({ service: 'dingtalk-worker', level, secrets, mapStack }).child({ function_name: functionName });
 }
 
-function wireWorker(config: Readonly<WorkerConfig>) {
-  const log = logger(config.logLevel, [config.dingtalk.appSecret, ...(config.model?.apiKeys ?? [])]);
+function wireWorker(config: Readonly<WorkerConfig>, wechat: Readonly<WechatWorkerConfig> | undefined) {
+  const log = logger(config.logLevel, [config.dingtalk.appSecret, wechat?.appSecret ?? '', ...(config.model?.apiKeys ?? [])]);
   const tokens = createAccessTokenProvider({ http, ...config.dingtalk });
   const dingtalkApi = { http, apiBase: config.dingtalk.apiBase, tokens, appKey: config.dingtalk.appKey };
   // Once per instance, so its kept-alive sockets serve the OSS clients of every warm invocation.
@@ -78,6 +125,7 @@ function wireWorker(config: Readonly<WorkerConfig>) {
       return {
         history: createConversationHistory({ log, ...historyLimits(config.history) }),
         claims: createMessageClaims({ log, prefix: config.messagePrefix }),
+        log,
       };
     },
     model: config.model && createOpenAiChatModel({ ...config.model, fetch: createNodeHttpFetch({ agents: modelAgents }), logger: log }),
@@ -91,6 +139,7 @@ function wireWorker(config: Readonly<WorkerConfig>) {
         },
         files: createMessageFiles({ ...dingtalkApi, maxBytes: config.imageMaxBytes }),
       }),
+      ...(wechat ? { wechat: wechatChannel(wechat, log) } : {}),
     },
     logger: log,
     now: Date.now,
