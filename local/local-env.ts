@@ -6,6 +6,9 @@ export const LOCAL_DEFAULTS: Readonly<Record<string, string>> = {
   DINGTALK_APP_KEY: 'local-app-key',
   DINGTALK_APP_SECRET: 'local-app-secret-change-me',
   OSS_BUCKET: 'local-history',
+  // The WeChat channel on /wechat in plaintext mode with passive replies, for `npm run chat -- --wechat`.
+  WECHAT_TOKEN: 'localWechatToken',
+  WECHAT_APP_ID: 'wx0000000000000001',
   LOG_LEVEL: 'info',
 };
 

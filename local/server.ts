@@ -28,10 +28,11 @@ async function main(): Promise<void> {
   });
   console.log(`钉钉机器人本地服务已启动 / local server ready
   消息接收地址 (robot message URL):  ${stack.url}/
-  会话记录目录 (history folder):      ${dataDir}
+${env['WECHAT_TOKEN'] ? `  微信公众号服务器地址 (WeChat URL):  ${stack.url}/wechat
+` : ''}  会话记录目录 (history folder):      ${dataDir}
   模型 (model):                       ${env['OPENAI_API_KEY'] ? `${env['OPENAI_MODEL'] ?? 'gpt-4o-mini'} @ ${env['OPENAI_BASE_URL'] ?? 'https://api.openai.com/v1'}` : '未配置 OPENAI_API_KEY — 机器人会回复配置提示 (not configured: the robot answers with a setup hint)'}
 ${defaulted.length ? `  本地默认值 (local defaults used):   ${defaulted.join(', ')}\n` : ''}
-在另一个终端运行 / in another terminal:  npm run chat -- "你好"`);
+在另一个终端运行 / in another terminal:  npm run chat -- "你好"${env['WECHAT_TOKEN'] ? '   ·   npm run chat -- --wechat "你好"' : ''}`);
   const stop = (): void => {
     console.log('stopping…');
     stack.close().then(() => process.exit(0), () => process.exit(1));
