@@ -26,7 +26,7 @@ import { createOssTransport } from '../../shared/storage/oss/urllib-transport';
 import { CARD_COOLDOWN_MS, createCardGate } from '../../shared/cards/card-gate';
 import { createWorkerHandler } from '../../shared/worker/create-worker-handler';
 import { createMisconfiguredWorker } from '../../shared/worker/misconfigured-worker';
-import { createAnswerStore } from '../../shared/channels/wechat/answer-store';
+import { ANSWER_MAX_BYTES, createAnswerStore } from '../../shared/channels/wechat/answer-store';
 import { createCustomerServiceSender } from '../../shared/channels/wechat/customer-service';
 import { createWechatNoticeChannel } from '../../shared/channels/wechat/notice-channel';
 import { createStableTokenProvider } from '../../shared/channels/wechat/stable-token';
@@ -77,9 +77,12 @@ function wechatNoticeChannel() {
     if (error instanceof ConfigError) return {};
     throw error;
   }
+  const transport = createOssTransport({ maxBodyBytes: ANSWER_MAX_BYTES });
   return {
-    wechat: ({ context }: { context: FcContext }) =>
-      createWechatNoticeChannel(createAnswerStore(objectsOverAppendLog(createOssAppendLog(createOssClient(ossClientOptions(oss, context.credentials)))), prefix)),
+    wechat: ({ context }: { context: FcContext }) => {
+      const log = createOssAppendLog(createOssClient({ ...ossClientOptions(oss, context.credentials), transport }));
+      return createWechatNoticeChannel(createAnswerStore(objectsOverAppendLog(log), prefix));
+    },
   };
 }
 
