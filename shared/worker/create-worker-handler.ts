@@ -35,8 +35,10 @@ export function createWorkerHandler(deps: WorkerDependencies) {
     const startedAt = deps.now();
     const timeoutMs = (context.function?.timeout ?? deps.defaultTimeoutSeconds) * 1000;
     return withLogFields({ request_id: context.requestId }, async () => {
-      const { log, ...storage } = deps.createStorage(context);
-      const opened = openTurn(event, deps, { log, context });
+      // Built once the event is known to be one this worker serves: a refused event touches no storage.
+      let storage: ReturnType<WorkerDependencies['createStorage']> | undefined;
+      const storageOf = () => (storage ??= deps.createStorage(context));
+      const opened = openTurn(event, deps, () => ({ log: storageOf().log, context }));
       if (opened === undefined) return 'refused';
       const { envelope, turn } = opened;
       const fields = { channel: turn.message.channel, msgId: turn.message.id, deliveryId: envelope.deliveryId };
@@ -46,7 +48,8 @@ export function createWorkerHandler(deps: WorkerDependencies) {
             { ...turn, deliveryId: envelope.deliveryId },
             {
               settings: deps.settings,
-              ...storage,
+              history: storageOf().history,
+              claims: storageOf().claims,
               model: deps.model,
               logger: deps.logger,
               now: deps.now,
@@ -67,7 +70,11 @@ export function createWorkerHandler(deps: WorkerDependencies) {
  * The event's message, checked and bound by its channel. A retry cannot fix a malformed event or a channel this
  * deployment does not serve, so those are logged and dropped (undefined) instead of thrown.
  */
-function openTurn(event: Buffer, deps: WorkerDependencies, invocation: { log: AppendLog; context: FcContext }): { envelope: WorkerEvent; turn: ChannelTurn } | undefined {
+function openTurn(
+  event: Buffer,
+  deps: WorkerDependencies,
+  invocation: () => { log: AppendLog; context: FcContext },
+): { envelope: WorkerEvent; turn: ChannelTurn } | undefined {
   let envelope: WorkerEvent;
   try {
     envelope = parseWith(WorkerEventSchema, parseJson(event.toString('utf8')));
@@ -77,7 +84,7 @@ function openTurn(event: Buffer, deps: WorkerDependencies, invocation: { log: Ap
   }
   const name = channelOf(envelope);
   const entry = deps.channels[name];
-  const channel = typeof entry === 'function' ? entry(invocation) : entry;
+  const channel = typeof entry === 'function' ? entry(invocation()) : entry;
   if (channel === undefined) {
     deps.logger.error('worker event refused: this worker does not serve its channel', { channel: name, deliveryId: envelope.deliveryId });
     return undefined;
