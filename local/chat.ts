@@ -4,17 +4,27 @@ import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline/promises';
 import { buildTextCallback, chatReceiverPort, signedHeaders } from './dingtalk-callback';
 import { localEnvironment, projectRoot } from './local-env';
+import { chatOverWechat } from './wechat-chat';
 
 /**
  * `npm run chat -- "你好"` (or no text for an interactive session; `--group` to speak as an @-mention in a group):
  * sends a signed callback to the local server exactly as DingTalk would, with a session webhook that points at a
- * receiver here, and prints what the robot sends back.
+ * receiver here, and prints what the robot sends back. `--wechat` speaks to /wechat as WeChat would (wechat-chat.ts).
  */
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const group = args.includes('--group');
   const text = args.filter((arg) => !arg.startsWith('--')).join(' ').trim();
   const { env } = localEnvironment(projectRoot());
+  if (args.includes('--wechat')) {
+    try {
+      await chatOverWechat(env, text);
+    } catch (error) {
+      console.error(`无法连接本地服务 / cannot reach the local server: ${(error as Error).message}. 先运行 npm start`);
+      process.exitCode = 1;
+    }
+    return;
+  }
   const target = env['CHAT_TARGET_URL'] ?? `http://127.0.0.1:${env['LOCAL_PORT'] ?? 9000}/`;
   const replies: string[] = [];
   let notify: (() => void) | undefined;

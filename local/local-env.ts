@@ -8,6 +8,9 @@ export const LOCAL_DEFAULTS: Readonly<Record<string, string>> = {
   OSS_BUCKET: 'local-history',
   // POST /push is off without a token; locally it is on, for the README's curl example.
   PUSH_TOKEN: 'local-push-token-change-me',
+  // The WeChat channel on /wechat in plaintext mode with passive replies, for `npm run chat -- --wechat`.
+  WECHAT_TOKEN: 'localWechatToken',
+  WECHAT_APP_ID: 'wx0000000000000001',
   LOG_LEVEL: 'info',
 };
 

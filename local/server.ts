@@ -38,13 +38,14 @@ async function main(): Promise<void> {
   });
   console.log(`钉钉机器人本地服务已启动 / local server ready
   消息接收地址 (robot message URL):  ${stack.url}/
-  会话记录目录 (history folder):      ${dataDir}
+${env['WECHAT_TOKEN'] ? `  微信公众号服务器地址 (WeChat URL):  ${stack.url}/wechat
+` : ''}  会话记录目录 (history folder):      ${dataDir}
   模型 (model):                       ${env['OPENAI_API_KEY'] ? `${env['OPENAI_MODEL'] ?? 'gpt-4o-mini'} @ ${env['OPENAI_BASE_URL'] ?? 'https://api.openai.com/v1'}` : '未配置 OPENAI_API_KEY — 机器人会回复配置提示 (not configured: the robot answers with a setup hint)'}
   群机器人配置 (group robots config):  ${channels.source}
   群机器人 (robots) / 定时任务 (jobs):  ${Object.keys(channels.config.robots).join(', ')} / ${Object.keys(channels.config.jobs).join(', ') || '-'}
   本地群机器人接收 (local robot receiver): http://${groupRobotReceiverHost(env)}
 ${defaulted.length ? `  本地默认值 (local defaults used):   ${defaulted.join(', ')}\n` : ''}
-在另一个终端运行 / in another terminal:  npm run chat -- "你好"
+在另一个终端运行 / in another terminal:  npm run chat -- "你好"${env['WECHAT_TOKEN'] ? '   ·   npm run chat -- --wechat "你好"' : ''}
   定时任务 (a job now):                  npm run job -- ${Object.keys(channels.config.jobs)[0] ?? '<name>'}
   推送 (a push):                         curl -X POST ${stack.url}/push -H "Authorization: Bearer ${defaulted.includes('PUSH_TOKEN') ? env['PUSH_TOKEN'] : '$PUSH_TOKEN'}" -H "Content-Type: application/json" -d '{"robot":"${Object.keys(channels.config.robots)[0] ?? 'local'}","prompt":"你好"}'`);
   const stop = (): void => {

@@ -17,6 +17,13 @@ import { createFcInvoker } from '../../shared/fc/fc-invoker';
 import { createLogger } from '../../shared/logging/logger';
 import { createStackMapper } from '../../shared/logging/source-mapped-stack';
 import { createOssLiteClient } from '../../shared/storage/oss/oss-lite-client';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createAnswerStore } from '../../shared/channels/wechat/answer-store';
+import { createMisconfiguredWechatRoute, withWechatPath } from '../../shared/channels/wechat/misconfigured-route';
+import { scaledPassiveTiming } from '../../shared/channels/wechat/passive-timing';
+import { objectsOverOssLite } from '../../shared/channels/wechat/stored-objects';
+import { createWechatRoute } from '../../shared/channels/wechat/wechat-route';
+import { loadWechatCallbackConfig, localWechatWaitMs, wechatNoticeSettings, type WechatCallbackConfig } from '../../shared/config/wechat-config';
 
 // Wiring only: settings once per instance, clients per invocation (they sign with that invocation's credentials),
 // each FC event handed to the shared pipeline. A malformed setting wires the handler that says which one instead.
@@ -28,11 +35,11 @@ const logger = (level: CallbackConfig['logLevel'], secrets: string[]) =>
   createLogger({ service: 'dingtalk-callback', level, secrets, mapStack }).child({ function_name: functionName });
 
 export const handler = wireWithSettings(
-  () => loadCallbackConfig(env),
-  wireCallback,
+  () => ({ config: loadCallbackConfig(env), wechat: loadWechatCallbackConfig(env), wechatWaitMs: localWechatWaitMs(env) }),
+  ({ config, wechat, wechatWaitMs }) => wireCallback(config, wechat, wechatWaitMs),
   (error) => {
     const appSecret = optionalString(env, 'DINGTALK_APP_SECRET');
-    return createMisconfiguredCallback({
+    const dingtalk = createMisconfiguredCallback({
       error,
       appSecret: error.variable === 'DINGTALK_APP_SECRET' ? undefined : appSecret,
       webhookHosts: webhookHostsOrDefault(env),
@@ -41,11 +48,19 @@ export const handler = wireWithSettings(
       now: Date.now,
       runsLocally: env['LOCAL_STACK'] === 'true',
     });
+    // WeChat users are told too, when the settings that verify and seal their messages are fine.
+    const wechat = wechatNoticeSettings(env);
+    if (wechat === undefined) return dingtalk;
+    const wechatLog = logger('info', [wechat.token, wechat.encodingAesKey ?? '', appSecret ?? '']);
+    return withWechatPath(
+      createMisconfiguredWechatRoute({ error, settings: wechat, logger: wechatLog, now: Date.now, runsLocally: env['LOCAL_STACK'] === 'true' }),
+      dingtalk,
+    );
   },
 );
 
-function wireCallback(config: Readonly<CallbackConfig>) {
-  const log = logger(config.logLevel, [config.appSecret]);
+function wireCallback(config: Readonly<CallbackConfig>, wechat: Readonly<WechatCallbackConfig> | undefined, wechatWaitMs: number | undefined) {
+  const log = logger(config.logLevel, [config.appSecret, ...(wechat ? [wechat.token, wechat.encodingAesKey ?? ''] : [])]);
   // What every route shares: the way to the worker, the clock, the logger and fresh delivery ids.
   const handOver = {
     createInvoker: (context: FcContext) =>
@@ -74,5 +89,17 @@ function wireCallback(config: Readonly<CallbackConfig>) {
   });
   // One route per channel, each on its own trigger path (docs/architecture.md).
   const routes = [createDingTalkRoute({ appKey: config.appKey, appSecret: config.appSecret, webhookHosts: config.webhookHosts, createPairGuard, ...handOver }), push];
+  if (wechat) {
+    routes.push(
+      createWechatRoute({
+        settings: { ...wechat, maxBodyBytes: config.maxBodyBytes, helpCommand: '帮助' },
+        handOver: (payload, taskId, context) => handOver.createInvoker(context).invokeAsync(payload, { taskId }),
+        answerStore: (context) => createAnswerStore(objectsOverOssLite(ossLite(context)), wechat.prefix),
+        sleep: (ms) => sleep(ms),
+        ...handOver,
+        ...(wechatWaitMs === undefined ? {} : { timing: scaledPassiveTiming(wechatWaitMs) }),
+      }),
+    );
+  }
   return createCallbackRouter({ routes, maxBodyBytes: config.maxBodyBytes, logger: log });
 }

@@ -25,9 +25,11 @@ import { createNodeHttpFetch } from '../../shared/model/node-http-fetch';
 import { createOpenAiChatModel } from '../../shared/model/openai-chat-model';
 import { createOssTransport } from '../../shared/storage/oss/urllib-transport';
 import { CARD_COOLDOWN_MS, createCardGate } from '../../shared/cards/card-gate';
-import type { FcContext } from '../../shared/fc/context';
 import { createWorkerHandler } from '../../shared/worker/create-worker-handler';
 import { createMisconfiguredWorker } from '../../shared/worker/misconfigured-worker';
+import { createWechatWorker, wechatNoticeChannel } from '../../shared/channels/wechat/wechat-worker';
+import { loadWechatWorkerConfig, type WechatWorkerConfig } from '../../shared/config/wechat-config';
+import type { FcContext } from '../../shared/fc/context';
 
 // Wiring only: settings once per instance; clients that may live across warm invocations (the DingTalk token cache,
 // keep-alive sockets, the model key that last worked) are built here, the OSS client per invocation from its
@@ -42,13 +44,16 @@ const modelAgents = createKeepAliveAgents();
 const mapStack = createStackMapper({ bundle: __filename });
 
 export const handler = wireWithSettings(
-  () => loadWorkerConfig(env),
-  wireWorker,
+  () => ({ config: loadWorkerConfig(env), wechat: loadWechatWorkerConfig(env) }),
+  ({ config, wechat }) => wireWorker(config, wechat),
   (error) =>
     createMisconfiguredWorker({
       error,
-      channels: { dingtalk: createDingTalkNoticeChannel(createSessionWebhookSender({ http, allowedHosts: webhookHostsOrDefault(env) })) },
-      logger: logger('info', [env['DINGTALK_APP_SECRET'] ?? '', ...list(env, 'OPENAI_API_KEY', [])]),
+      channels: {
+        dingtalk: createDingTalkNoticeChannel(createSessionWebhookSender({ http, allowedHosts: webhookHostsOrDefault(env) })),
+        ...wechatNoticeChannel(env),
+      },
+      logger: logger('info', [env['DINGTALK_APP_SECRET'] ?? '', env['WECHAT_APP_SECRET'] ?? '', ...list(env, 'OPENAI_API_KEY', [])]),
       runsLocally: env['LOCAL_STACK'] === 'true',
     }),
 );
@@ -57,8 +62,8 @@ function logger(level: WorkerConfig['logLevel'], secrets: string[]) {
   return createLogger({ service: 'dingtalk-worker', level, secrets, mapStack }).child({ function_name: functionName });
 }
 
-function wireWorker(config: Readonly<WorkerConfig>) {
-  const log = logger(config.logLevel, [config.dingtalk.appSecret, ...(config.model?.apiKeys ?? [])]);
+function wireWorker(config: Readonly<WorkerConfig>, wechat: Readonly<WechatWorkerConfig> | undefined) {
+  const log = logger(config.logLevel, [config.dingtalk.appSecret, wechat?.appSecret ?? '', ...(config.model?.apiKeys ?? [])]);
   const tokens = createAccessTokenProvider({ http, ...config.dingtalk });
   const dingtalkApi = { http, apiBase: config.dingtalk.apiBase, tokens, appKey: config.dingtalk.appKey };
   // Once per instance, so its kept-alive sockets serve the OSS clients of every warm invocation.
@@ -103,6 +108,7 @@ function wireWorker(config: Readonly<WorkerConfig>) {
         files: createMessageFiles({ ...dingtalkApi, maxBytes: config.imageMaxBytes }),
       }),
       'group-robot': groupRobot.channel,
+      ...(wechat ? { wechat: createWechatWorker(wechat, log) } : {}),
     },
     // FC timer triggers (s.yaml) invoke the worker directly with their own event: the run of a group-robot job.
     adaptEvent: groupRobot.adaptEvent,

@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors';
-import { boolean, optionalString, optionalUrl, requiredString, type Env } from './env';
+import { boolean, integer, optionalString, optionalUrl, requiredString, type Env } from './env';
 import { normalizePrefix } from './oss-config';
 
 /**
@@ -48,6 +48,46 @@ export function loadWechatWorkerConfig(env: Env): Readonly<WechatWorkerConfig> |
     customerService,
     prefix: normalizePrefix(optionalString(env, 'WECHAT_PREFIX', DEFAULT_PREFIX)),
   });
+}
+
+/**
+ * What a WeChat request can still be answered with while some other setting is malformed: the token (to check the
+ * signature) and, in safe mode, the key and AppID (to open the message and seal the reply). Undefined when WeChat is
+ * off, or when one of these is itself the broken one: then no reply can be trusted or read, and the request gets 503.
+ */
+export function wechatNoticeSettings(env: Env): { token: string; appId: string; encodingAesKey: string | undefined } | undefined {
+  if (optionalString(env, 'WECHAT_TOKEN') === undefined) return undefined;
+  try {
+    const key = encodingAesKey(env);
+    return { token: token(env), appId: key === undefined ? '' : appId(env), encodingAesKey: key };
+  } catch (error) {
+    if (error instanceof ConfigError) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Where the misconfigured worker can still leave a WeChat user a notice: the passive answer store, which the callback
+ * serves in WeChat's next request. Undefined in customer-service mode (the callback does not wait for the store) or
+ * when the WeChat settings that place the store are themselves malformed.
+ */
+export function wechatPassiveNoticePrefix(env: Env): string | undefined {
+  if (optionalString(env, 'WECHAT_APP_ID') === undefined) return undefined;
+  try {
+    return boolean(env, 'WECHAT_CUSTOMER_SERVICE', false) ? undefined : normalizePrefix(optionalString(env, 'WECHAT_PREFIX', DEFAULT_PREFIX));
+  } catch (error) {
+    if (error instanceof ConfigError) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Local stack only: how long the local WeChat stand-in waits for a reply before it asks again (WeChat: 5000 ms), so
+ * the passive timing can be scaled down for tests. Ignored outside the local stack.
+ */
+export function localWechatWaitMs(env: Env): number | undefined {
+  if (env['LOCAL_STACK'] !== 'true' || optionalString(env, 'LOCAL_WECHAT_WAIT_MS') === undefined) return undefined;
+  return integer(env, 'LOCAL_WECHAT_WAIT_MS', 5000, { min: 200, max: 5000 });
 }
 
 /** WeChat's rule for the server-configuration token: 3–32 letters and digits. */

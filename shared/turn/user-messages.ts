@@ -73,12 +73,15 @@ export function usageText(usage: UsageSum | undefined, formatTime: (ms: number) 
   return lines.join('\n');
 }
 
-const MSGTYPE_NAMES: Record<string, string> = { picture: '图片', richText: '图文', file: '文件', video: '视频', audio: '语音' };
+/** The neutral type names channels give unsupported messages (DingTalk's msgtype names; WeChat's are mapped to them). */
+const MSGTYPE_NAMES: Record<string, string> = {
+  picture: '图片', richText: '图文', file: '文件', video: '视频', audio: '语音', event: '事件', location: '位置', link: '链接',
+};
 
 export function unsupportedText(msgtype: string): string {
   const name = MSGTYPE_NAMES[msgtype] ?? '此类';
   if (msgtype === 'audio') return '没能识别出这条语音的文字，请再说一次或改发文字。';
-  return `暂不支持${name}消息。目前支持：文字、语音（钉钉识别出的文字），以及在模型支持时的图片。`;
+  return `暂不支持${name}消息。目前支持：文字、语音（平台识别出的文字），以及在模型支持时的图片。`;
 }
 
 export function visionUnsupportedText(model: string, visionModels: readonly string[]): string {
@@ -149,7 +152,7 @@ const ERROR_TEXTS: Record<ErrorCode, string> = {
   MEDIA_TOO_LARGE: '图片太大了，请压缩后再发。',
   MEDIA_TOTAL_TOO_LARGE: '这条消息里的图片加起来太大了，请少发几张或压缩后再发。',
   MEDIA_UNSUPPORTED: '这张图片的格式无法识别，请发送 PNG、JPEG、GIF 或 WebP 图片。',
-  MEDIA_DOWNLOAD_FAILED: '没能从钉钉下载这张图片，请稍后重发。',
+  MEDIA_DOWNLOAD_FAILED: '没能下载这张图片，请稍后重发。',
   ROUTE_NOT_FOUND: '处理消息时出错了，请稍后再试。',
   CHANNELS_CONFIG_MISSING: '群机器人的配置文件不存在，请管理员在 Bucket 中上传 CHANNELS_CONFIG_KEY 指向的 channels.json。',
   CHANNELS_CONFIG_INVALID: '群机器人的配置文件格式有误，请管理员按日志中的路径修正 channels.json。',

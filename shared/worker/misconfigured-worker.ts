@@ -17,7 +17,8 @@ export interface NoticeChannel {
 
 export interface MisconfiguredWorkerDependencies {
   error: ConfigError;
-  channels: Partial<Record<ChannelName, NoticeChannel>>;
+  /** A channel whose notice needs the invocation's credentials (WeChat's answer store in OSS) is built per invocation. */
+  channels: Partial<Record<ChannelName, NoticeChannel | ((invocation: { context: FcContext }) => NoticeChannel)>>;
   logger: Logger;
   /** Under `npm start` the fix is editing .env and restarting, not redeploying. */
   runsLocally: boolean;
@@ -40,7 +41,8 @@ export function createMisconfiguredWorker(deps: MisconfiguredWorkerDependencies)
       let message;
       try {
         const envelope = parseWith(WorkerEventSchema, parseJson(event.toString('utf8')));
-        const channel = deps.channels[channelOf(envelope)];
+        const entry = deps.channels[channelOf(envelope)];
+        const channel = typeof entry === 'function' ? entry({ context }) : entry;
         if (channel === undefined) {
           logger.error('worker event refused: this worker does not serve its channel', { ...fields, channel: channelOf(envelope) });
           return 'refused';

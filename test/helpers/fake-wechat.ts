@@ -1,19 +1,15 @@
-import { decrypt as wecomDecrypt, encrypt as wecomEncrypt, getSignature } from '@wecom/crypto';
-import { XMLParser } from 'fast-xml-parser';
-import { createHash, randomBytes } from 'node:crypto';
-import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+// The platform half (WeChat posting a user's messages to the server URL) lives in local/, where `npm run chat` uses it too.
+export { createFakeWechatPlatform, SERVICE_UNAVAILABLE, type Delivery, type FakeWechatPlatform, type PlatformOptions, type UserMessage } from '../../local/wechat-platform';
+
 /**
- * A WeChat stand-in for tests, written from WeChat's documented behaviour (docs/wechat.md) and sharing no code with
- * the product: SHA-1 signatures computed here, AES through @wecom/crypto.
- * - `startFakeWechatApi`: /cgi-bin/stable_token (checks appid and secret) and /cgi-bin/message/custom/send (checks
- *   the token, records each text); `failNext` injects errcodes, `expireToken` makes the current token stale.
- * - `createFakeWechatPlatform`: posts a user's message to a callback URL as WeChat does (plaintext or safe mode),
- *   drops a request after `timeoutMs` and sends it again with the same MsgId, three requests in all, and records
- *   what the user finally sees; a reply whose signature, encryption or addressing is wrong is rejected.
+ * The WeChat API stand-in for tests, written from WeChat's documented behaviour (docs/wechat.md) and sharing no code
+ * with the product: /cgi-bin/stable_token (checks appid and secret) and /cgi-bin/message/custom/send (checks the
+ * token, records each text); `failNext` injects errcodes, `expireToken` makes the current token stale.
  */
-export const SERVICE_UNAVAILABLE = '该公众号暂时无法提供服务，请稍后再试';
 
 const readAll = async (request: IncomingMessage): Promise<string> => {
   const chunks: Buffer[] = [];
@@ -73,129 +69,3 @@ export async function startFakeWechatApi(options: { appId: string; appSecret: st
   };
 }
 
-export type UserMessage =
-  | { type: 'text'; content: string; msgId?: string }
-  | { type: 'voice'; recognition?: string; msgId?: string }
-  | { type: 'image'; msgId?: string }
-  | { type: 'event'; event: 'subscribe' | 'unsubscribe' };
-
-export interface Delivery {
-  /** What the user sees in the chat: the reply text, nothing (undefined), or WeChat's failure notice. */
-  seen: string | undefined;
-  /** One entry per request WeChat made: its HTTP status, or 'dropped' when WeChat stopped waiting. */
-  attempts: (number | 'dropped')[];
-  /** Why a reply was rejected (bad signature, not decryptable, wrong addressee). */
-  rejected?: string;
-}
-
-export interface PlatformOptions {
-  url: string;
-  token: string;
-  appId: string;
-  /** The account's original id (ToUserName). */
-  account: string;
-  /** Safe mode when set. */
-  encodingAesKey?: string;
-  timeoutMs?: number;
-  requests?: number;
-  now?: () => number;
-}
-
-const sha1 = (parts: string[]): string => createHash('sha1').update([...parts].sort().join('')).digest('hex');
-const cdata = (text: string) => `<![CDATA[${text.replace(/]]>/g, ']]]]><![CDATA[>')}]]>`;
-const xmlParser = new XMLParser({ parseTagValue: false, trimValues: false });
-let sequence = 0;
-
-export function createFakeWechatPlatform(options: PlatformOptions) {
-  const now = options.now ?? Date.now;
-  const timeoutMs = options.timeoutMs ?? 5000;
-
-  function messageXml(user: string, message: UserMessage, createTime: number): string {
-    const head = `<ToUserName>${cdata(options.account)}</ToUserName><FromUserName>${cdata(user)}</FromUserName><CreateTime>${createTime}</CreateTime>`;
-    const msgId = message.type === 'event' ? '' : `<MsgId>${message.msgId ?? String(7250021412600020992n + BigInt((sequence += 1)))}</MsgId>`;
-    switch (message.type) {
-      case 'text': return `<xml>${head}<MsgType>${cdata('text')}</MsgType><Content>${cdata(message.content)}</Content>${msgId}</xml>`;
-      case 'voice': return `<xml>${head}<MsgType>${cdata('voice')}</MsgType><MediaId>${cdata('media-1')}</MediaId><Format>${cdata('amr')}</Format>${message.recognition === undefined ? '' : `<Recognition>${cdata(message.recognition)}</Recognition>`}${msgId}</xml>`;
-      case 'image': return `<xml>${head}<MsgType>${cdata('image')}</MsgType><PicUrl>${cdata('http://127.0.0.1/pic')}</PicUrl>${msgId}</xml>`;
-      case 'event': return `<xml>${head}<MsgType>${cdata('event')}</MsgType><Event>${cdata(message.event)}</Event></xml>`;
-    }
-  }
-
-  /** The query and body of one request for `xml`, signed (and sealed in safe mode) as WeChat does. */
-  function signedRequest(xml: string): { query: Record<string, string>; body: string } {
-    const timestamp = String(Math.floor(now() / 1000));
-    const nonce = String(randomBytes(4).readUInt32BE());
-    const query: Record<string, string> = { signature: sha1([options.token, timestamp, nonce]), timestamp, nonce, openid: 'o-user' };
-    if (options.encodingAesKey === undefined) return { query, body: xml };
-    const encrypt = wecomEncrypt(options.encodingAesKey, xml, options.appId);
-    query['encrypt_type'] = 'aes';
-    query['msg_signature'] = getSignature(options.token, timestamp, nonce, encrypt);
-    return { query, body: `<xml><ToUserName>${cdata(options.account)}</ToUserName><Encrypt>${cdata(encrypt)}</Encrypt></xml>` };
-  }
-
-  /** One POST or GET; resolves 'dropped' when no answer came within `timeoutMs` (the connection is cut). */
-  function post(query: Record<string, string>, body: string, method = 'POST'): Promise<{ status: number; body: string } | 'dropped'> {
-    const target = new URL(options.url);
-    for (const [name, value] of Object.entries(query)) target.searchParams.set(name, value);
-    return new Promise((resolve, reject) => {
-      const req = httpRequest(target, { method, headers: { 'content-type': 'text/xml' } }, async (res) => {
-        resolve({ status: res.statusCode ?? 0, body: await readAll(res) });
-      });
-      const timer = setTimeout(() => { req.destroy(); resolve('dropped'); }, timeoutMs);
-      req.on('close', () => clearTimeout(timer));
-      req.on('error', (error) => { if (!req.destroyed || (error as NodeJS.ErrnoException).code !== 'ECONNRESET') reject(error); });
-      req.end(method === 'POST' ? body : undefined);
-    });
-  }
-
-  /** What the user sees of one answered request, checking the reply as WeChat would. */
-  function readReply(answer: { status: number; body: string }, user: string): Pick<Delivery, 'seen' | 'rejected'> {
-    if (answer.status !== 200) return { seen: SERVICE_UNAVAILABLE, rejected: `HTTP ${answer.status}` };
-    if (answer.body === '' || answer.body === 'success') return { seen: undefined };
-    let xml = answer.body;
-    if (options.encodingAesKey !== undefined) {
-      const sealed = (xmlParser.parse(xml) as { xml?: Record<string, string> }).xml ?? {};
-      const { Encrypt = '', MsgSignature = '', TimeStamp = '', Nonce = '' } = sealed;
-      if (getSignature(options.token, TimeStamp, Nonce, Encrypt) !== MsgSignature) return { seen: SERVICE_UNAVAILABLE, rejected: 'bad MsgSignature' };
-      try {
-        const opened = wecomDecrypt(options.encodingAesKey, Encrypt);
-        if (opened.id !== options.appId) return { seen: SERVICE_UNAVAILABLE, rejected: 'sealed for another AppID' };
-        xml = opened.message;
-      } catch {
-        return { seen: SERVICE_UNAVAILABLE, rejected: 'not decryptable' };
-      }
-    }
-    const reply = (xmlParser.parse(xml) as { xml?: Record<string, string> }).xml;
-    if (reply?.['ToUserName'] !== user || reply['FromUserName'] !== options.account || reply['MsgType'] !== 'text') {
-      return { seen: SERVICE_UNAVAILABLE, rejected: 'not a text reply to this user' };
-    }
-    return { seen: reply['Content'] };
-  }
-
-  return {
-    messageXml,
-    signedRequest,
-    post,
-    /** The server-URL check WeChat makes when the admin saves the configuration; resolves the body we answered. */
-    async verifyUrl(echostr = `echo${randomBytes(6).toString('hex')}`): Promise<{ ok: boolean; echostr: string; answer: { status: number; body: string } | 'dropped' }> {
-      const { query } = signedRequest('');
-      const answer = await post({ signature: query['signature'] ?? '', timestamp: query['timestamp'] ?? '', nonce: query['nonce'] ?? '', echostr }, '', 'GET');
-      return { ok: answer !== 'dropped' && answer.status === 200 && answer.body === echostr, echostr, answer };
-    },
-    /** A user sends `message`: WeChat's requests, retried with the same MsgId, and what the user ends up seeing. */
-    async send(user: string, message: UserMessage): Promise<Delivery> {
-      const xml = messageXml(user, message, Math.floor(now() / 1000));
-      const attempts: Delivery['attempts'] = [];
-      for (let request = 0; request < (options.requests ?? 3); request += 1) {
-        const { query, body } = signedRequest(xml);
-        const answer = await post(query, body);
-        if (answer === 'dropped') { attempts.push('dropped'); continue; }
-        attempts.push(answer.status);
-        return { ...readReply(answer, user), attempts };
-      }
-      return { seen: SERVICE_UNAVAILABLE, attempts };
-    },
-  };
-}
-
-export type FakeWechatPlatform = ReturnType<typeof createFakeWechatPlatform>;

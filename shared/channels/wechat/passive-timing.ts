@@ -20,3 +20,15 @@ export const PASSIVE_TIMING: PassiveTiming = {
   pollMs: 300,
   pendingForMs: 15 * 60_000,
 };
+
+/** The same timing for a platform that waits `waitMs` per request instead of WeChat's 5000 (the local stack's stand-in). */
+export function scaledPassiveTiming(waitMs: number): PassiveTiming {
+  const scale = (ms: number) => Math.round((ms * waitMs) / 5000);
+  return {
+    windowMs: scale(PASSIVE_TIMING.windowMs),
+    holdMs: scale(PASSIVE_TIMING.holdMs),
+    lastAttemptAfterMs: scale(PASSIVE_TIMING.lastAttemptAfterMs),
+    pollMs: Math.max(20, scale(PASSIVE_TIMING.pollMs)),
+    pendingForMs: PASSIVE_TIMING.pendingForMs,
+  };
+}

@@ -9,7 +9,7 @@ import { buildXml, parseWechatXml } from './xml';
 
 /**
  * The checks every request to /wechat passes before anything is read from or written to storage (docs/wechat.md
- * §2–§4): size, method, the query signature, in safe mode msg_signature and the AppID sealed inside, XML, schema.
+ * §2, §3, §4): size, method, the query signature, in safe mode msg_signature and the AppID sealed inside, XML, schema.
  * Each failure throws the typed error that becomes its 4xx.
  */
 export interface WechatRequestSettings {

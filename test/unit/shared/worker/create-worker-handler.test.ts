@@ -25,6 +25,7 @@ function setup() {
     createStorage: () => ({
       history: createConversationHistory({ log: store.log, ...historyLimits(settings.history) }),
       claims: createMessageClaims({ log: store.log, prefix: 'messages/' }),
+      log: store.log,
     }),
     // No model: every chat message gets the setup hint, which is enough to see that it was answered.
     model: undefined,
