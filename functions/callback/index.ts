@@ -5,6 +5,7 @@ import { createSignaturePairGuard } from '../../shared/channels/dingtalk/signatu
 import { createMisconfiguredCallback } from '../../shared/channels/dingtalk/misconfigured-callback';
 import { postWebhookNotice } from '../../shared/channels/dingtalk/webhook-notice';
 import { loadCallbackConfig, type CallbackConfig } from '../../shared/config/callback-config';
+import { dingtalkIsOn } from '../../shared/config/dingtalk-config';
 import { optionalString } from '../../shared/config/env';
 import { ossClientOptions } from '../../shared/config/oss-config';
 import { readSettingsFile, withSettingsFile } from '../../shared/config/settings-file';
@@ -39,9 +40,10 @@ export const handler = wireWithSettings(
   ({ config, wechat, wechatWaitMs }) => wireCallback(config, wechat, wechatWaitMs),
   (error) => {
     const appSecret = optionalString(env, 'DINGTALK_APP_SECRET');
+    // DingTalk users are told only when the robot is on and its secret, which proves a request is DingTalk's, is fine.
     const dingtalk = createMisconfiguredCallback({
       error,
-      appSecret: error.variable === 'DINGTALK_APP_SECRET' ? undefined : appSecret,
+      appSecret: error.variable === 'DINGTALK_APP_SECRET' || !dingtalkIsOn(env) ? undefined : appSecret,
       webhookHosts: webhookHostsOrDefault(env),
       postNotice: postWebhookNotice,
       logger: logger('info', appSecret ? [appSecret] : []),
@@ -60,7 +62,7 @@ export const handler = wireWithSettings(
 );
 
 function wireCallback(config: Readonly<CallbackConfig>, wechat: Readonly<WechatCallbackConfig> | undefined, wechatWaitMs: number | undefined) {
-  const log = logger(config.logLevel, [config.appSecret, ...(wechat ? [wechat.token, wechat.encodingAesKey ?? ''] : [])]);
+  const log = logger(config.logLevel, [config.dingtalk?.appSecret ?? '', ...(wechat ? [wechat.token, wechat.encodingAesKey ?? ''] : [])]);
   // What every route shares: the way to the worker, the clock, the logger and fresh delivery ids.
   const handOver = {
     createInvoker: (context: FcContext) =>
@@ -87,8 +89,9 @@ function wireCallback(config: Readonly<CallbackConfig>, wechat: Readonly<WechatC
     logger: log,
     newId: randomUUID,
   });
-  // One route per channel, each on its own trigger path (docs/architecture.md).
-  const routes = [createDingTalkRoute({ appKey: config.appKey, appSecret: config.appSecret, webhookHosts: config.webhookHosts, createPairGuard, ...handOver }), push];
+  // One route per channel that is on, each on its own trigger path (docs/architecture.md).
+  const routes = [push];
+  if (config.dingtalk) routes.push(createDingTalkRoute({ ...config.dingtalk, webhookHosts: config.webhookHosts, createPairGuard, ...handOver }));
   if (wechat) {
     routes.push(
       createWechatRoute({

@@ -3,6 +3,7 @@ import { ossClientOptions } from '../../shared/config/oss-config';
 import { readSettingsFile, withSettingsFile } from '../../shared/config/settings-file';
 import { wireWithSettings } from '../../shared/config/wire-with-settings';
 import { loadWorkerConfig, type WorkerConfig } from '../../shared/config/worker-config';
+import { dingtalkIsOn } from '../../shared/config/dingtalk-config';
 import { createAccessTokenProvider } from '../../shared/channels/dingtalk/access-token';
 import { createCardClient } from '../../shared/channels/dingtalk/card-client';
 import { createDingTalkChannel } from '../../shared/channels/dingtalk/dingtalk-channel';
@@ -18,7 +19,7 @@ import { historyLimits, largestObjectRead } from '../../shared/history/history-l
 import { createMessageClaims } from '../../shared/history/message-claims';
 import { createOssAppendLog } from '../../shared/storage/oss/oss-append-log';
 import { createOssClient } from '../../shared/storage/oss/oss-client';
-import { createLogger } from '../../shared/logging/logger';
+import { createLogger, type Logger } from '../../shared/logging/logger';
 import { createStackMapper } from '../../shared/logging/source-mapped-stack';
 import { createKeepAliveAgents } from '../../shared/http/keep-alive-agents';
 import { createNodeHttpFetch } from '../../shared/model/node-http-fetch';
@@ -50,7 +51,7 @@ export const handler = wireWithSettings(
     createMisconfiguredWorker({
       error,
       channels: {
-        dingtalk: createDingTalkNoticeChannel(createSessionWebhookSender({ http, allowedHosts: webhookHostsOrDefault(env) })),
+        ...(dingtalkIsOn(env) ? { dingtalk: createDingTalkNoticeChannel(createSessionWebhookSender({ http, allowedHosts: webhookHostsOrDefault(env) })) } : {}),
         ...wechatNoticeChannel(env),
       },
       logger: logger('info', [env['DINGTALK_APP_SECRET'] ?? '', env['WECHAT_APP_SECRET'] ?? '', ...list(env, 'OPENAI_API_KEY', [])]),
@@ -63,9 +64,7 @@ function logger(level: WorkerConfig['logLevel'], secrets: string[]) {
 }
 
 function wireWorker(config: Readonly<WorkerConfig>, wechat: Readonly<WechatWorkerConfig> | undefined) {
-  const log = logger(config.logLevel, [config.dingtalk.appSecret, wechat?.appSecret ?? '', ...(config.model?.apiKeys ?? [])]);
-  const tokens = createAccessTokenProvider({ http, ...config.dingtalk });
-  const dingtalkApi = { http, apiBase: config.dingtalk.apiBase, tokens, appKey: config.dingtalk.appKey };
+  const log = logger(config.logLevel, [config.dingtalk?.appSecret ?? '', wechat?.appSecret ?? '', ...(config.model?.apiKeys ?? [])]);
   // Once per instance, so its kept-alive sockets serve the OSS clients of every warm invocation.
   const ossTransport = createOssTransport({ maxBodyBytes: largestObjectRead(config.history) });
   // Once per instance: the channels config is cached here, and read with each invocation's storage.
@@ -98,15 +97,7 @@ function wireWorker(config: Readonly<WorkerConfig>, wechat: Readonly<WechatWorke
     },
     model: config.model && createOpenAiChatModel({ ...config.model, fetch: createNodeHttpFetch({ agents: modelAgents }), logger: log }),
     channels: {
-      dingtalk: createDingTalkChannel({
-        replier: createReplier({ ...dingtalkApi, webhookHosts: config.webhookHosts, logger: log, split: { maxChars: config.reply.maxChars } }),
-        // The gate outlives invocations on purpose: after a card failure this instance uses markdown for a while.
-        cards: config.card && {
-          client: createCardClient({ ...dingtalkApi, templateId: config.card.templateId, contentKey: config.card.contentKey }),
-          gate: createCardGate({ now: Date.now, cooldownMs: CARD_COOLDOWN_MS }),
-        },
-        files: createMessageFiles({ ...dingtalkApi, maxBytes: config.imageMaxBytes }),
-      }),
+      ...(config.dingtalk ? { dingtalk: dingtalkChannel(config, config.dingtalk, log) } : {}),
       'group-robot': groupRobot.channel,
       ...(wechat ? { wechat: createWechatWorker(wechat, log) } : {}),
     },
@@ -115,5 +106,20 @@ function wireWorker(config: Readonly<WorkerConfig>, wechat: Readonly<WechatWorke
     logger: log,
     now: Date.now,
     defaultTimeoutSeconds: config.defaultTimeoutSeconds,
+  });
+}
+
+/** The DingTalk robot, with the token cache that outlives invocations; built only when DINGTALK_APP_KEY is set. */
+function dingtalkChannel(config: Readonly<WorkerConfig>, app: NonNullable<WorkerConfig['dingtalk']>, log: Logger) {
+  const tokens = createAccessTokenProvider({ http, ...app });
+  const dingtalkApi = { http, apiBase: app.apiBase, tokens, appKey: app.appKey };
+  return createDingTalkChannel({
+    replier: createReplier({ ...dingtalkApi, webhookHosts: config.webhookHosts, logger: log, split: { maxChars: config.reply.maxChars } }),
+    // The gate outlives invocations on purpose: after a card failure this instance uses markdown for a while.
+    cards: config.card && {
+      client: createCardClient({ ...dingtalkApi, templateId: config.card.templateId, contentKey: config.card.contentKey }),
+      gate: createCardGate({ now: Date.now, cooldownMs: CARD_COOLDOWN_MS }),
+    },
+    files: createMessageFiles({ ...dingtalkApi, maxBytes: config.imageMaxBytes }),
   });
 }

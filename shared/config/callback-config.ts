@@ -1,11 +1,12 @@
 import { webhookHostsSetting, type WebhookHostList } from '../channels/dingtalk/webhook-hosts';
 import { groupRobotCallbackSettings, type GroupRobotCallbackSettings } from './group-robot-config';
-import { integer, logLevel, optionalString, optionalUrl, requiredString, type Env, type LogLevelSetting } from './env';
+import { dingtalkApp, requireSomeCallbackChannel, type DingTalkApp } from './dingtalk-config';
+import { integer, logLevel, optionalString, optionalUrl, type Env, type LogLevelSetting } from './env';
 import { normalizePrefix, ossSettings, type OssSettings } from './oss-config';
 
 export interface CallbackConfig {
-  appKey: string;
-  appSecret: string;
+  /** Set when the DingTalk robot is on (DINGTALK_APP_KEY): its route is '/'. */
+  dingtalk: DingTalkApp | undefined;
   workerFunctionName: string;
   workerQualifier: string | undefined;
   /** Overrides the invoke endpoint built from the FC context (https://<accountId>.<region>.fc.aliyuncs.com). */
@@ -21,11 +22,16 @@ export interface CallbackConfig {
   logLevel: LogLevelSetting;
 }
 
-/** Read once at cold start; a bad value throws ConfigError naming the variable. */
+/**
+ * Read once at cold start; a bad value throws ConfigError naming the variable, and so does a callback with no channel
+ * on (neither DingTalk, WeChat nor the push endpoint).
+ */
 export function loadCallbackConfig(env: Env): Readonly<CallbackConfig> {
+  const dingtalk = dingtalkApp(env);
+  const groupRobot = groupRobotCallbackSettings(env);
+  requireSomeCallbackChannel(env, dingtalk, groupRobot.pushToken);
   return Object.freeze({
-    appKey: requiredString(env, 'DINGTALK_APP_KEY'),
-    appSecret: requiredString(env, 'DINGTALK_APP_SECRET'),
+    dingtalk,
     workerFunctionName: optionalString(env, 'WORKER_FUNCTION_NAME', 'dingtalk-llm-worker'),
     workerQualifier: optionalString(env, 'WORKER_QUALIFIER'),
     invokeEndpoint: optionalUrl(env, 'WORKER_INVOKE_ENDPOINT'),
@@ -36,7 +42,7 @@ export function loadCallbackConfig(env: Env): Readonly<CallbackConfig> {
     // DingTalk gives up on a callback after ~10 s, so the callback's OSS budget is far shorter than the worker's.
     oss: ossSettings(env, 2000, 9000),
     signaturePrefix: normalizePrefix(optionalString(env, 'SIGNATURE_PREFIX', 'dingtalk-llm/signatures/')),
-    groupRobot: groupRobotCallbackSettings(env),
+    groupRobot,
     logLevel: logLevel(env),
   });
 }

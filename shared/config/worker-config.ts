@@ -1,15 +1,20 @@
 import { webhookHostsSetting, type WebhookHostList } from '../channels/dingtalk/webhook-hosts';
-import { boolean, integer, list, logLevel, optionalNumber, optionalString, optionalUrl, requiredString } from './env';
+import { boolean, integer, list, logLevel, optionalNumber, optionalString, optionalUrl } from './env';
 import type { Env, LogLevelSetting } from './env';
 import { ConfigError } from '../errors';
 import { normalizePrefix, ossSettings, type OssSettings } from './oss-config';
 import { groupRobotWorkerSettings, type GroupRobotWorkerSettings } from './group-robot-config';
+import { dingtalkApp, type DingTalkApp } from './dingtalk-config';
 
 export const DEFAULT_SYSTEM_PROMPT =
   '你是钉钉里的智能助手。请用简体中文回答（除非用户使用其他语言），回答准确、简洁，必要时使用 Markdown。';
 
 export interface WorkerConfig {
-  dingtalk: { appKey: string; appSecret: string; apiBase: string };
+  /**
+   * Set when the DingTalk robot is on (DINGTALK_APP_KEY). Without it, and without WeChat, the worker still runs the
+   * group robots' jobs and pushes, which need only the channels config in the bucket.
+   */
+  dingtalk: (DingTalkApp & { apiBase: string }) | undefined;
   /** Checked again before each session-webhook post, whatever the callback let through. */
   webhookHosts: WebhookHostList;
   /** Undefined when no key is set: the robot then answers with a setup hint instead of failing. */
@@ -78,12 +83,11 @@ function readWorkerConfig(env: Env): Readonly<WorkerConfig> {
   const maxTokens = optionalNumber(env, 'OPENAI_MAX_TOKENS', { min: 1, max: 1_000_000 });
   const model = optionalString(env, 'OPENAI_MODEL', 'gpt-4o-mini');
   const cardTemplateId = optionalString(env, 'DINGTALK_CARD_TEMPLATE_ID');
+  const dingtalk = dingtalkApp(env);
+  // Read either way, so a malformed base URL is reported even while the robot is off.
+  const dingtalkApiBase = optionalUrl(env, 'DINGTALK_API_BASE', 'https://api.dingtalk.com') as string;
   return Object.freeze({
-    dingtalk: {
-      appKey: requiredString(env, 'DINGTALK_APP_KEY'),
-      appSecret: requiredString(env, 'DINGTALK_APP_SECRET'),
-      apiBase: optionalUrl(env, 'DINGTALK_API_BASE', 'https://api.dingtalk.com') as string,
-    },
+    dingtalk: dingtalk && { ...dingtalk, apiBase: dingtalkApiBase },
     webhookHosts: webhookHostsSetting(env),
     model:
       apiKeys.length === 0

@@ -51,6 +51,8 @@ export interface E2eStackOptions {
   groupRobot?: { robots: Record<string, FakeRobotSecurity>; config: (robot: FakeGroupRobot) => unknown };
   /** FC runs a matching async event a second time (local/fc/async-queue.ts). */
   redeliver?: (body: Buffer) => 'concurrently' | 'afterwards' | undefined;
+  /** False: a deployment without the DingTalk robot, no DINGTALK_APP_KEY, DINGTALK_APP_SECRET or DINGTALK_API_BASE. */
+  dingtalk?: false;
 }
 
 export async function startE2eStack(options: E2eStackOptions = {}) {
@@ -65,9 +67,7 @@ export async function startE2eStack(options: E2eStackOptions = {}) {
     rootDir: ROOT,
     env: {
       PATH: process.env['PATH'] ?? '',
-      DINGTALK_APP_KEY: FAKE_APP_KEY,
-      DINGTALK_APP_SECRET: FAKE_APP_SECRET,
-      DINGTALK_API_BASE: dingtalk.url,
+      ...(options.dingtalk === false ? {} : { DINGTALK_APP_KEY: FAKE_APP_KEY, DINGTALK_APP_SECRET: FAKE_APP_SECRET, DINGTALK_API_BASE: dingtalk.url }),
       OPENAI_API_KEY: E2E_API_KEYS.join(','),
       OPENAI_BASE_URL: openai.baseURL,
       OPENAI_MODEL: 'fake-model',

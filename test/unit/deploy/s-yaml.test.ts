@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { deployedEnv, envBytes, ENV_LIMIT_BYTES, readSYaml, resolveExpression, type FunctionResource } from '../../../bench/deployed-env';
+import { deployedEnv, envBytes, ENV_LIMIT_BYTES, readSYaml, resolveExpression, TYPICAL_DEPLOY_VALUES, type FunctionResource } from '../../../bench/deployed-env';
+import { loadCallbackConfig } from '../../../shared/config/callback-config';
+import { loadWorkerConfig } from '../../../shared/config/worker-config';
 import { parseTimerEvent } from '../../../shared/channels/group-robot/timer-event';
 import { SETTINGS, type SettingScope } from '../../../shared/config/settings-registry';
 
@@ -74,6 +76,24 @@ describe.each(Object.entries(FUNCTIONS))('s.yaml: the %s function', (name, resou
     // Assess
     expect(expected.filter((setting) => !keys.has(setting))).toEqual([]);
     expect([...keys].filter((key) => key !== 'NODE_OPTIONS' && !expected.includes(key))).toEqual([]);
+  });
+});
+
+describe('s.yaml for a deployment without the DingTalk robot', () => {
+  // What an admin of a WeChat Official Account alone has: no DingTalk app at all.
+  const given = Object.fromEntries(Object.entries(TYPICAL_DEPLOY_VALUES).filter(([name]) => !name.startsWith('DINGTALK_')));
+  const wechat = { WECHAT_TOKEN: 'wechatToken1', WECHAT_APP_ID: 'wx0123456789abcdef' };
+  const envOf = (resource: FunctionResource | undefined) =>
+    Object.fromEntries(Object.entries(resource?.props.environmentVariables ?? {}).map(([key, value]) => [key, resolveExpression(spec, value, { ...given, ...wechat })]));
+
+  it('deploys with DINGTALK_APP_KEY and DINGTALK_APP_SECRET unset, and both functions read that as DingTalk off', () => {
+    // Act
+    const callback = envOf(FUNCTIONS.callback);
+    const worker = envOf(FUNCTIONS.worker);
+    // Assess: FC adds FC_REGION itself, the default for OSS_REGION
+    expect([callback['DINGTALK_APP_KEY'], worker['DINGTALK_APP_SECRET']]).toEqual(['', '']);
+    expect(loadCallbackConfig({ ...callback, FC_REGION: 'cn-hangzhou' }).dingtalk).toBeUndefined();
+    expect(loadWorkerConfig({ ...worker, FC_REGION: 'cn-hangzhou' }).dingtalk).toBeUndefined();
   });
 });
 

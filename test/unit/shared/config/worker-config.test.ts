@@ -9,7 +9,7 @@ describe('configuration', () => {
     const config = loadWorkerConfig(minimal);
     // Assess
     expect(config.model).toBeUndefined();
-    expect(config.dingtalk.apiBase).toBe('https://api.dingtalk.com');
+    expect(config.dingtalk?.apiBase).toBe('https://api.dingtalk.com');
     expect(config.commands.reset).toContain('新对话');
     expect([config.history.tokenBudget, config.history.promptTokenBudget]).toEqual([4000, 16_000]);
     expect(Object.isFrozen(config)).toBe(true);
