@@ -46,7 +46,7 @@ export const handler = wireWithSettings(
       appSecret: error.variable === 'DINGTALK_APP_SECRET' || !dingtalkIsOn(env) ? undefined : appSecret,
       webhookHosts: webhookHostsOrDefault(env),
       postNotice: postWebhookNotice,
-      logger: logger('info', appSecret ? [appSecret] : []),
+      logger: logger('info', [appSecret ?? '', optionalString(env, 'PUSH_TOKEN') ?? '']),
       now: Date.now,
       runsLocally: env['LOCAL_STACK'] === 'true',
     });
@@ -62,7 +62,8 @@ export const handler = wireWithSettings(
 );
 
 function wireCallback(config: Readonly<CallbackConfig>, wechat: Readonly<WechatCallbackConfig> | undefined, wechatWaitMs: number | undefined) {
-  const log = logger(config.logLevel, [config.dingtalk?.appSecret ?? '', ...(wechat ? [wechat.token, wechat.encodingAesKey ?? ''] : [])]);
+  const secrets = [config.dingtalk?.appSecret ?? '', config.groupRobot.pushToken ?? '', ...(wechat ? [wechat.token, wechat.encodingAesKey ?? ''] : [])];
+  const log = logger(config.logLevel, secrets);
   // What every route shares: the way to the worker, the clock, the logger and fresh delivery ids.
   const handOver = {
     createInvoker: (context: FcContext) =>
