@@ -19,7 +19,13 @@ export type ChannelName = (typeof CHANNEL_NAMES)[number];
 export type InboundContent =
   | { kind: 'input'; text: string; images: readonly string[] }
   /** Something the bot cannot read (a file, a location, a voice message without recognition text). */
-  | { kind: 'unsupported'; type: string };
+  | { kind: 'unsupported'; type: string }
+  /**
+   * The sender asked to be forgotten, or left (WeChat's unsubscribe): the pipeline deletes the conversation's history
+   * (the object `新对话` deletes, and the archived copies it links to), calls the turn's `forgetSender`, records
+   * nothing and sends no reply: the sender is gone. For a group whose members share one history, that is the group's.
+   */
+  | { kind: 'forget' };
 
 /** One message as the turn pipeline sees it, whatever channel it came from. */
 export interface InboundMessage {
@@ -79,6 +85,8 @@ export interface ChannelTurn<Cards = CardSurface, Media = ImageFetcher> {
   cards?: Cards;
   /** Fetches the pictures `content.images` names. */
   media?: Media;
+  /** Deletes what the channel itself keeps about the sender; called for a `forget` message, after the history. */
+  forgetSender?: () => Promise<void>;
 }
 
 /** The worker's half of a channel. */

@@ -2,6 +2,7 @@ import { AppendConflictError, NotAppendableError, StorageError } from '../errors
 import type { AppendLog } from '../storage/append-log';
 import { parseRecords, serializeRecords, terminalRecordOf, type HistoryRecord, type StateRecord, type TerminalRecord } from './records';
 import { findTerminal } from './find-terminal';
+import { forgetConversation } from './forget-conversation';
 import { openForAppend, type RotationOptions } from './rotation';
 import { rotationNeeded, type RotationReason } from './rotation-need';
 
@@ -107,6 +108,8 @@ export function createConversationHistory(options: ConversationHistoryOptions) {
     open,
     record,
     reset,
+    /** Deletes the object and the archived copies it links to, writing nothing (forget-conversation.ts). */
+    forget: (key: string) => forgetConversation(log, key, options),
     findTerminal: (view: ConversationView, id: string, sinceMs: number) => findTerminal(log, view, id, sinceMs, options),
     /** The view to append to, after moving the conversation to a fresh object if its own can take no more. */
     openForAppend: (key: string, appender: Appender): Promise<ConversationView> =>

@@ -4,6 +4,8 @@ import type { InboundMessage } from '../channels/channel';
 export type Intent =
   | { kind: 'help'; unknownCommand?: string }
   | { kind: 'reset' }
+  /** The sender asked to be forgotten, or left: their history goes and nothing is sent (forget-sender.ts). */
+  | { kind: 'forget' }
   | { kind: 'persona'; text: string }
   | { kind: 'model'; name: string }
   | { kind: 'usage' }
@@ -29,6 +31,7 @@ export const SLASH_COMMANDS = {
 export function classifyMessage(message: InboundMessage, commands: CommandSettings): Intent {
   const input = message.content;
   if (input.kind === 'unsupported') return { kind: 'unsupported', msgtype: input.type };
+  if (input.kind === 'forget') return { kind: 'forget' };
   const text = input.text.replace(/^／/, '/');
   const normalized = text.toLowerCase();
   if (input.images.length > 0) return { kind: 'chat', text, images: [...input.images] };

@@ -11,7 +11,7 @@ import { helpText, RESET_DONE, unsupportedText } from './user-messages';
  * Works out the reply for one intent. Throws the model's, media's or storage's error for the caller to turn into
  * words. `resume` says an earlier attempt of this same delivery died mid-way (an FC retry).
  */
-export async function composeAnswer(intent: Intent, view: TurnView, event: TurnEvent, resume: boolean, deps: TurnDependencies): Promise<Answer> {
+export async function composeAnswer(intent: Exclude<Intent, { kind: 'forget' }>, view: TurnView, event: TurnEvent, resume: boolean, deps: TurnDependencies): Promise<Answer> {
   const msgId = event.message.id;
   const { settings } = deps;
   switch (intent.kind) {

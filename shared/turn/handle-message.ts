@@ -10,6 +10,7 @@ import { retryUntil } from './retry-until';
 import type { TurnDependencies, TurnEvent } from './turn-dependencies';
 import { turnView, type TurnView } from './turn-view';
 import { answeredBefore, storedRecords } from './earlier-runs';
+import { forgetSender } from './forget-sender';
 import { deliver, record, send } from './send-and-record';
 import { recordsFor, storedReply } from './turn-records';
 import { errorText, rotationNotice } from './user-messages';
@@ -20,6 +21,7 @@ import { errorText, rotationNotice } from './user-messages';
  * 2. read the conversation (moving it to a fresh object first when its own can take no more);
  * 3. resume a reply an earlier run could not send, or stop if an earlier run answered, or work out the answer;
  * 4. send the reply, then record it: the record tells every later run that the message was answered.
+ * A `forget` message stops after the claim: its sender's data is deleted, and nothing is sent or recorded.
  * Ordinary cost: three OSS requests (claim, tail read, record). Only a delivery failure that a retry can help is
  * thrown, so that FC retries the invocation; the reply goes with it in the claim object, and the retry sends the
  * rest without asking the model again.
@@ -45,6 +47,7 @@ export async function handleMessage(event: TurnEvent, deps: TurnDependencies): P
 
   const intent = classifyMessage(message, deps.settings.commands);
   const key = conversationKey(message, deps.settings.history);
+  if (intent.kind === 'forget') return forgetSender(event, key, deps, (attempt) => patiently(deps, attempt));
   let view: TurnView;
   try {
     view = turnView(await patiently(deps, () => openView(intent, key, event, deps)));

@@ -1,5 +1,6 @@
 import { createWechatChannel, type WechatDelivery } from '../../shared/channels/wechat/wechat-channel';
 import { createAnswerStore } from '../../shared/channels/wechat/answer-store';
+import { createUserEraser } from '../../shared/channels/wechat/forget-user';
 import { objectsOverAppendLog } from '../../shared/channels/wechat/stored-objects';
 import type { PassiveTiming } from '../../shared/channels/wechat/passive-timing';
 import { createWechatRoute, type WechatRouteSettings } from '../../shared/channels/wechat/wechat-route';
@@ -43,7 +44,8 @@ export async function startWechatRig(options: RigOptions = {}) {
   const submitted = new Set<string>();
   const log = captureLog();
   const logger = createLogger({ service: 'test', level: 'debug', write: log.write, secrets: [WECHAT.appSecret] });
-  const worker = createWechatChannel({ delivery: options.delivery ?? { mode: 'passive', store }, logger });
+  const forgetUser = createUserEraser(store, memory.log, 'wx/');
+  const worker = createWechatChannel({ delivery: options.delivery ?? { mode: 'passive', store, forgetUser }, logger });
   const work: Promise<unknown>[] = [];
   const settings: WechatRouteSettings = {
     token: WECHAT.token,

@@ -43,9 +43,13 @@ const digest = (...values: string[]): string => createHash('sha256').update(valu
 /** The user's log of one day in China time (UTC+8): a day's object stays small and the lifecycle rule can end it. */
 const dayOf = (ms: number): string => new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
 
+export const answerKeyOf = (prefix: string, account: string, msgId: string): string => `${prefix}answers/${digest(account, msgId)}.jsonl`;
+export const userLogKeyOf = (prefix: string, account: string, user: string, dayMs: number): string =>
+  `${prefix}users/${dayOf(dayMs)}/${digest(account, user)}.jsonl`;
+
 export function createAnswerStore(objects: StoredObjects, prefix: string): AnswerStore {
-  const answerKey = (account: string, msgId: string) => `${prefix}answers/${digest(account, msgId)}.jsonl`;
-  const userKey = (account: string, user: string, dayMs: number) => `${prefix}users/${dayOf(dayMs)}/${digest(account, user)}.jsonl`;
+  const answerKey = (account: string, msgId: string) => answerKeyOf(prefix, account, msgId);
+  const userKey = (account: string, user: string, dayMs: number) => userLogKeyOf(prefix, account, user, dayMs);
 
   async function readLines<T>(key: string, maxBytes: number, schema: v.GenericSchema<unknown, T>): Promise<{ lines: T[]; length: number }> {
     const data = await objects.read(key, maxBytes);

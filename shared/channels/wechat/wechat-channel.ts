@@ -4,6 +4,7 @@ import type { Logger } from '../../logging/logger';
 import { parseWith } from '../../validation/parse';
 import type { AnswerStore } from './answer-store';
 import type { CustomerServiceSender } from './customer-service';
+import type { UserEraser } from './forget-user';
 import { PART_MAX_BYTES, plainText, splitByBytes, utf8Bytes } from './reply-text';
 import { WechatMessageSchema, type WechatMessage } from './schema';
 import { classifySendFailure } from './send-failure';
@@ -17,7 +18,10 @@ import { CUT_SHORT, MORE_HINT_MAX_BYTES } from './user-texts';
  */
 export const CUSTOMER_SERVICE_MAX_MESSAGES = 5;
 
-export type WechatDelivery = { mode: 'customer-service'; sender: CustomerServiceSender } | { mode: 'passive'; store: AnswerStore };
+/** Passive mode's store holds the user's requests and answers; `forgetUser` deletes them when the user unfollows. */
+export type WechatDelivery =
+  | { mode: 'customer-service'; sender: CustomerServiceSender }
+  | { mode: 'passive'; store: AnswerStore; forgetUser: UserEraser };
 
 export function createWechatChannel(options: { delivery: WechatDelivery; logger: Logger }): Channel {
   return {
@@ -25,7 +29,7 @@ export function createWechatChannel(options: { delivery: WechatDelivery; logger:
     open(input) {
       const message = parseWith(WechatMessageSchema, input);
       return options.delivery.mode === 'passive'
-        ? passiveTurn(message, options.delivery.store)
+        ? passiveTurn(message, options.delivery.store, options.delivery.forgetUser)
         : customerServiceTurn(message, options.delivery.sender, options.logger);
     },
   };
@@ -51,14 +55,18 @@ function contentOf(message: WechatMessage): InboundContent {
     const text = message.recognition?.trim();
     return text ? { kind: 'input', text, images: [] } : { kind: 'unsupported', type: 'audio' };
   }
-  if (message.kind === 'event') return { kind: 'unsupported', type: 'event' };
+  // On unsubscribe WeChat asks that all the user's information be deleted (docs/wechat.md §3).
+  if (message.kind === 'event') return message.event === 'unsubscribe' ? { kind: 'forget' } : { kind: 'unsupported', type: 'event' };
   return { kind: 'unsupported', type: UNSUPPORTED_NAMES[message.msgType] ?? message.msgType };
 }
 
-function passiveTurn(message: WechatMessage, store: AnswerStore): ChannelTurn {
+function passiveTurn(message: WechatMessage, store: AnswerStore, forgetUser: UserEraser): ChannelTurn {
   let replies = 0;
   return {
     message: toInboundMessage(message),
+    forgetSender: async () => {
+      await forgetUser(message.account, message.user, message.createTime * 1000);
+    },
     async reply(text) {
       const parts = splitByBytes(plainText(text), PART_MAX_BYTES - MORE_HINT_MAX_BYTES);
       try {

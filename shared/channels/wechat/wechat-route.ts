@@ -15,7 +15,8 @@ import { welcomeText } from './user-texts';
 
 /**
  * The callback's half of the WeChat channel, on the trigger path /wechat: verifies each request (read-request.ts),
- * answers the server-URL check, greets new followers, and hands every message to the worker as a WorkerEvent. A
+ * answers the server-URL check, greets new followers, and hands every message to the worker as a WorkerEvent, and an
+ * unfollow too (the worker deletes the user's data; `success` goes back at once, in either mode). A
  * verified account (customer service on) answers `success` at once and the worker sends the answer; otherwise the
  * answer goes back in WeChat's own requests (passive-reply.ts).
  */
@@ -61,15 +62,18 @@ export function createWechatRoute(deps: WechatRouteDependencies): ChannelRoute {
       if (read.kind === 'verification') return text(read.echostr);
       const { message } = read;
       const reply = (content: string) => text(read.encodeReply(content, deps.now()), 'application/xml');
-      if (message.kind === 'event') {
-        log.info('wechat event', { event: message.event });
-        return message.event === 'subscribe' ? reply(welcomeText(settings.helpCommand)) : text('success');
-      }
       const handOver = async () => {
         const payload = { channel: 'wechat', deliveryId: deps.newDeliveryId(), receivedAt: deps.now(), message };
         const { duplicate } = await deps.handOver(JSON.stringify(payload), wechatTaskId(settings.appId, message.id), context);
         log.info(duplicate ? 'wechat message already handed over' : 'wechat message accepted', describe(message));
       };
+      if (message.kind === 'event') {
+        log.info('wechat event', { event: message.event });
+        if (message.event === 'subscribe') return reply(welcomeText(settings.helpCommand));
+        // The worker deletes the user's data (docs/wechat.md §3); there is nobody left to answer.
+        if (message.event === 'unsubscribe') await handOver();
+        return text('success');
+      }
       if (settings.customerService) {
         await handOver();
         return text('success');

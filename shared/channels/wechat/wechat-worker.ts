@@ -11,6 +11,7 @@ import { createOssTransport } from '../../storage/oss/urllib-transport';
 import type { Channel } from '../channel';
 import { ANSWER_MAX_BYTES, createAnswerStore } from './answer-store';
 import { createCustomerServiceSender } from './customer-service';
+import { createUserEraser } from './forget-user';
 import { createWechatNoticeChannel } from './notice-channel';
 import { createStableTokenProvider } from './stable-token';
 import { objectsOverAppendLog } from './stored-objects';
@@ -33,8 +34,10 @@ export function createWechatWorker(wechat: Readonly<WechatWorkerConfig>, logger:
     const tokens = createStableTokenProvider({ ...http, appId: wechat.appId, appSecret: wechat.appSecret, now: Date.now });
     return createWechatChannel({ delivery: { mode: 'customer-service', sender: createCustomerServiceSender({ ...http, tokens }) }, logger });
   }
-  return async ({ storage }) =>
-    createWechatChannel({ delivery: { mode: 'passive', store: createAnswerStore(objectsOverAppendLog(storage.log), wechat.prefix) }, logger });
+  return async ({ storage }) => {
+    const store = createAnswerStore(objectsOverAppendLog(storage.log), wechat.prefix);
+    return createWechatChannel({ delivery: { mode: 'passive', store, forgetUser: createUserEraser(store, storage.log, wechat.prefix) }, logger });
+  };
 }
 
 /** A passive-mode WeChat user is told through the answer store, when the settings that place it are fine. */

@@ -33,7 +33,7 @@ async function customerServiceChannel() {
 describe('the WeChat channel (worker half)', () => {
   it('opens a checked message as the neutral InboundMessage, one conversation per openid', () => {
     // Prepare
-    const channel = createWechatChannel({ delivery: { mode: 'passive', store: {} as never }, logger: createLogger({ service: 't', write: () => {} }) });
+    const channel = createWechatChannel({ delivery: { mode: 'passive', store: {} as never, forgetUser: {} as never }, logger: createLogger({ service: 't', write: () => {} }) });
     // Act / Assess
     expect(channel.open(message()).message).toEqual({
       channel: 'wechat', id: '7250021412600020992', account: WECHAT.account,
@@ -44,6 +44,15 @@ describe('the WeChat channel (worker half)', () => {
     expect(channel.open(message({ kind: 'voice', text: undefined })).message.content).toEqual({ kind: 'unsupported', type: 'audio' });
     expect(channel.open(message({ kind: 'other', text: undefined, msgType: 'image' })).message.content).toEqual({ kind: 'unsupported', type: 'picture' });
     expect(() => channel.open({ ...message(), kind: 'text', text: 5 })).toThrow(PayloadParseError);
+  });
+
+  it('opens an unfollow as a request to forget the user, and any other event as something it cannot read', () => {
+    // Prepare
+    const channel = createWechatChannel({ delivery: { mode: 'passive', store: {} as never, forgetUser: {} as never }, logger: createLogger({ service: 't', write: () => {} }) });
+    const event = (name: string) => message({ kind: 'event', id: `${WECHAT.user}:1700000000`, text: undefined, event: name });
+    // Act / Assess
+    expect(channel.open(event('unsubscribe')).message).toMatchObject({ id: `${WECHAT.user}:1700000000`, conversation: { id: WECHAT.user }, content: { kind: 'forget' } });
+    expect(channel.open(event('click')).message.content).toEqual({ kind: 'unsupported', type: 'event' });
   });
 
   it('customer service: sends a long answer as plain-text parts of at most 2000 bytes, five at most', async () => {

@@ -93,11 +93,9 @@ describe('the /wechat route when the answer is late (passive mode)', () => {
     rig = await startWechatRig();
     // Act
     const delivery = await rig.platform().send(WECHAT.user, { type: 'event', event: 'subscribe' });
-    const unsubscribe = await rig.platform().send(WECHAT.user, { type: 'event', event: 'unsubscribe' });
     // Assess
     expect(delivery.seen).toBe(welcomeText('帮助'));
     expect(delivery.seen).toContain('帮助');
-    expect(unsubscribe.seen).toBeUndefined();
     expect(rig.handOvers).toEqual([]);
   });
 
@@ -113,6 +111,23 @@ describe('the /wechat route when the answer is late (passive mode)', () => {
       expect.objectContaining({ kind: 'voice', recognition: '今天天气怎么样' }),
       expect.not.objectContaining({ recognition: expect.anything() }),
     ]);
+  });
+});
+
+describe.each([['passive', false], ['customer-service', true]])('the /wechat route when a user unfollows (%s mode)', (_mode, customerService) => {
+  it('hands the unfollow to the worker, which deletes the user’s data, and answers success at once', async () => {
+    // Prepare
+    rig = await startWechatRig({ customerService });
+    // Act
+    const delivery = await rig.platform().send(WECHAT.user, { type: 'event', event: 'unsubscribe' });
+    // Assess: one request answered with `success`, no wait for an answer in the store
+    expect(delivery).toEqual({ seen: undefined, attempts: [200] });
+    expect(rig.handOvers).toHaveLength(1);
+    const message = rig.handOvers[0]?.payload['message'] as { createTime: number };
+    const eventId = `${WECHAT.user}:${message.createTime}`;
+    expect(rig.handOvers[0]?.taskId).toBe(wechatTaskId(WECHAT.appId, eventId));
+    expect(rig.handOvers[0]?.payload).toMatchObject({ channel: 'wechat', message: { kind: 'event', event: 'unsubscribe', id: eventId, user: WECHAT.user } });
+    expect(rig.memory.calls).toEqual([]);
   });
 });
 
