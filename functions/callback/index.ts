@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createCallbackRouter } from '../../shared/callback/router';
 import { createDingTalkRoute } from '../../shared/channels/dingtalk/handle-callback';
-import { createSignaturePairGuard } from '../../shared/channels/dingtalk/signature-pairs';
+import { createSignaturePairGuard } from '../../shared/callback/signature-pairs';
 import { createMisconfiguredCallback } from '../../shared/channels/dingtalk/misconfigured-callback';
 import { postWebhookNotice } from '../../shared/channels/dingtalk/webhook-notice';
 import { loadCallbackConfig, type CallbackConfig } from '../../shared/config/callback-config';
