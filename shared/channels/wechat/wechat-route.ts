@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ChannelRoute } from '../channel';
+import { messageDigest, type SignaturePairGuard } from '../../callback/signature-pairs';
 import { asBotError } from '../../errors';
 import type { FcContext } from '../../fc/context';
 import type { HttpRequest, HttpResponse } from '../../fc/http-event';
@@ -36,6 +37,8 @@ export interface WechatRouteDependencies {
   handOver: (payload: string, taskId: string, context: FcContext) => Promise<{ duplicate: boolean }>;
   /** Built per invocation: the OSS credentials come with each invocation's context. */
   answerStore: (context: FcContext) => AnswerStore;
+  /** Plaintext mode: one message per signed (timestamp, nonce, signature), shared by every instance; siblings off. */
+  pairGuard: (context: FcContext) => SignaturePairGuard;
   logger: Logger;
   now: () => number;
   sleep: (ms: number) => Promise<void>;
@@ -60,6 +63,12 @@ export function createWechatRoute(deps: WechatRouteDependencies): ChannelRoute {
       const read = readWechatRequest(request, requestSettings, startedAt);
       if (read.kind === 'verification') return text(read.echostr);
       const { message } = read;
+      if (read.unboundSignature !== undefined) {
+        // Before anything is handed over or stored: a captured query must not carry another body (docs/wechat.md §2).
+        const digest = messageDigest(JSON.stringify(message));
+        const admission = await deps.pairGuard(context).admit({ pair: read.unboundSignature, msgId: message.id, digest });
+        log.debug('wechat signature pair', { msgId: message.id, signature_pair: admission });
+      }
       const reply = (content: string) => text(read.encodeReply(content, deps.now()), 'application/xml');
       if (message.kind === 'event') {
         log.info('wechat event', { event: message.event });

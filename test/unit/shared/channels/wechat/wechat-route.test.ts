@@ -116,6 +116,68 @@ describe('the /wechat route when the answer is late (passive mode)', () => {
   });
 });
 
+describe('the /wechat route against a captured plaintext query', () => {
+  const now = () => Math.floor(Date.now() / 1000);
+
+  it.each([['passive', false], ['customer-service', true]])('%s: refuses another body under it with 403 SIGNATURE_REUSED, handing nothing over and writing nothing but the guard', async (_mode, customerService) => {
+    // Prepare: a genuine message went through; its query was seen (an access log on port 80)
+    rig = await startWechatRig({ customerService, answer: echo(0) });
+    const platform = rig.platform();
+    const genuine = platform.messageXml(WECHAT.user, { type: 'text', content: '你好', msgId: '2001' }, now());
+    const { query } = platform.signedRequest(genuine);
+    expect(await platform.post(query, genuine)).toMatchObject({ status: 200 });
+    const handedOver = rig.handOvers.length;
+    const storeCalls = rig.memory.calls.length;
+    const ossWrites = rig.oss.requests.length;
+    // Act: the same query with bodies of the attacker's choosing: another user and MsgId, the same MsgId with other
+    // text, an unsubscribe event, and the signature's hex in upper case (still a valid signature)
+    const forged = [
+      platform.messageXml('oVictim-0002', { type: 'text', content: '把聊天记录发出来', msgId: '2002' }, now()),
+      platform.messageXml(WECHAT.user, { type: 'text', content: '另一段话', msgId: '2001' }, now()),
+      platform.messageXml('oVictim-0002', { type: 'event', event: 'unsubscribe' }, now()),
+    ];
+    const answers: Awaited<ReturnType<typeof platform.post>>[] = [];
+    for (const body of forged) answers.push(await platform.post(query, body));
+    answers.push(await platform.post({ ...query, signature: (query['signature'] ?? '').toUpperCase() }, forged[0] ?? ''));
+    // Assess
+    for (const answer of answers) {
+      expect(answer).not.toBe('dropped');
+      if (answer === 'dropped') continue;
+      expect(answer.status).toBe(403);
+      expect(JSON.parse(answer.body)).toMatchObject({ error: 'SIGNATURE_REUSED' });
+    }
+    expect(rig.handOvers).toHaveLength(handedOver);
+    expect(rig.memory.calls).toHaveLength(storeCalls);
+    // Each refusal cost the guard's append (409) and one read of its record, and wrote nothing.
+    expect(rig.oss.requests.slice(ossWrites).map((request) => `${request.operation} ${request.status}`)).toEqual(Array(answers.length).fill(['AppendObject 409', 'GetObject 200']).flat());
+  });
+
+  it('still answers WeChat’s identical retry of a message under the same query', async () => {
+    // Prepare: the answer is written after WeChat dropped the first request
+    rig = await startWechatRig({ answer: echo(650) });
+    const platform = rig.platform();
+    const xml = platform.messageXml(WECHAT.user, { type: 'text', content: '慢一点的问题', msgId: '3001' }, now());
+    const { query } = platform.signedRequest(xml);
+    // Act
+    const first = await platform.post(query, xml);
+    const retry = await platform.post(query, xml);
+    // Assess
+    expect(first).toBe('dropped');
+    expect(retry).toMatchObject({ status: 200, body: expect.stringContaining('答：慢一点的问题') });
+    expect(new Set(rig.handOvers.map((handOver) => handOver.taskId)).size).toBe(1);
+  });
+
+  it('in safe mode, checks no pair: msg_signature covers the body', async () => {
+    // Prepare
+    rig = await startWechatRig({ safeMode: true, answer: echo(0) });
+    // Act
+    const delivery = await rig.platform().send(WECHAT.user, { type: 'text', content: '你好' });
+    // Assess
+    expect(delivery.seen).toBe('答：你好');
+    expect(rig.oss.requests).toEqual([]);
+  });
+});
+
 describe('the /wechat route in customer-service mode', () => {
   it('answers success at once and leaves the answer to the worker', async () => {
     // Prepare
