@@ -5,7 +5,8 @@ import { postWechatJson, type WechatHttpOptions } from './wechat-http';
 
 /**
  * Sends one text through the customer-service message API (docs/wechat.md §7). A token WeChat calls stale is
- * dropped and fetched again once; a second refusal is the caller's.
+ * dropped and fetched again once (WeChat refused that send, so nothing arrived); a second refusal is the caller's. A
+ * send without an answer is never resent here: it may have arrived (the caller counts it as out).
  */
 export interface CustomerServiceSender {
   sendText(openId: string, content: string): Promise<void>;
@@ -15,7 +16,7 @@ export function createCustomerServiceSender(options: WechatHttpOptions & { token
   const send = async (openId: string, content: string, token: string) =>
     postWechatJson(options, `/cgi-bin/message/custom/send?access_token=${encodeURIComponent(token)}`, {
       touser: openId, msgtype: 'text', text: { content },
-    });
+    }, { idempotent: false });
   return {
     async sendText(openId, content) {
       const token = await options.tokens.get();

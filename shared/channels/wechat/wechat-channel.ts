@@ -85,9 +85,15 @@ function customerServiceTurn(message: WechatMessage, sender: CustomerServiceSend
           sent += 1;
         } catch (error) {
           const failure = classifySendFailure(error);
+          // Unknown outcome: never sent again (docs/dingtalk.md "Delivery when the outcome is unknown"); it counts as
+          // out, against WeChat's five too, and the answer goes on.
+          if (failure.mayHaveArrived) {
+            logger.warn('wechat customer-service part may have arrived; not sent again', { error, part: index + 1, parts: parts.length });
+            sent += 1;
+            continue;
+          }
           if (failure.advice) logger.error('wechat customer-service send refused', { error, advice: failure.advice });
-          const deliveredParts = index + (failure.mayHaveArrived ? 1 : 0);
-          throw new DeliveryError(`WeChat customer-service part ${index + 1}/${parts.length} failed`, { cause: error, deliveredParts, retryable: failure.retryable });
+          throw new DeliveryError(`WeChat customer-service part ${index + 1}/${parts.length} failed`, { cause: error, deliveredParts: index, retryable: failure.retryable });
         }
       }
       return { parts: parts.length, skipped };

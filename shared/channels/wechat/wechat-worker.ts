@@ -15,6 +15,7 @@ import { createWechatNoticeChannel } from './notice-channel';
 import { createStableTokenProvider } from './stable-token';
 import { objectsOverAppendLog } from './stored-objects';
 import { createWechatChannel } from './wechat-channel';
+import { wechatAgent } from './wechat-http';
 
 /** What the WeChat channel needs of one invocation (shared/worker/create-worker-handler.ts, Invocation). */
 export interface WechatInvocation {
@@ -27,7 +28,7 @@ export interface WechatInvocation {
  * invocation's storage, whose client carries that invocation's credentials.
  */
 export function createWechatWorker(wechat: Readonly<WechatWorkerConfig>, logger: Logger): Channel | ((invocation: WechatInvocation) => Promise<Channel>) {
-  const http = { apiBase: wechat.apiBase, timeoutMs: 10_000 };
+  const http = { apiBase: wechat.apiBase, timeoutMs: 10_000, agent: wechatAgent(wechat.apiBase) };
   // The loader requires the secret in customer-service mode.
   if (wechat.customerService && wechat.appSecret !== undefined) {
     const tokens = createStableTokenProvider({ ...http, appId: wechat.appId, appSecret: wechat.appSecret, now: Date.now });

@@ -1,6 +1,7 @@
 import { createCustomerServiceSender } from '../../../../../shared/channels/wechat/customer-service';
 import { createStableTokenProvider } from '../../../../../shared/channels/wechat/stable-token';
 import { createWechatChannel, CUSTOMER_SERVICE_MAX_MESSAGES } from '../../../../../shared/channels/wechat/wechat-channel';
+import { wechatAgent } from '../../../../../shared/channels/wechat/wechat-http';
 import { DeliveryError, PayloadParseError } from '../../../../../shared/errors';
 import { createLogger } from '../../../../../shared/logging/logger';
 import { captureLog } from '../../../../helpers/builders';
@@ -22,7 +23,7 @@ afterEach(async () => {
 
 async function customerServiceChannel() {
   api = await startFakeWechatApi({ appId: WECHAT.appId, appSecret: WECHAT.appSecret });
-  const http = { apiBase: api.url, timeoutMs: 2000 };
+  const http = { apiBase: api.url, timeoutMs: 2000, agent: wechatAgent(api.url) };
   const tokens = createStableTokenProvider({ ...http, appId: WECHAT.appId, appSecret: WECHAT.appSecret, now: Date.now });
   const log = captureLog();
   const logger = createLogger({ service: 'test', write: log.write, secrets: [WECHAT.appSecret] });
@@ -90,6 +91,21 @@ describe('the WeChat channel (worker half)', () => {
     expect(failure).toMatchObject({ retryable, deliveredParts: 0 });
     if (advice) expect(JSON.stringify(log.entries())).toMatch(advice);
     expect(log.lines.join('\n')).not.toContain(WECHAT.appSecret);
+  });
+
+  it('customer service: a send whose kept-alive connection resets after it was written is not sent again, and the answer goes on', async () => {
+    // Prepare: one turn has fetched the token and sent over the kept-alive socket the next send reuses
+    const { channel, api: fake, log } = await customerServiceChannel();
+    const turn = channel.open(message());
+    await turn.reply('第一条');
+    fake.resetNext();
+    // Act: the next reply's first part reaches WeChat, and the connection drops before the answer
+    const result = await turn.reply(`${'甲'.repeat(600)}\n\n${'乙'.repeat(600)}`);
+    // Assess: neither the client nor a retry of the turn sends it again; it counts as out, the next part follows
+    expect(result).toEqual({ parts: 2, skipped: 0 });
+    expect(fake.sendCalls).toBe(3);
+    expect(fake.sent.map((sent) => sent.content)).toEqual(['第一条', '甲'.repeat(600), '乙'.repeat(600)]);
+    expect(log.entries()).toContainEqual(expect.objectContaining({ level: 'warn', message: 'wechat customer-service part may have arrived; not sent again', part: 1 }));
   });
 
   it('customer service: a retry skips the parts an earlier attempt delivered', async () => {
