@@ -90,11 +90,18 @@ export function localWechatWaitMs(env: Env): number | undefined {
   return integer(env, 'LOCAL_WECHAT_WAIT_MS', 5000, { min: 200, max: 5000 });
 }
 
-/** WeChat's rule for the server-configuration token: 3–32 letters and digits. */
+/**
+ * The server-configuration token: WeChat allows 3–32 letters and digits; we ask for at least 8. A shorter token is
+ * found by brute force from one signed query (SHA-1 over it, the timestamp and the nonce), and the logger does not mask secrets under 6 characters (masking so short a
+ * string would also hide ordinary words), so it could reach the logs in the clear.
+ */
 function token(env: Env): string {
   const value = requiredString(env, 'WECHAT_TOKEN');
-  if (!/^[A-Za-z0-9]{3,32}$/.test(value)) {
-    throw new ConfigError('WECHAT_TOKEN', { en: 'must be 3 to 32 letters or digits', zh: '应为 3 到 32 位英文字母或数字' });
+  if (!/^[A-Za-z0-9]{8,32}$/.test(value)) {
+    throw new ConfigError('WECHAT_TOKEN', {
+      en: 'must be 8 to 32 letters or digits (WeChat allows 3, but a short token is easy to guess and is not masked in logs): use a long random one, e.g. 32 characters',
+      zh: '应为 8 到 32 位英文字母或数字（微信允许 3 位起，但过短的 Token 容易被猜出，日志中也不会被遮盖）：请使用较长的随机字符串，例如 32 位',
+    });
   }
   return value;
 }
