@@ -94,7 +94,7 @@ function wireCallback(config: Readonly<CallbackConfig>, wechat: Readonly<WechatC
       createWechatRoute({
         settings: { ...wechat, maxBodyBytes: config.maxBodyBytes, helpCommand: '帮助' },
         handOver: (payload, taskId, context) => handOver.createInvoker(context).invokeAsync(payload, { taskId }),
-        answerStore: (context) => createAnswerStore(objectsOverOssLite(ossLite(context)), wechat.prefix),
+        answerStore: (context) => createAnswerStore(objectsOverOssLite(ossLite(context)), wechat.prefix, log),
         pairGuard: (context) => createSignaturePairGuard({ oss: ossLite(context), prefix: `${wechat.prefix}signatures/`, now: Date.now, siblings: false }),
         sleep: (ms) => sleep(ms),
         ...handOver,

@@ -3,7 +3,7 @@ import { ossClientOptions, ossSettings, type OssSettings } from '../../config/os
 import { wechatPassiveNoticePrefix, type WechatWorkerConfig } from '../../config/wechat-config';
 import { ConfigError } from '../../errors';
 import type { FcContext } from '../../fc/context';
-import type { Logger } from '../../logging/logger';
+import { silentLogger, type Logger } from '../../logging/logger';
 import type { AppendLog } from '../../storage/append-log';
 import { createOssAppendLog } from '../../storage/oss/oss-append-log';
 import { createOssClient } from '../../storage/oss/oss-client';
@@ -35,11 +35,14 @@ export function createWechatWorker(wechat: Readonly<WechatWorkerConfig>, logger:
     return createWechatChannel({ delivery: { mode: 'customer-service', sender: createCustomerServiceSender({ ...http, tokens }) }, logger });
   }
   return async ({ storage }) =>
-    createWechatChannel({ delivery: { mode: 'passive', store: createAnswerStore(objectsOverAppendLog(storage.log), wechat.prefix) }, logger });
+    createWechatChannel({ delivery: { mode: 'passive', store: createAnswerStore(objectsOverAppendLog(storage.log), wechat.prefix, logger) }, logger });
 }
 
-/** A passive-mode WeChat user is told through the answer store, when the settings that place it are fine. */
-export function wechatNoticeChannel(env: Env) {
+/**
+ * A passive-mode WeChat user is told through the answer store, when the settings that place it are fine. The logger
+ * hears of lines in the store that are not records (skipped); without one they are skipped quietly.
+ */
+export function wechatNoticeChannel(env: Env, logger: Logger = silentLogger) {
   const prefix = wechatPassiveNoticePrefix(env);
   if (prefix === undefined) return {};
   let oss: OssSettings;
@@ -53,7 +56,7 @@ export function wechatNoticeChannel(env: Env) {
   return {
     wechat: ({ context }: { context: FcContext }) => {
       const log = createOssAppendLog(createOssClient({ ...ossClientOptions(oss, context.credentials), transport }));
-      return createWechatNoticeChannel(createAnswerStore(objectsOverAppendLog(log), prefix));
+      return createWechatNoticeChannel(createAnswerStore(objectsOverAppendLog(log), prefix, logger));
     },
   };
 }
