@@ -41,8 +41,11 @@ export interface AnswerStore {
   /** Every part of the message's answer so far, in order; undefined while no reply is written. */
   readAnswer(account: string, msgId: string): Promise<string[] | undefined>;
   readUserLog(account: string, user: string, dayMs: number): Promise<UserLog>;
-  /** Appends a line at `log.length`; false when someone else appended first (read again and decide again). */
-  appendUserLine(account: string, user: string, dayMs: number, log: UserLog, line: UserLine): Promise<boolean>;
+  /**
+   * Appends a line at `log.length`: the log with it, so the caller can append again without reading; undefined when
+   * someone else appended first (read again and decide again).
+   */
+  appendUserLine(account: string, user: string, dayMs: number, log: UserLog, line: UserLine): Promise<UserLog | undefined>;
 }
 
 const digest = (...values: string[]): string => createHash('sha256').update(values.join('\n')).digest('hex').slice(0, 32);
@@ -79,7 +82,9 @@ export function createAnswerStore(objects: StoredObjects, prefix: string, logger
     },
     readUserLog: (account, user, dayMs) => readLines(userKey(account, user, dayMs), USER_LOG_MAX_BYTES, UserLineSchema),
     async appendUserLine(account, user, dayMs, log, line) {
-      return (await objects.append(userKey(account, user, dayMs), log.length, `${log.joint}${JSON.stringify(line)}\n`)) === 'appended';
+      const data = `${log.joint}${JSON.stringify(line)}\n`;
+      if ((await objects.append(userKey(account, user, dayMs), log.length, data)) !== 'appended') return undefined;
+      return { lines: [...log.lines, line], length: log.length + Buffer.byteLength(data, 'utf8'), joint: '' };
     },
   };
 }

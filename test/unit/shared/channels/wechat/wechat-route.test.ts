@@ -88,6 +88,23 @@ describe('the /wechat route when the answer is late (passive mode)', () => {
     expect(next.seen).toMatch(/^丙+$/);
   });
 
+  it('reads the user’s log once per request and the answer once when it is ready', async () => {
+    // Prepare: an answer of two parts is already stored when WeChat’s request comes
+    rig = await startWechatRig();
+    const now = Math.floor(Date.now() / 1000);
+    await rig.worker.open({ kind: 'text', id: '4001', account: WECHAT.account, user: WECHAT.user, createTime: now, text: '问' }).reply(`${'甲'.repeat(600)}\n\n${'乙'.repeat(600)}`);
+    const platform = rig.platform();
+    const before = rig.memory.calls.length;
+    // Act
+    const first = await platform.send(WECHAT.user, { type: 'text', content: '问', msgId: '4001' });
+    const middle = rig.memory.calls.length;
+    const next = await platform.send(WECHAT.user, { type: 'text', content: '继续', msgId: '4002' });
+    // Assess: log read, seen noted, answer read, part noted at the length already known
+    expect([first.seen?.[0], next.seen?.[0]]).toEqual(['甲', '乙']);
+    expect(rig.memory.calls.slice(before, middle)).toEqual(['readAll', 'append', 'readAll', 'append']);
+    expect(rig.memory.calls.slice(middle)).toEqual(['readAll', 'readAll', 'append', 'append']);
+  });
+
   it('greets a new follower with the help command and hands nothing over', async () => {
     // Prepare
     rig = await startWechatRig();
