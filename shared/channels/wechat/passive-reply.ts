@@ -30,6 +30,11 @@ export async function answerPassively(message: WechatMessage, text: string | und
   const day = message.createTime * 1000;
   // The user's log as last read or written: each request reads it once, and again only after losing an append.
   let log = await store.readUserLog(account, user, day);
+  // A 继续 just after China midnight fetches an answer noted in the day before's log (read, never written).
+  const dayBefore = isContinue(text) && msSinceChinaMidnight(day) < timing.pendingForMs
+    ? (await store.readUserLog(account, user, day - DAY_MS)).lines
+    : [];
+  const linesOf = (current: UserLog): UserLine[] => [...dayBefore, ...current.lines];
   const { seen, ready } = await noteSeen();
   const target = seen.of ?? message.id;
   const lastAttempt = now() - seen.at >= timing.lastAttemptAfterMs;
@@ -63,18 +68,18 @@ export async function answerPassively(message: WechatMessage, text: string | und
 
   /** The user's latest message, if its answer is still coming or has parts not yet served. */
   async function waitingAnswer(): Promise<{ of: string; answer: string[] | undefined } | undefined> {
-    const latest = log.lines.filter((line): line is SeenLine => 'seen' in line && line.of === undefined).at(-1);
+    const latest = linesOf(log).filter((line): line is SeenLine => 'seen' in line && line.of === undefined).at(-1);
     if (latest === undefined || now() - latest.at > timing.pendingForMs) return undefined;
     const answer = await store.readAnswer(account, latest.seen);
     if (answer === undefined) return { of: latest.seen, answer };
-    return nextPart(log, latest.seen) < answer.length ? { of: latest.seen, answer } : undefined;
+    return nextPart(linesOf(log), latest.seen) < answer.length ? { of: latest.seen, answer } : undefined;
   }
 
   async function serve(answerOf: string, answer: string[]): Promise<string> {
     for (let attempt = 0; attempt < WRITE_ATTEMPTS; attempt += 1) {
       if (attempt > 0) log = await store.readUserLog(account, user, day);
       const earlier = log.lines.find((line) => 'served' in line && line.served === answerOf && line.by === message.id);
-      const part = earlier && 'part' in earlier ? earlier.part : answerOf === message.id ? 0 : nextPart(log, answerOf);
+      const part = earlier && 'part' in earlier ? earlier.part : answerOf === message.id ? 0 : nextPart(linesOf(log), answerOf);
       if (part >= answer.length) return NOTHING_MORE;
       const written = earlier ? log : await store.appendUserLine(account, user, day, log, { served: answerOf, part, by: message.id });
       if (written) {
@@ -86,8 +91,12 @@ export async function answerPassively(message: WechatMessage, text: string | und
   }
 }
 
-function nextPart(log: UserLog, answerOf: string): number {
+const DAY_MS = 86_400_000;
+/** The user's logs are per China day (UTC+8, answer-store.ts). */
+const msSinceChinaMidnight = (ms: number): number => (ms + 8 * 3600_000) % DAY_MS;
+
+function nextPart(lines: readonly UserLine[], answerOf: string): number {
   let next = 0;
-  for (const line of log.lines) if ('served' in line && line.served === answerOf) next = Math.max(next, line.part + 1);
+  for (const line of lines) if ('served' in line && line.served === answerOf) next = Math.max(next, line.part + 1);
   return next;
 }

@@ -105,6 +105,27 @@ describe('the /wechat route when the answer is late (passive mode)', () => {
     expect(rig.memory.calls.slice(middle)).toEqual(['readAll', 'readAll', 'append', 'append']);
   });
 
+  it('serves a 继续 sent just after China midnight the answer noted in the day before’s log', async () => {
+    // Prepare: a two-part answer to a message created ten seconds before China midnight, its first part served
+    rig = await startWechatRig();
+    const nowS = Math.floor(Date.now() / 1000);
+    const midnight = Math.floor((nowS + 8 * 3600) / 86_400) * 86_400 - 8 * 3600;
+    const platform = rig.platform();
+    await rig.worker.open({ kind: 'text', id: '6001', account: WECHAT.account, user: WECHAT.user, createTime: midnight - 10, text: '问' }).reply(`${'甲'.repeat(600)}\n\n${'乙'.repeat(600)}`);
+    const post = async (content: string, msgId: string, createTime: number) => {
+      const xml = platform.messageXml(WECHAT.user, { type: 'text', content, msgId }, createTime);
+      const answer = await platform.post(platform.signedRequest(xml).query, xml);
+      return answer === 'dropped' ? 'dropped' : /<Content><!\[CDATA\[([\s\S]*?)\]\]><\/Content>/.exec(answer.body)?.[1];
+    };
+    const first = await post('问', '6001', midnight - 10);
+    // Act: the 继续 is created five seconds into the new day
+    const next = await post('继续', '6002', midnight + 5);
+    // Assess
+    expect(first?.[0]).toBe('甲');
+    expect(next).toMatch(/^乙+$/);
+    expect(rig.handOvers.map((handOver) => (handOver.payload['message'] as { id: string }).id)).toEqual(['6001']);
+  });
+
   it('greets a new follower with the help command and hands nothing over', async () => {
     // Prepare
     rig = await startWechatRig();
