@@ -79,6 +79,8 @@ function customerServiceTurn(message: WechatMessage, sender: CustomerServiceSend
     async reply(text, options) {
       const parts = customerServiceParts(plainText(text), CUSTOMER_SERVICE_MAX_MESSAGES - sent);
       const skipped = Math.min(options?.skipParts ?? 0, parts.length);
+      // An earlier attempt sent them, and WeChat counted them against this user message's five.
+      sent += skipped;
       for (let index = skipped; index < parts.length; index += 1) {
         try {
           await sender.sendText(message.user, parts[index] ?? '');

@@ -119,6 +119,21 @@ describe('the WeChat channel (worker half)', () => {
     expect(fake.sent.map((sent) => sent.content)).toEqual(['乙'.repeat(600)]);
   });
 
+  it('customer service: parts an earlier attempt sent count against the five on a retry, so a second reply stays within them', async () => {
+    // Prepare: an FC retry of a turn whose first reply of three parts went out before the failure
+    const { channel, api: fake } = await customerServiceChannel();
+    const three = (head: string) => [1, 2, 3].map((n) => `${head}${n}${'字'.repeat(650)}`).join('\n\n');
+    const turn = channel.open(message());
+    // Act
+    const first = await turn.reply(three('甲'), { skipParts: 3 });
+    const second = await turn.reply(three('乙'));
+    // Assess
+    expect(first).toEqual({ parts: 3, skipped: 3 });
+    expect(second.parts).toBe(2);
+    expect(fake.sent).toHaveLength(2);
+    expect(fake.sent[1]?.content).toMatch(/回答过长，其余内容已省略/);
+  });
+
   it('passive: writes the answer once per message for the callback to serve', async () => {
     // Prepare
     rig = await startWechatRig();
