@@ -1,11 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { ChannelRoute } from '../channel';
 import { messageDigest, type SignaturePairGuard } from '../../callback/signature-pairs';
-import { asBotError } from '../../errors';
 import type { FcContext } from '../../fc/context';
 import type { HttpRequest, HttpResponse } from '../../fc/http-event';
-import { errorToHttpResponse, isClientError } from '../../fc/http-response';
-import { withLogFields, type Logger } from '../../logging/logger';
+import type { Logger } from '../../logging/logger';
 import type { AnswerStore } from './answer-store';
 import { createWechatCipher } from './crypto';
 import { answerPassively } from './passive-reply';
@@ -18,7 +16,8 @@ import { welcomeText } from './user-texts';
  * The callback's half of the WeChat channel, on the trigger path /wechat: verifies each request (read-request.ts),
  * answers the server-URL check, greets new followers, and hands every message to the worker as a WorkerEvent. A
  * verified account (customer service on) answers `success` at once and the worker sends the answer; otherwise the
- * answer goes back in WeChat's own requests (passive-reply.ts).
+ * answer goes back in WeChat's own requests (passive-reply.ts). A refusal throws its BotError, which the router
+ * (shared/callback/router.ts) logs and answers, the request id with it.
  */
 export interface WechatRouteSettings {
   token: string;
@@ -59,45 +58,35 @@ export function createWechatRoute(deps: WechatRouteDependencies): ChannelRoute {
 
   async function handle(request: HttpRequest, context: FcContext): Promise<HttpResponse> {
     const startedAt = deps.now();
-    try {
-      const read = readWechatRequest(request, requestSettings, startedAt);
-      if (read.kind === 'verification') return text(read.echostr);
-      const { message } = read;
-      if (read.unboundSignature !== undefined) {
-        // Before anything is handed over or stored: a captured query must not carry another body (docs/wechat.md §2).
-        const digest = messageDigest(JSON.stringify(message));
-        const admission = await deps.pairGuard(context).admit({ pair: read.unboundSignature, msgId: message.id, digest });
-        log.debug('wechat signature pair', { msgId: message.id, signature_pair: admission });
-      }
-      const reply = (content: string) => text(read.encodeReply(content, deps.now()), 'application/xml');
-      if (message.kind === 'event') {
-        log.info('wechat event', { event: message.event });
-        return message.event === 'subscribe' ? reply(welcomeText(settings.helpCommand)) : text('success');
-      }
-      const handOver = async () => {
-        const payload = { channel: 'wechat', deliveryId: deps.newDeliveryId(), receivedAt: deps.now(), message };
-        const { duplicate } = await deps.handOver(JSON.stringify(payload), wechatTaskId(settings.appId, message.id), context);
-        log.info(duplicate ? 'wechat message already handed over' : 'wechat message accepted', describe(message));
-      };
-      if (settings.customerService) {
-        await handOver();
-        return text('success');
-      }
-      const store = deps.answerStore(context);
-      const content = await answerPassively(message, messageText(message), startedAt, { store, timing, handOver, now: deps.now, sleep: deps.sleep });
-      return content === undefined ? text('') : reply(content);
-    } catch (error) {
-      const botError = asBotError(error);
-      if (isClientError(botError)) log.warn('wechat request refused', { error: botError });
-      else log.error('wechat request failed', { error: botError });
-      return errorToHttpResponse(botError);
+    const read = readWechatRequest(request, requestSettings, startedAt);
+    if (read.kind === 'verification') return text(read.echostr);
+    const { message } = read;
+    if (read.unboundSignature !== undefined) {
+      // Before anything is handed over or stored: a captured query must not carry another body (docs/wechat.md §2).
+      const digest = messageDigest(JSON.stringify(message));
+      const admission = await deps.pairGuard(context).admit({ pair: read.unboundSignature, msgId: message.id, digest });
+      log.debug('wechat signature pair', { msgId: message.id, signature_pair: admission });
     }
+    const reply = (content: string) => text(read.encodeReply(content, deps.now()), 'application/xml');
+    if (message.kind === 'event') {
+      log.info('wechat event', { event: message.event });
+      return message.event === 'subscribe' ? reply(welcomeText(settings.helpCommand)) : text('success');
+    }
+    const handOver = async () => {
+      const payload = { channel: 'wechat', deliveryId: deps.newDeliveryId(), receivedAt: deps.now(), message };
+      const { duplicate } = await deps.handOver(JSON.stringify(payload), wechatTaskId(settings.appId, message.id), context);
+      log.info(duplicate ? 'wechat message already handed over' : 'wechat message accepted', describe(message));
+    };
+    if (settings.customerService) {
+      await handOver();
+      return text('success');
+    }
+    const store = deps.answerStore(context);
+    const content = await answerPassively(message, messageText(message), startedAt, { store, timing, handOver, now: deps.now, sleep: deps.sleep });
+    return content === undefined ? text('') : reply(content);
   }
 
-  return {
-    path: WECHAT_PATH,
-    handle: (request, context) => withLogFields({ request_id: context.requestId }, () => handle(request, context)),
-  };
+  return { path: WECHAT_PATH, handle };
 }
 
 const describe = (message: WechatMessage) => ({ msgId: message.id, kind: message.kind });
