@@ -1,6 +1,6 @@
-import { createCustomerServiceSender } from '../../../../../shared/channels/wechat/customer-service';
+import { createCustomerServiceSender, CUSTOMER_SERVICE_MAX_MESSAGES } from '../../../../../shared/channels/wechat/customer-service';
 import { createStableTokenProvider } from '../../../../../shared/channels/wechat/stable-token';
-import { createWechatChannel, CUSTOMER_SERVICE_MAX_MESSAGES } from '../../../../../shared/channels/wechat/wechat-channel';
+import { createWechatChannel } from '../../../../../shared/channels/wechat/wechat-channel';
 import { wechatAgent } from '../../../../../shared/channels/wechat/wechat-http';
 import { DeliveryError, PayloadParseError } from '../../../../../shared/errors';
 import { createLogger } from '../../../../../shared/logging/logger';
