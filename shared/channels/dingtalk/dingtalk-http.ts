@@ -15,8 +15,8 @@ export { connectionOutcome, type ConnectionOutcome } from '../../http/delivery-c
  *   (statusReason says so).
  * - Its agents note on every socket whether the connection was ever established (TCP connected, and for HTTPS the
  *   TLS handshake done), so that a failed call can tell "nothing reached DingTalk" from "DingTalk may have acted"
- *   (connectionOutcome in shared/http/delivery-certainty.ts; the rule it serves is in docs/dingtalk.md, "Delivery when the
- *   outcome is unknown").
+ *   (connectionOutcome in shared/http/delivery-certainty.ts; the rule it serves is in docs/dingtalk.md,
+ *   "Delivery when the outcome is unknown").
  */
 export const DINGTALK_ANSWER_MAX_BYTES = 256 * 1024;
 
