@@ -1,6 +1,6 @@
 import { createCallbackRouter } from '../shared/callback/router';
 import { createDingTalkRoute } from '../shared/channels/dingtalk/handle-callback';
-import { createSignaturePairGuard, type SignaturePairGuard } from '../shared/channels/dingtalk/signature-pairs';
+import { createSignaturePairGuard, type SignaturePairGuard } from '../shared/callback/signature-pairs';
 import { parseWebhookHosts } from '../shared/channels/dingtalk/webhook-hosts';
 import { createFcInvoker } from '../shared/fc/fc-invoker';
 import { createLogger } from '../shared/logging/logger';

@@ -180,7 +180,7 @@ export class NotAppendableError extends BotError {
 /**
  * A DingTalk OpenAPI or webhook call failed; `status`/`apiCode` are DingTalk's (or our own `local.*` code for a call
  * refused before sending). `connection` is set when no HTTP answer came: whether the request could have reached
- * DingTalk (dingtalk-http.ts connectionOutcome).
+ * DingTalk (shared/http/delivery-certainty.ts connectionOutcome).
  */
 export class DingTalkApiError extends BotError {
   readonly connection: 'never-established' | 'lost-after-sending' | undefined;

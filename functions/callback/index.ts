@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createCallbackRouter } from '../../shared/callback/router';
 import { createDingTalkRoute } from '../../shared/channels/dingtalk/handle-callback';
-import { createSignaturePairGuard } from '../../shared/channels/dingtalk/signature-pairs';
+import { createSignaturePairGuard } from '../../shared/callback/signature-pairs';
 import { createMisconfiguredCallback } from '../../shared/channels/dingtalk/misconfigured-callback';
 import { postWebhookNotice } from '../../shared/channels/dingtalk/webhook-notice';
 import { loadCallbackConfig, type CallbackConfig } from '../../shared/config/callback-config';
@@ -98,7 +98,8 @@ function wireCallback(config: Readonly<CallbackConfig>, wechat: Readonly<WechatC
       createWechatRoute({
         settings: { ...wechat, maxBodyBytes: config.maxBodyBytes, helpCommand: '帮助' },
         handOver: (payload, taskId, context) => handOver.createInvoker(context).invokeAsync(payload, { taskId }),
-        answerStore: (context) => createAnswerStore(objectsOverOssLite(ossLite(context)), wechat.prefix),
+        answerStore: (context) => createAnswerStore(objectsOverOssLite(ossLite(context)), wechat.prefix, log),
+        pairGuard: (context) => createSignaturePairGuard({ oss: ossLite(context), prefix: `${wechat.prefix}signatures/`, now: Date.now, siblings: false }),
         sleep: (ms) => sleep(ms),
         ...handOver,
         ...(wechatWaitMs === undefined ? {} : { timing: scaledPassiveTiming(wechatWaitMs) }),

@@ -47,16 +47,18 @@ const mapStack = createStackMapper({ bundle: __filename });
 export const handler = wireWithSettings(
   () => ({ config: loadWorkerConfig(env), wechat: loadWechatWorkerConfig(env) }),
   ({ config, wechat }) => wireWorker(config, wechat),
-  (error) =>
-    createMisconfiguredWorker({
+  (error) => {
+    const log = logger('info', [env['DINGTALK_APP_SECRET'] ?? '', env['WECHAT_APP_SECRET'] ?? '', ...list(env, 'OPENAI_API_KEY', [])]);
+    return createMisconfiguredWorker({
       error,
       channels: {
         ...(dingtalkIsOn(env) ? { dingtalk: createDingTalkNoticeChannel(createSessionWebhookSender({ http, allowedHosts: webhookHostsOrDefault(env) })) } : {}),
-        ...wechatNoticeChannel(env),
+        ...wechatNoticeChannel(env, log),
       },
-      logger: logger('info', [env['DINGTALK_APP_SECRET'] ?? '', env['WECHAT_APP_SECRET'] ?? '', ...list(env, 'OPENAI_API_KEY', [])]),
+      logger: log,
       runsLocally: env['LOCAL_STACK'] === 'true',
-    }),
+    });
+  },
 );
 
 function logger(level: WorkerConfig['logLevel'], secrets: string[]) {

@@ -1,6 +1,7 @@
 import { ConfigError } from '../errors';
 import { boolean, integer, optionalString, optionalUrl, requiredString, type Env } from './env';
 import { normalizePrefix } from './oss-config';
+import { appId, DEFAULT_PREFIX, encodingAesKey, token } from './wechat-fields';
 
 /**
  * The WeChat Official Account channel's settings (docs/wechat.md). The channel is on when WECHAT_TOKEN is set (the
@@ -24,8 +25,6 @@ export interface WechatWorkerConfig {
   customerService: boolean;
   prefix: string;
 }
-
-const DEFAULT_PREFIX = 'dingtalk-llm/wechat/';
 
 export function loadWechatCallbackConfig(env: Env): Readonly<WechatCallbackConfig> | undefined {
   if (optionalString(env, 'WECHAT_TOKEN') === undefined) return undefined;
@@ -88,29 +87,4 @@ export function wechatPassiveNoticePrefix(env: Env): string | undefined {
 export function localWechatWaitMs(env: Env): number | undefined {
   if (env['LOCAL_STACK'] !== 'true' || optionalString(env, 'LOCAL_WECHAT_WAIT_MS') === undefined) return undefined;
   return integer(env, 'LOCAL_WECHAT_WAIT_MS', 5000, { min: 200, max: 5000 });
-}
-
-/** WeChat's rule for the server-configuration token: 3–32 letters and digits. */
-function token(env: Env): string {
-  const value = requiredString(env, 'WECHAT_TOKEN');
-  if (!/^[A-Za-z0-9]{3,32}$/.test(value)) {
-    throw new ConfigError('WECHAT_TOKEN', { en: 'must be 3 to 32 letters or digits', zh: '应为 3 到 32 位英文字母或数字' });
-  }
-  return value;
-}
-
-function appId(env: Env): string {
-  const value = requiredString(env, 'WECHAT_APP_ID');
-  if (!/^wx[0-9a-f]{16}$/i.test(value)) {
-    throw new ConfigError('WECHAT_APP_ID', { en: 'must be an AppID like wx0123456789abcdef', zh: '应为形如 wx0123456789abcdef 的 AppID' });
-  }
-  return value;
-}
-
-function encodingAesKey(env: Env): string | undefined {
-  const value = optionalString(env, 'WECHAT_ENCODING_AES_KEY');
-  if (value !== undefined && !/^[A-Za-z0-9]{43}$/.test(value)) {
-    throw new ConfigError('WECHAT_ENCODING_AES_KEY', { en: 'must be 43 letters or digits (EncodingAESKey)', zh: '应为 43 位英文字母或数字（EncodingAESKey）' });
-  }
-  return value;
 }

@@ -18,6 +18,11 @@ export interface BoundedRequestOptions {
   maxBodyBytes: number;
   /** Defaults to Node's global agent, which keeps connections alive across invocations of a warm instance. */
   agent?: Agent;
+  /**
+   * Default true: a kept-alive socket found dead (ECONNRESET) is tried once more. False for a request that must not
+   * be sent twice (a message send): the dead socket may have carried it, so the error goes to the caller.
+   */
+  idempotent?: boolean;
 }
 
 export interface BoundedReply {
@@ -28,8 +33,9 @@ export interface BoundedReply {
   truncated: boolean;
 }
 
+/** Rejects with the client's error, the request attached (`request`), so connectionOutcome can tell how far it went. */
 export function boundedRequest(options: BoundedRequestOptions): Promise<BoundedReply> {
-  return attempt(options, true);
+  return attempt(options, options.idempotent ?? true);
 }
 
 function attempt(options: BoundedRequestOptions, retryStale: boolean): Promise<BoundedReply> {
@@ -43,12 +49,13 @@ function attempt(options: BoundedRequestOptions, retryStale: boolean): Promise<B
       headers: { ...options.headers, 'content-length': String(body.length) },
       ...(options.agent ? { agent: options.agent } : {}),
     });
+    const fail = (error: Error): void => reject(Object.assign(error, { request: req }));
     req.on('error', (error: NodeJS.ErrnoException) => {
       // A kept-alive socket can die while FC freezes the instance; Node's documented remedy is to resend once.
       if (retryStale && req.reusedSocket && error.code === 'ECONNRESET') resolve(attempt(options, false));
-      else reject(error);
+      else fail(error);
     });
-    req.on('response', (res) => readCapped(res, options.maxBodyBytes).then(resolve, reject));
+    req.on('response', (res) => readCapped(res, options.maxBodyBytes).then(resolve, fail));
     req.end(body);
   });
 }

@@ -1,5 +1,5 @@
 import { buildTextCallback, signedHeaders } from '../../local/dingtalk-callback';
-import { signaturePairKey } from '../../shared/channels/dingtalk/signature-pairs';
+import { signaturePairKey } from '../../shared/callback/signature-pairs';
 import { createOssClient } from '../../shared/storage/oss/oss-client';
 import { FAKE_APP_KEY, FAKE_APP_SECRET } from '../helpers/fake-dingtalk';
 import { startRecordingServer, type RecordingServer } from '../helpers/recording-server';

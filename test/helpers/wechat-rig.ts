@@ -4,9 +4,12 @@ import { createUserEraser } from '../../shared/channels/wechat/forget-user';
 import { objectsOverAppendLog } from '../../shared/channels/wechat/stored-objects';
 import type { PassiveTiming } from '../../shared/channels/wechat/passive-timing';
 import { createWechatRoute, type WechatRouteSettings } from '../../shared/channels/wechat/wechat-route';
+import { createSignaturePairGuard } from '../../shared/callback/signature-pairs';
 import { createLogger } from '../../shared/logging/logger';
+import { createOssLiteClient } from '../../shared/storage/oss/oss-lite-client';
+import { startOssServer } from '../../local/oss/oss-server';
 import { createMemoryAppendLog } from '../../shared/storage/memory/memory-append-log';
-import { captureLog } from './builders';
+import { captureLog, fcContext } from './builders';
 import { serveChannelRoute } from './channel-route-server';
 import { createFakeWechatPlatform, type PlatformOptions } from './fake-wechat';
 
@@ -34,16 +37,18 @@ export interface RigOptions {
 
 /**
  * The /wechat route on a real HTTP server, with an in-memory answer store shared by its callback half and the
- * worker half (the real WeChat channel), a hand-over that records each payload and runs the worker after a delay,
- * and the fake WeChat platform pointed at it.
+ * worker half (the real WeChat channel), the plaintext signature-pair guard over the local OSS server (`oss`), a
+ * hand-over that records each payload and runs the worker after a delay, and the fake WeChat platform pointed at it.
  */
 export async function startWechatRig(options: RigOptions = {}) {
+  const oss = await startOssServer({ buckets: ['wechat-pairs'], credentials: [fcContext.credentials] });
+  const ossLite = createOssLiteClient({ bucket: 'wechat-pairs', region: 'cn-local', endpoint: oss.url, credentials: fcContext.credentials, timeoutMs: 2000 });
   const memory = createMemoryAppendLog();
-  const store = createAnswerStore(objectsOverAppendLog(memory.log), 'wx/');
-  const handOvers: { payload: Record<string, unknown>; taskId: string }[] = [];
-  const submitted = new Set<string>();
   const log = captureLog();
   const logger = createLogger({ service: 'test', level: 'debug', write: log.write, secrets: [WECHAT.appSecret] });
+  const store = createAnswerStore(objectsOverAppendLog(memory.log), 'wx/', logger);
+  const handOvers: { payload: Record<string, unknown>; taskId: string }[] = [];
+  const submitted = new Set<string>();
   const forgetUser = createUserEraser(store, memory.log, 'wx/');
   const worker = createWechatChannel({ delivery: options.delivery ?? { mode: 'passive', store, forgetUser }, logger });
   const work: Promise<unknown>[] = [];
@@ -70,6 +75,7 @@ export async function startWechatRig(options: RigOptions = {}) {
       return { duplicate: false };
     },
     answerStore: () => store,
+    pairGuard: () => createSignaturePairGuard({ oss: ossLite, prefix: 'wx/signatures/', now: Date.now, siblings: false }),
     logger,
     now: Date.now,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
@@ -84,11 +90,12 @@ export async function startWechatRig(options: RigOptions = {}) {
       ...overrides,
     });
   return {
-    url: server.url, route, store, memory, handOvers, log, worker, platform,
-    /** Waits for the fake worker's runs, then stops the server. */
+    url: server.url, route, store, memory, oss, handOvers, log, worker, platform,
+    /** Waits for the fake worker's runs, then stops the servers. */
     async close() {
       await Promise.allSettled(work);
       await server.close();
+      await oss.close();
     },
   };
 }

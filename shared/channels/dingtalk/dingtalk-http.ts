@@ -1,7 +1,8 @@
-import { Agent as HttpAgent, type ClientRequestArgs } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
-import type { Duplex } from 'node:stream';
 import axios, { type AxiosInstance } from 'axios';
+import { ConnectionTrackingHttpAgent, ConnectionTrackingHttpsAgent } from '../../http/delivery-certainty';
+
+// DingTalk's callers decide certainty through this module, as they always did.
+export { connectionOutcome, type ConnectionOutcome } from '../../http/delivery-certainty';
 
 /**
  * The one HTTP client every DingTalk call goes through (token, robot messages, session webhooks, AI cards, message
@@ -14,7 +15,8 @@ import axios, { type AxiosInstance } from 'axios';
  *   (statusReason says so).
  * - Its agents note on every socket whether the connection was ever established (TCP connected, and for HTTPS the
  *   TLS handshake done), so that a failed call can tell "nothing reached DingTalk" from "DingTalk may have acted"
- *   (connectionOutcome; the rule it serves is in docs/dingtalk.md, "Delivery when the outcome is unknown").
+ *   (connectionOutcome in shared/http/delivery-certainty.ts; the rule it serves is in docs/dingtalk.md,
+ *   "Delivery when the outcome is unknown").
  */
 export const DINGTALK_ANSWER_MAX_BYTES = 256 * 1024;
 
@@ -47,58 +49,4 @@ export function createDingTalkHttp(options: DingTalkHttpOptions = {}): AxiosInst
 /** `HTTP <status>`, saying so when it is a redirect that was not followed. */
 export function statusReason(status: number): string {
   return status >= 300 && status < 400 ? `HTTP ${status}, a redirect, which is not followed` : `HTTP ${status}`;
-}
-
-/**
- * How far a request that got no HTTP answer went:
- * - 'never-established': it certainly did not reach DingTalk. axios gave up before making a request, the request
- *   never got a socket, the error is one only connecting raises (DNS, refused, unreachable), or the socket is one of
- *   ours and it never finished connecting (a timeout or TLS failure during the handshake).
- * - 'lost-after-sending': the connection stood, so the request may have been read and acted on (a timeout waiting
- *   for the answer, a reset or hang-up, a body that could not be read). A socket from an agent that does not track
- *   connections counts here too: when in doubt, assume DingTalk may have acted.
- */
-export type ConnectionOutcome = 'never-established' | 'lost-after-sending';
-
-export function connectionOutcome(error: unknown): ConnectionOutcome {
-  const failure = error as { request?: { socket?: unknown } | null; code?: unknown; cause?: { syscall?: unknown } } | null;
-  if (!failure?.request) return 'never-established';
-  if (typeof failure.code === 'string' && CONNECT_ONLY_CODES.has(failure.code)) return 'never-established';
-  const syscall = failure.cause?.syscall;
-  if (syscall === 'connect' || syscall === 'getaddrinfo') return 'never-established';
-  const socket = failure.request.socket as TrackedSocket | null | undefined;
-  if (!socket) return 'never-established';
-  return socket[ESTABLISHED] === false ? 'never-established' : 'lost-after-sending';
-}
-
-/** Error codes Node raises only while resolving or connecting, before a byte of the request can leave. */
-const CONNECT_ONLY_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
-
-const ESTABLISHED = Symbol('dingtalk-http.established');
-type TrackedSocket = Duplex & { [ESTABLISHED]?: boolean };
-
-function track(socket: Duplex | null | undefined, readyEvent: 'connect' | 'secureConnect'): void {
-  if (!socket) return;
-  const tracked = socket as TrackedSocket;
-  tracked[ESTABLISHED] = false;
-  socket.once(readyEvent, () => {
-    tracked[ESTABLISHED] = true;
-  });
-}
-
-class ConnectionTrackingHttpAgent extends HttpAgent {
-  override createConnection(options: ClientRequestArgs, callback?: (error: Error | null, stream: Duplex) => void) {
-    const socket = super.createConnection(options, callback);
-    track(socket, 'connect');
-    return socket;
-  }
-}
-
-class ConnectionTrackingHttpsAgent extends HttpsAgent {
-  override createConnection(options: ClientRequestArgs, callback?: (error: Error | null, stream: Duplex) => void) {
-    const socket = super.createConnection(options, callback);
-    // A TLS socket carries no request bytes until the handshake is done.
-    track(socket, 'secureConnect');
-    return socket;
-  }
 }

@@ -9,7 +9,7 @@ import { jsonResponse } from '../../fc/http-event';
 import type { Logger } from '../../logging/logger';
 import type { WorkerEventInput } from '../../worker/worker-event';
 import { checkPlausible } from './plausibility';
-import { messageDigest, type SignaturePairGuard } from './signature-pairs';
+import { messageDigest, type SignaturePairGuard } from '../../callback/signature-pairs';
 import { readSignedCallback } from './signed-callback';
 
 export interface AsyncInvoker {
@@ -42,7 +42,7 @@ export function createDingTalkRoute(deps: CallbackDependencies): ChannelRoute {
       checkPlausible(message, Number(timestamp), deps.appKey);
       if (!isAllowedWebhook(message.sessionWebhook, deps.webhookHosts)) throw new WebhookHostError();
       const canonical = JSON.stringify(message);
-      const admission = await deps.createPairGuard(context).admit({ timestamp, sign, msgId: message.msgId, digest: messageDigest(canonical) });
+      const admission = await deps.createPairGuard(context).admit({ pair: [timestamp, sign], msgId: message.msgId, digest: messageDigest(canonical) });
       const payload: WorkerEventInput = { channel: 'dingtalk', deliveryId: deps.newDeliveryId(), receivedAt: deps.now(), message };
       const taskId = workerTaskId(deps.appKey, message.msgId);
       const invocation = await deps.createInvoker(context).invokeAsync(JSON.stringify(payload), { taskId });

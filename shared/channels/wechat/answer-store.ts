@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import * as v from 'valibot';
 import { StorageError } from '../../errors';
+import type { Logger } from '../../logging/logger';
+import { parseJsonLines } from '../../validation/json-lines';
 import type { StoredObjects } from './stored-objects';
 
 /**
@@ -11,7 +13,9 @@ import type { StoredObjects } from './stored-objects';
  *   and leaves it, so a message has exactly one answer;
  * - the user's day log: which requests were seen (and whether a 继续 fetched an earlier answer) and which part each
  *   request was answered with, so WeChat's retries of a request get the same reply.
- * Ids are hashed into the keys; an OSS lifecycle rule on the prefix (2 days) removes them.
+ * Ids are hashed into the keys; an OSS lifecycle rule on the prefix (2 days) removes them. A line that is not a record
+ * (another writer's, or cut short) is skipped with a warning, never fatal: failing on it would fail every request of
+ * that user until the day's log ends.
  */
 export const ANSWER_MAX_BYTES = 1024 * 1024;
 export const USER_LOG_MAX_BYTES = 256 * 1024;
@@ -27,6 +31,8 @@ export type UserLine = v.InferOutput<typeof UserLineSchema>;
 export interface UserLog {
   lines: UserLine[];
   length: number;
+  /** '\n' when the object ends inside a line, so the next append starts a line of its own; else ''. */
+  joint: string;
 }
 
 export interface AnswerStore {
@@ -35,8 +41,11 @@ export interface AnswerStore {
   /** Every part of the message's answer so far, in order; undefined while no reply is written. */
   readAnswer(account: string, msgId: string): Promise<string[] | undefined>;
   readUserLog(account: string, user: string, dayMs: number): Promise<UserLog>;
-  /** Appends a line at `log.length`; false when someone else appended first (read again and decide again). */
-  appendUserLine(account: string, user: string, dayMs: number, log: UserLog, line: UserLine): Promise<boolean>;
+  /**
+   * Appends a line at `log.length`: the log with it, so the caller can append again without reading; undefined when
+   * someone else appended first (read again and decide again).
+   */
+  appendUserLine(account: string, user: string, dayMs: number, log: UserLog, line: UserLine): Promise<UserLog | undefined>;
 }
 
 const digest = (...values: string[]): string => createHash('sha256').update(values.join('\n')).digest('hex').slice(0, 32);
@@ -47,30 +56,25 @@ export const answerKeyOf = (prefix: string, account: string, msgId: string): str
 export const userLogKeyOf = (prefix: string, account: string, user: string, dayMs: number): string =>
   `${prefix}users/${dayOf(dayMs)}/${digest(account, user)}.jsonl`;
 
-export function createAnswerStore(objects: StoredObjects, prefix: string): AnswerStore {
+export function createAnswerStore(objects: StoredObjects, prefix: string, logger: Logger): AnswerStore {
   const answerKey = (account: string, msgId: string) => answerKeyOf(prefix, account, msgId);
   const userKey = (account: string, user: string, dayMs: number) => userLogKeyOf(prefix, account, user, dayMs);
 
-  async function readLines<T>(key: string, maxBytes: number, schema: v.GenericSchema<unknown, T>): Promise<{ lines: T[]; length: number }> {
+  async function readLines<S extends v.GenericSchema>(key: string, maxBytes: number, schema: S): Promise<{ lines: Array<v.InferOutput<S>>; length: number; joint: string }> {
     const data = await objects.read(key, maxBytes);
-    if (data === undefined) return { lines: [], length: 0 };
-    const lines: T[] = [];
-    for (const line of data.toString('utf8').split('\n')) {
-      if (line === '') continue;
-      const parsed = v.safeParse(schema, safeJson(line));
-      if (!parsed.success) throw new StorageError(`${key} holds a line that is not an answer-store record`);
-      lines.push(parsed.output);
-    }
-    return { lines, length: data.length };
+    if (data === undefined || data.length === 0) return { lines: [], length: 0, joint: '' };
+    const { records, skipped } = parseJsonLines(schema, data.toString('utf8'));
+    if (skipped > 0) logger.warn('wechat answer store: skipped lines that are not records', { key, skipped });
+    return { lines: records, length: data.length, joint: data[data.length - 1] === 0x0a ? '' : '\n' };
   }
 
   return {
     async saveReply(account, msgId, n, parts) {
       const key = answerKey(account, msgId);
       for (let attempt = 0; attempt < WRITE_ATTEMPTS; attempt += 1) {
-        const { lines, length } = await readLines(key, ANSWER_MAX_BYTES, AnswerLineSchema);
+        const { lines, length, joint } = await readLines(key, ANSWER_MAX_BYTES, AnswerLineSchema);
         if (lines.some((line) => line.n === n)) return false;
-        const outcome = await objects.append(key, length, `${JSON.stringify({ n, parts })}\n`);
+        const outcome = await objects.append(key, length, `${joint}${JSON.stringify({ n, parts })}\n`);
         if (outcome === 'appended') return true;
       }
       throw new StorageError(`${key}: ${WRITE_ATTEMPTS} appends in a row lost to other writers`);
@@ -82,15 +86,9 @@ export function createAnswerStore(objects: StoredObjects, prefix: string): Answe
     },
     readUserLog: (account, user, dayMs) => readLines(userKey(account, user, dayMs), USER_LOG_MAX_BYTES, UserLineSchema),
     async appendUserLine(account, user, dayMs, log, line) {
-      return (await objects.append(userKey(account, user, dayMs), log.length, `${JSON.stringify(line)}\n`)) === 'appended';
+      const data = `${log.joint}${JSON.stringify(line)}\n`;
+      if ((await objects.append(userKey(account, user, dayMs), log.length, data)) !== 'appended') return undefined;
+      return { lines: [...log.lines, line], length: log.length + Buffer.byteLength(data, 'utf8'), joint: '' };
     },
   };
-}
-
-function safeJson(line: string): unknown {
-  try {
-    return JSON.parse(line);
-  } catch {
-    return undefined;
-  }
 }

@@ -28,11 +28,17 @@ export async function answerPassively(message: WechatMessage, text: string | und
   const { store, timing, now } = deps;
   const { account, user } = message;
   const day = message.createTime * 1000;
-  const seen = await noteSeen();
+  // The user's log as last read or written: each request reads it once, and again only after losing an append.
+  let log = await store.readUserLog(account, user, day);
+  // A 继续 just after China midnight fetches an answer noted in the day before's log (read, never written).
+  const dayBefore = isContinue(text) && msSinceChinaMidnight(day) < timing.pendingForMs
+    ? (await store.readUserLog(account, user, day - DAY_MS)).lines
+    : [];
+  const linesOf = (current: UserLog): UserLine[] => [...dayBefore, ...current.lines];
+  const { seen, ready } = await noteSeen();
   const target = seen.of ?? message.id;
   const lastAttempt = now() - seen.at >= timing.lastAttemptAfterMs;
-  for (;;) {
-    const answer = await store.readAnswer(account, target);
+  for (let answer = ready; ; answer = await store.readAnswer(account, target)) {
     if (answer !== undefined) return serve(target, answer);
     if (now() + timing.pollMs > startedAt + timing.windowMs) break;
     await deps.sleep(timing.pollMs);
@@ -41,36 +47,43 @@ export async function answerPassively(message: WechatMessage, text: string | und
   await deps.sleep(Math.max(0, startedAt + timing.holdMs - now()));
   return undefined;
 
-  async function noteSeen(): Promise<SeenLine> {
+  /** The line noting this request, and the answer it fetches when noting it already read one. */
+  async function noteSeen(): Promise<{ seen: SeenLine; ready?: string[] }> {
     for (let attempt = 0; attempt < WRITE_ATTEMPTS; attempt += 1) {
-      const log = await store.readUserLog(account, user, day);
+      if (attempt > 0) log = await store.readUserLog(account, user, day);
       const earlier = log.lines.find((line): line is SeenLine => 'seen' in line && line.seen === message.id);
-      if (earlier) return earlier;
-      const fetchOf = isContinue(text) ? await waitingAnswer(log) : undefined;
+      if (earlier) return { seen: earlier };
+      const waiting = isContinue(text) ? await waitingAnswer() : undefined;
       // Handed over before it is noted: a noted message has always reached the worker.
-      if (fetchOf === undefined) await deps.handOver();
-      const line: SeenLine = { seen: message.id, at: now(), ...(fetchOf === undefined ? {} : { of: fetchOf }) };
-      if (await store.appendUserLine(account, user, day, log, line)) return line;
+      if (waiting === undefined) await deps.handOver();
+      const line: SeenLine = { seen: message.id, at: now(), ...(waiting === undefined ? {} : { of: waiting.of }) };
+      const written = await store.appendUserLine(account, user, day, log, line);
+      if (written) {
+        log = written;
+        return { seen: line, ...(waiting?.answer === undefined ? {} : { ready: waiting.answer }) };
+      }
     }
     throw new StorageError('WeChat user log: too many concurrent writers');
   }
 
   /** The user's latest message, if its answer is still coming or has parts not yet served. */
-  async function waitingAnswer(log: UserLog): Promise<string | undefined> {
-    const latest = log.lines.filter((line): line is SeenLine => 'seen' in line && line.of === undefined).at(-1);
+  async function waitingAnswer(): Promise<{ of: string; answer: string[] | undefined } | undefined> {
+    const latest = linesOf(log).filter((line): line is SeenLine => 'seen' in line && line.of === undefined).at(-1);
     if (latest === undefined || now() - latest.at > timing.pendingForMs) return undefined;
     const answer = await store.readAnswer(account, latest.seen);
-    if (answer === undefined) return latest.seen;
-    return nextPart(log, latest.seen) < answer.length ? latest.seen : undefined;
+    if (answer === undefined) return { of: latest.seen, answer };
+    return nextPart(linesOf(log), latest.seen) < answer.length ? { of: latest.seen, answer } : undefined;
   }
 
   async function serve(answerOf: string, answer: string[]): Promise<string> {
     for (let attempt = 0; attempt < WRITE_ATTEMPTS; attempt += 1) {
-      const log = await store.readUserLog(account, user, day);
+      if (attempt > 0) log = await store.readUserLog(account, user, day);
       const earlier = log.lines.find((line) => 'served' in line && line.served === answerOf && line.by === message.id);
-      const part = earlier && 'part' in earlier ? earlier.part : answerOf === message.id ? 0 : nextPart(log, answerOf);
+      const part = earlier && 'part' in earlier ? earlier.part : answerOf === message.id ? 0 : nextPart(linesOf(log), answerOf);
       if (part >= answer.length) return NOTHING_MORE;
-      if (earlier || (await store.appendUserLine(account, user, day, log, { served: answerOf, part, by: message.id }))) {
+      const written = earlier ? log : await store.appendUserLine(account, user, day, log, { served: answerOf, part, by: message.id });
+      if (written) {
+        log = written;
         return (answer[part] ?? '') + (part < answer.length - 1 ? moreHint(part + 1, answer.length) : '');
       }
     }
@@ -78,8 +91,12 @@ export async function answerPassively(message: WechatMessage, text: string | und
   }
 }
 
-function nextPart(log: UserLog, answerOf: string): number {
+const DAY_MS = 86_400_000;
+/** The user's logs are per China day (UTC+8, answer-store.ts). */
+const msSinceChinaMidnight = (ms: number): number => (ms + 8 * 3600_000) % DAY_MS;
+
+function nextPart(lines: readonly UserLine[], answerOf: string): number {
   let next = 0;
-  for (const line of log.lines) if ('served' in line && line.served === answerOf) next = Math.max(next, line.part + 1);
+  for (const line of lines) if ('served' in line && line.served === answerOf) next = Math.max(next, line.part + 1);
   return next;
 }

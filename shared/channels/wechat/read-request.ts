@@ -22,7 +22,17 @@ export interface WechatRequestSettings {
 
 export type ReadRequest =
   | { kind: 'verification'; echostr: string }
-  | { kind: 'message'; message: WechatMessage; encodeReply: (content: string, nowMs: number) => string };
+  | {
+    kind: 'message';
+    message: WechatMessage;
+    encodeReply: (content: string, nowMs: number) => string;
+    /**
+     * Plaintext mode only: the signed values (timestamp, nonce, signature in lower case, as it is compared), which do
+     * not cover the body, so the route lets them carry only this message (shared/callback/signature-pairs.ts).
+     * Undefined in safe mode, where msg_signature covers the Encrypt text and so the message.
+     */
+    unboundSignature: readonly [string, string, string] | undefined;
+  };
 
 export function readWechatRequest(request: HttpRequest, settings: WechatRequestSettings, nowMs: number): ReadRequest {
   if (request.body.length > settings.maxBodyBytes) throw new PayloadTooLargeError(settings.maxBodyBytes);
@@ -39,7 +49,13 @@ export function readWechatRequest(request: HttpRequest, settings: WechatRequestS
   const { cipher } = settings;
   if (cipher === undefined) {
     const message = readWechatMessage(fields);
-    return { kind: 'message', message, encodeReply: (content, at) => buildXml(textReply(message, content, at)) };
+    return {
+      kind: 'message',
+      message,
+      encodeReply: (content, at) => buildXml(textReply(message, content, at)),
+      // verifyWechatSignature threw unless all three are set.
+      unboundSignature: [timestamp ?? '', nonce ?? '', (signature ?? '').toLowerCase()],
+    };
   }
   if (request.query['encrypt_type'] !== 'aes') throw new SignatureVerificationError('missing');
   const { Encrypt: encrypt, ToUserName: envelopeAccount } = parseWith(EncryptedEnvelopeSchema, fields);
@@ -50,6 +66,7 @@ export function readWechatRequest(request: HttpRequest, settings: WechatRequestS
     kind: 'message',
     message,
     encodeReply: (content, at) => sealedReply(settings.token, cipher, buildXml(textReply(message, content, at)), at),
+    unboundSignature: undefined,
   };
 }
 

@@ -5,7 +5,8 @@ import { SignatureVerificationError } from '../../errors';
  * WeChat signs every request to the server URL in its query: `signature` = SHA-1 hex of token, timestamp and nonce
  * sorted and joined; in safe mode also `msg_signature` over the same three plus the `Encrypt` text
  * (docs/wechat.md §2, §4). Timestamps are seconds. WeChat's retries of one message come within ~15 s, so a request
- * more than MAX_CLOCK_SKEW_S off our clock was not signed for now; a captured request cannot be replayed later.
+ * more than MAX_CLOCK_SKEW_S off our clock was not signed for now. Within the window the plain signature does not
+ * bind the body: the route lets a plaintext-mode query carry only its first message (shared/callback/signature-pairs.ts).
  */
 export const MAX_CLOCK_SKEW_S = 15 * 60;
 

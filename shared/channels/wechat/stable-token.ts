@@ -30,7 +30,7 @@ export function createStableTokenProvider(options: WechatHttpOptions & { appId: 
   async function fetchToken(): Promise<string> {
     const answer = await postWechatJson(options, '/cgi-bin/stable_token', {
       grant_type: 'client_credential', appid: options.appId, secret: options.appSecret, force_refresh: false,
-    });
+    }, { idempotent: true });
     const parsed = v.safeParse(TokenSchema, answer);
     if (!parsed.success) throw new WechatApiError('WeChat /cgi-bin/stable_token answered without a token');
     const lifetimeMs = parsed.output.expires_in * 1000;

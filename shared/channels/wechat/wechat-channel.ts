@@ -3,21 +3,18 @@ import { DeliveryError } from '../../errors';
 import type { Logger } from '../../logging/logger';
 import { parseWith } from '../../validation/parse';
 import type { AnswerStore } from './answer-store';
-import type { CustomerServiceSender } from './customer-service';
+import { customerServiceReply, type CustomerServiceSender } from './customer-service';
 import type { UserEraser } from './forget-user';
-import { PART_MAX_BYTES, plainText, splitByBytes, utf8Bytes } from './reply-text';
+import { PART_MAX_BYTES, plainText, splitByBytes } from './reply-text';
 import { WechatMessageSchema, type WechatMessage } from './schema';
-import { classifySendFailure } from './send-failure';
-import { CUT_SHORT, MORE_HINT_MAX_BYTES } from './user-texts';
+import { MORE_HINT_MAX_BYTES } from './user-texts';
 
 /**
  * The worker's half of the WeChat channel. An answer goes out as plain text (WeChat shows no markdown) cut into parts
  * within WeChat's size limit (docs/wechat.md §5): a verified account sends them through the customer-service API, at
- * most five per user message; otherwise they are written to the answer store, where the callback serves them in
+ * most five per user message (customer-service.ts); otherwise they are written to the answer store, where the callback serves them in
  * WeChat's own requests, one part per request, each leaving room for the 继续 hint.
  */
-export const CUSTOMER_SERVICE_MAX_MESSAGES = 5;
-
 /** Passive mode's store holds the user's requests and answers; `forgetUser` deletes them when the user unfollows. */
 export type WechatDelivery =
   | { mode: 'customer-service'; sender: CustomerServiceSender }
@@ -60,6 +57,10 @@ function contentOf(message: WechatMessage): InboundContent {
   return { kind: 'unsupported', type: UNSUPPORTED_NAMES[message.msgType] ?? message.msgType };
 }
 
+function customerServiceTurn(message: WechatMessage, sender: CustomerServiceSender, logger: Logger): ChannelTurn {
+  return { message: toInboundMessage(message), reply: customerServiceReply(message.user, sender, logger) };
+}
+
 function passiveTurn(message: WechatMessage, store: AnswerStore, forgetUser: UserEraser): ChannelTurn {
   let replies = 0;
   return {
@@ -78,38 +79,4 @@ function passiveTurn(message: WechatMessage, store: AnswerStore, forgetUser: Use
       return { parts: parts.length, skipped: 0 };
     },
   };
-}
-
-function customerServiceTurn(message: WechatMessage, sender: CustomerServiceSender, logger: Logger): ChannelTurn {
-  let sent = 0;
-  return {
-    message: toInboundMessage(message),
-    async reply(text, options) {
-      const parts = customerServiceParts(plainText(text), CUSTOMER_SERVICE_MAX_MESSAGES - sent);
-      const skipped = Math.min(options?.skipParts ?? 0, parts.length);
-      for (let index = skipped; index < parts.length; index += 1) {
-        try {
-          await sender.sendText(message.user, parts[index] ?? '');
-          sent += 1;
-        } catch (error) {
-          const failure = classifySendFailure(error);
-          if (failure.advice) logger.error('wechat customer-service send refused', { error, advice: failure.advice });
-          const deliveredParts = index + (failure.mayHaveArrived ? 1 : 0);
-          throw new DeliveryError(`WeChat customer-service part ${index + 1}/${parts.length} failed`, { cause: error, deliveredParts, retryable: failure.retryable });
-        }
-      }
-      return { parts: parts.length, skipped };
-    },
-  };
-}
-
-/** At most `budget` parts; when the answer needs more, the last one is shortened to end with a note saying so. */
-export function customerServiceParts(text: string, budget: number): string[] {
-  if (budget <= 0) return [];
-  const parts = splitByBytes(text, PART_MAX_BYTES);
-  if (parts.length <= budget) return parts;
-  const kept = parts.slice(0, budget);
-  const last = splitByBytes(kept[budget - 1] ?? '', PART_MAX_BYTES - utf8Bytes(CUT_SHORT))[0] ?? '';
-  kept[budget - 1] = `${last}${CUT_SHORT}`;
-  return kept;
 }

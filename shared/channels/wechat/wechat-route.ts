@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { ChannelRoute } from '../channel';
-import { asBotError } from '../../errors';
+import { messageDigest, type SignaturePairGuard } from '../../callback/signature-pairs';
 import type { FcContext } from '../../fc/context';
 import type { HttpRequest, HttpResponse } from '../../fc/http-event';
-import { errorToHttpResponse, isClientError } from '../../fc/http-response';
-import { withLogFields, type Logger } from '../../logging/logger';
+import type { Logger } from '../../logging/logger';
 import type { AnswerStore } from './answer-store';
 import { createWechatCipher } from './crypto';
 import { answerPassively } from './passive-reply';
@@ -18,7 +17,8 @@ import { welcomeText } from './user-texts';
  * answers the server-URL check, greets new followers, and hands every message to the worker as a WorkerEvent, and an
  * unfollow too (the worker deletes the user's data; `success` goes back at once, in either mode). A
  * verified account (customer service on) answers `success` at once and the worker sends the answer; otherwise the
- * answer goes back in WeChat's own requests (passive-reply.ts).
+ * answer goes back in WeChat's own requests (passive-reply.ts). A refusal throws its BotError, which the router
+ * (shared/callback/router.ts) logs and answers, the request id with it.
  */
 export interface WechatRouteSettings {
   token: string;
@@ -37,6 +37,8 @@ export interface WechatRouteDependencies {
   handOver: (payload: string, taskId: string, context: FcContext) => Promise<{ duplicate: boolean }>;
   /** Built per invocation: the OSS credentials come with each invocation's context. */
   answerStore: (context: FcContext) => AnswerStore;
+  /** Plaintext mode: one message per signed (timestamp, nonce, signature), shared by every instance; siblings off. */
+  pairGuard: (context: FcContext) => SignaturePairGuard;
   logger: Logger;
   now: () => number;
   sleep: (ms: number) => Promise<void>;
@@ -57,10 +59,15 @@ export function createWechatRoute(deps: WechatRouteDependencies): ChannelRoute {
 
   async function handle(request: HttpRequest, context: FcContext): Promise<HttpResponse> {
     const startedAt = deps.now();
-    try {
       const read = readWechatRequest(request, requestSettings, startedAt);
       if (read.kind === 'verification') return text(read.echostr);
       const { message } = read;
+    if (read.unboundSignature !== undefined) {
+      // Before anything is handed over or stored: a captured query must not carry another body (docs/wechat.md §2).
+      const digest = messageDigest(JSON.stringify(message));
+      const admission = await deps.pairGuard(context).admit({ pair: read.unboundSignature, msgId: message.id, digest });
+      log.debug('wechat signature pair', { msgId: message.id, signature_pair: admission });
+    }
       const reply = (content: string) => text(read.encodeReply(content, deps.now()), 'application/xml');
       const handOver = async () => {
         const payload = { channel: 'wechat', deliveryId: deps.newDeliveryId(), receivedAt: deps.now(), message };
@@ -81,18 +88,9 @@ export function createWechatRoute(deps: WechatRouteDependencies): ChannelRoute {
       const store = deps.answerStore(context);
       const content = await answerPassively(message, messageText(message), startedAt, { store, timing, handOver, now: deps.now, sleep: deps.sleep });
       return content === undefined ? text('') : reply(content);
-    } catch (error) {
-      const botError = asBotError(error);
-      if (isClientError(botError)) log.warn('wechat request refused', { error: botError });
-      else log.error('wechat request failed', { error: botError });
-      return errorToHttpResponse(botError);
-    }
   }
 
-  return {
-    path: WECHAT_PATH,
-    handle: (request, context) => withLogFields({ request_id: context.requestId }, () => handle(request, context)),
-  };
+  return { path: WECHAT_PATH, handle };
 }
 
 const describe = (message: WechatMessage) => ({ msgId: message.id, kind: message.kind });

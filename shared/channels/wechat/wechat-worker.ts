@@ -3,7 +3,7 @@ import { ossClientOptions, ossSettings, type OssSettings } from '../../config/os
 import { wechatPassiveNoticePrefix, type WechatWorkerConfig } from '../../config/wechat-config';
 import { ConfigError } from '../../errors';
 import type { FcContext } from '../../fc/context';
-import type { Logger } from '../../logging/logger';
+import { silentLogger, type Logger } from '../../logging/logger';
 import type { AppendLog } from '../../storage/append-log';
 import { createOssAppendLog } from '../../storage/oss/oss-append-log';
 import { createOssClient } from '../../storage/oss/oss-client';
@@ -16,6 +16,7 @@ import { createWechatNoticeChannel } from './notice-channel';
 import { createStableTokenProvider } from './stable-token';
 import { objectsOverAppendLog } from './stored-objects';
 import { createWechatChannel } from './wechat-channel';
+import { wechatAgent } from './wechat-http';
 
 /** What the WeChat channel needs of one invocation (shared/worker/create-worker-handler.ts, Invocation). */
 export interface WechatInvocation {
@@ -28,20 +29,23 @@ export interface WechatInvocation {
  * invocation's storage, whose client carries that invocation's credentials.
  */
 export function createWechatWorker(wechat: Readonly<WechatWorkerConfig>, logger: Logger): Channel | ((invocation: WechatInvocation) => Promise<Channel>) {
-  const http = { apiBase: wechat.apiBase, timeoutMs: 10_000 };
+  const http = { apiBase: wechat.apiBase, timeoutMs: 10_000, agent: wechatAgent(wechat.apiBase) };
   // The loader requires the secret in customer-service mode.
   if (wechat.customerService && wechat.appSecret !== undefined) {
     const tokens = createStableTokenProvider({ ...http, appId: wechat.appId, appSecret: wechat.appSecret, now: Date.now });
     return createWechatChannel({ delivery: { mode: 'customer-service', sender: createCustomerServiceSender({ ...http, tokens }) }, logger });
   }
   return async ({ storage }) => {
-    const store = createAnswerStore(objectsOverAppendLog(storage.log), wechat.prefix);
+    const store = createAnswerStore(objectsOverAppendLog(storage.log), wechat.prefix, logger);
     return createWechatChannel({ delivery: { mode: 'passive', store, forgetUser: createUserEraser(store, storage.log, wechat.prefix) }, logger });
   };
 }
 
-/** A passive-mode WeChat user is told through the answer store, when the settings that place it are fine. */
-export function wechatNoticeChannel(env: Env) {
+/**
+ * A passive-mode WeChat user is told through the answer store, when the settings that place it are fine. The logger
+ * hears of lines in the store that are not records (skipped); without one they are skipped quietly.
+ */
+export function wechatNoticeChannel(env: Env, logger: Logger = silentLogger) {
   const prefix = wechatPassiveNoticePrefix(env);
   if (prefix === undefined) return {};
   let oss: OssSettings;
@@ -55,7 +59,7 @@ export function wechatNoticeChannel(env: Env) {
   return {
     wechat: ({ context }: { context: FcContext }) => {
       const log = createOssAppendLog(createOssClient({ ...ossClientOptions(oss, context.credentials), transport }));
-      return createWechatNoticeChannel(createAnswerStore(objectsOverAppendLog(log), prefix));
+      return createWechatNoticeChannel(createAnswerStore(objectsOverAppendLog(log), prefix, logger));
     },
   };
 }

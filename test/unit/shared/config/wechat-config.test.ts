@@ -25,6 +25,7 @@ describe('WeChat settings', () => {
     ['WECHAT_APP_ID', { ...callbackEnv, WECHAT_APP_ID: 'gh_123' }],
     ['WECHAT_APP_ID', { WECHAT_TOKEN: 'token123' }],
     ['WECHAT_TOKEN', { ...callbackEnv, WECHAT_TOKEN: 'has space' }],
+    ['WECHAT_TOKEN', { ...callbackEnv, WECHAT_TOKEN: 'abc1234' }],
     ['WECHAT_CUSTOMER_SERVICE', { ...callbackEnv, WECHAT_CUSTOMER_SERVICE: 'maybe' }],
   ])('callback: a bad %s is a ConfigError naming it, without its value', (variable, env) => {
     // Act
@@ -41,5 +42,16 @@ describe('WeChat settings', () => {
   ])('worker: a missing or bad %s is a ConfigError naming it', (variable, env) => {
     // Act / Assess
     expect(() => loadWechatWorkerConfig(env)).toThrow(expect.objectContaining({ variable }));
+  });
+
+  it('refuses a WeChat-valid token under 8 characters, saying why in both languages, and takes 8', () => {
+    // Act
+    const short = (() => { try { loadWechatCallbackConfig({ ...callbackEnv, WECHAT_TOKEN: 'abc12' }); } catch (thrown) { return thrown as ConfigError; } return undefined; })();
+    // Assess
+    expect(short).toMatchObject({ variable: 'WECHAT_TOKEN' });
+    expect(JSON.stringify(short)).not.toContain('abc12');
+    expect(`${short?.message}`).toMatch(/8 to 32.*random/);
+    expect(short?.expectation.zh).toMatch(/8 到 32.*随机/);
+    expect(loadWechatCallbackConfig({ ...callbackEnv, WECHAT_TOKEN: 'abcd1234' })?.token).toBe('abcd1234');
   });
 });

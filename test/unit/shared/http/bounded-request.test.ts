@@ -1,5 +1,7 @@
 import type { RequestListener } from 'node:http';
+import { Agent } from 'node:http';
 import { boundedRequest } from '../../../../shared/http/bounded-request';
+import { connectionOutcome, ConnectionTrackingHttpAgent } from '../../../../shared/http/delivery-certainty';
 import { useTestServers } from '../../../helpers/test-servers';
 
 const servers = useTestServers();
@@ -59,5 +61,32 @@ describe('boundedRequest', () => {
     const error = await call(url, { signal: AbortSignal.timeout(50) }).catch((caught: unknown) => caught);
     // Assess
     expect(error).toMatchObject({ name: 'AbortError' });
+  });
+
+  it.each([[true, 2], [false, 1]])('idempotent %s: a kept-alive socket reset after the request was written is sent %i time(s) in all', async (idempotent, times) => {
+    // Prepare: the first request leaves a kept-alive socket; the second is read and then its connection dropped
+    let requests = 0;
+    const url = await listen((req, res) => {
+      requests += 1;
+      req.resume().on('end', () => (requests === 2 ? req.socket.destroy() : res.end('ok')));
+    });
+    const agent = new ConnectionTrackingHttpAgent({ keepAlive: true });
+    await call(url, { agent });
+    // Act
+    const outcome = await call(url, { agent, idempotent }).then(() => 'answered', (error: unknown) => connectionOutcome(error));
+    // Assess: without the resend the caller learns the send may have arrived
+    expect(requests).toBe(1 + times);
+    expect(outcome).toBe(idempotent ? 'answered' : 'lost-after-sending');
+    agent.destroy();
+  });
+
+  it('says never-established for a refused connection, with or without a tracking agent', async () => {
+    // Prepare: port 1 on 127.0.0.1, where nothing listens
+    const closed = new URL('http://127.0.0.1:1/');
+    // Act
+    const outcomes = await Promise.all([new Agent(), new ConnectionTrackingHttpAgent()].map((agent) =>
+      call(closed, { agent }).then(() => 'answered', (error: unknown) => connectionOutcome(error))));
+    // Assess
+    expect(outcomes).toEqual(['never-established', 'never-established']);
   });
 });

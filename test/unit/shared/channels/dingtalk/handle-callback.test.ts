@@ -1,6 +1,6 @@
 import { createCallbackRouter } from '../../../../../shared/callback/router';
 import { createDingTalkRoute, workerTaskId, type AsyncInvoker } from '../../../../../shared/channels/dingtalk/handle-callback';
-import { createSignaturePairGuard } from '../../../../../shared/channels/dingtalk/signature-pairs';
+import { createSignaturePairGuard } from '../../../../../shared/callback/signature-pairs';
 import { parseWebhookHosts } from '../../../../../shared/channels/dingtalk/webhook-hosts';
 import { InvokeError } from '../../../../../shared/errors';
 import type { InvokeOptions } from '../../../../../shared/fc/fc-invoker';

@@ -11,7 +11,7 @@ const unfollowAt = 1_700_000_000_000;
 /** A passive-mode store in which user `o1` chatted on two days and `o2` on one, each answer written by the worker. */
 async function storeWithTwoUsers() {
   const memory = createMemoryAppendLog();
-  const store = createAnswerStore(objectsOverAppendLog(memory.log), 'wx/');
+  const store = createAnswerStore(objectsOverAppendLog(memory.log), 'wx/', silentLogger);
   const chat = async (user: string, msgId: string, atMs: number) => {
     const log = await store.readUserLog('gh', user, atMs);
     await store.appendUserLine('gh', user, atMs, log, { seen: msgId, at: atMs });

@@ -1,6 +1,7 @@
-import { createCustomerServiceSender } from '../../../../../shared/channels/wechat/customer-service';
+import { createCustomerServiceSender, CUSTOMER_SERVICE_MAX_MESSAGES } from '../../../../../shared/channels/wechat/customer-service';
 import { createStableTokenProvider } from '../../../../../shared/channels/wechat/stable-token';
-import { createWechatChannel, CUSTOMER_SERVICE_MAX_MESSAGES } from '../../../../../shared/channels/wechat/wechat-channel';
+import { createWechatChannel } from '../../../../../shared/channels/wechat/wechat-channel';
+import { wechatAgent } from '../../../../../shared/channels/wechat/wechat-http';
 import { DeliveryError, PayloadParseError } from '../../../../../shared/errors';
 import { createLogger } from '../../../../../shared/logging/logger';
 import { captureLog } from '../../../../helpers/builders';
@@ -22,7 +23,7 @@ afterEach(async () => {
 
 async function customerServiceChannel() {
   api = await startFakeWechatApi({ appId: WECHAT.appId, appSecret: WECHAT.appSecret });
-  const http = { apiBase: api.url, timeoutMs: 2000 };
+  const http = { apiBase: api.url, timeoutMs: 2000, agent: wechatAgent(api.url) };
   const tokens = createStableTokenProvider({ ...http, appId: WECHAT.appId, appSecret: WECHAT.appSecret, now: Date.now });
   const log = captureLog();
   const logger = createLogger({ service: 'test', write: log.write, secrets: [WECHAT.appSecret] });
@@ -101,6 +102,21 @@ describe('the WeChat channel (worker half)', () => {
     expect(log.lines.join('\n')).not.toContain(WECHAT.appSecret);
   });
 
+  it('customer service: a send whose kept-alive connection resets after it was written is not sent again, and the answer goes on', async () => {
+    // Prepare: one turn has fetched the token and sent over the kept-alive socket the next send reuses
+    const { channel, api: fake, log } = await customerServiceChannel();
+    const turn = channel.open(message());
+    await turn.reply('第一条');
+    fake.resetNext();
+    // Act: the next reply's first part reaches WeChat, and the connection drops before the answer
+    const result = await turn.reply(`${'甲'.repeat(600)}\n\n${'乙'.repeat(600)}`);
+    // Assess: neither the client nor a retry of the turn sends it again; it counts as out, the next part follows
+    expect(result).toEqual({ parts: 2, skipped: 0 });
+    expect(fake.sendCalls).toBe(3);
+    expect(fake.sent.map((sent) => sent.content)).toEqual(['第一条', '甲'.repeat(600), '乙'.repeat(600)]);
+    expect(log.entries()).toContainEqual(expect.objectContaining({ level: 'warn', message: 'wechat customer-service part may have arrived; not sent again', part: 1 }));
+  });
+
   it('customer service: a retry skips the parts an earlier attempt delivered', async () => {
     // Prepare
     const { channel, api: fake } = await customerServiceChannel();
@@ -110,6 +126,21 @@ describe('the WeChat channel (worker half)', () => {
     // Assess
     expect(result).toEqual({ parts: 2, skipped: 1 });
     expect(fake.sent.map((sent) => sent.content)).toEqual(['乙'.repeat(600)]);
+  });
+
+  it('customer service: parts an earlier attempt sent count against the five on a retry, so a second reply stays within them', async () => {
+    // Prepare: an FC retry of a turn whose first reply of three parts went out before the failure
+    const { channel, api: fake } = await customerServiceChannel();
+    const three = (head: string) => [1, 2, 3].map((n) => `${head}${n}${'字'.repeat(650)}`).join('\n\n');
+    const turn = channel.open(message());
+    // Act
+    const first = await turn.reply(three('甲'), { skipParts: 3 });
+    const second = await turn.reply(three('乙'));
+    // Assess
+    expect(first).toEqual({ parts: 3, skipped: 3 });
+    expect(second.parts).toBe(2);
+    expect(fake.sent).toHaveLength(2);
+    expect(fake.sent[1]?.content).toMatch(/回答过长，其余内容已省略/);
   });
 
   it('passive: writes the answer once per message for the callback to serve', async () => {

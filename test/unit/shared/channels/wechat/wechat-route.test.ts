@@ -88,6 +88,44 @@ describe('the /wechat route when the answer is late (passive mode)', () => {
     expect(next.seen).toMatch(/^丙+$/);
   });
 
+  it('reads the user’s log once per request and the answer once when it is ready', async () => {
+    // Prepare: an answer of two parts is already stored when WeChat’s request comes
+    rig = await startWechatRig();
+    const now = Math.floor(Date.now() / 1000);
+    await rig.worker.open({ kind: 'text', id: '4001', account: WECHAT.account, user: WECHAT.user, createTime: now, text: '问' }).reply(`${'甲'.repeat(600)}\n\n${'乙'.repeat(600)}`);
+    const platform = rig.platform();
+    const before = rig.memory.calls.length;
+    // Act
+    const first = await platform.send(WECHAT.user, { type: 'text', content: '问', msgId: '4001' });
+    const middle = rig.memory.calls.length;
+    const next = await platform.send(WECHAT.user, { type: 'text', content: '继续', msgId: '4002' });
+    // Assess: log read, seen noted, answer read, part noted at the length already known
+    expect([first.seen?.[0], next.seen?.[0]]).toEqual(['甲', '乙']);
+    expect(rig.memory.calls.slice(before, middle)).toEqual(['readAll', 'append', 'readAll', 'append']);
+    expect(rig.memory.calls.slice(middle)).toEqual(['readAll', 'readAll', 'append', 'append']);
+  });
+
+  it('serves a 继续 sent just after China midnight the answer noted in the day before’s log', async () => {
+    // Prepare: a two-part answer to a message created ten seconds before China midnight, its first part served
+    rig = await startWechatRig();
+    const nowS = Math.floor(Date.now() / 1000);
+    const midnight = Math.floor((nowS + 8 * 3600) / 86_400) * 86_400 - 8 * 3600;
+    const platform = rig.platform();
+    await rig.worker.open({ kind: 'text', id: '6001', account: WECHAT.account, user: WECHAT.user, createTime: midnight - 10, text: '问' }).reply(`${'甲'.repeat(600)}\n\n${'乙'.repeat(600)}`);
+    const post = async (content: string, msgId: string, createTime: number) => {
+      const xml = platform.messageXml(WECHAT.user, { type: 'text', content, msgId }, createTime);
+      const answer = await platform.post(platform.signedRequest(xml).query, xml);
+      return answer === 'dropped' ? 'dropped' : /<Content><!\[CDATA\[([\s\S]*?)\]\]><\/Content>/.exec(answer.body)?.[1];
+    };
+    const first = await post('问', '6001', midnight - 10);
+    // Act: the 继续 is created five seconds into the new day
+    const next = await post('继续', '6002', midnight + 5);
+    // Assess
+    expect(first?.[0]).toBe('甲');
+    expect(next).toMatch(/^乙+$/);
+    expect(rig.handOvers.map((handOver) => (handOver.payload['message'] as { id: string }).id)).toEqual(['6001']);
+  });
+
   it('greets a new follower with the help command and hands nothing over', async () => {
     // Prepare
     rig = await startWechatRig();
@@ -128,6 +166,68 @@ describe.each([['passive', false], ['customer-service', true]])('the /wechat rou
     expect(rig.handOvers[0]?.taskId).toBe(wechatTaskId(WECHAT.appId, eventId));
     expect(rig.handOvers[0]?.payload).toMatchObject({ channel: 'wechat', message: { kind: 'event', event: 'unsubscribe', id: eventId, user: WECHAT.user } });
     expect(rig.memory.calls).toEqual([]);
+  });
+});
+
+describe('the /wechat route against a captured plaintext query', () => {
+  const now = () => Math.floor(Date.now() / 1000);
+
+  it.each([['passive', false], ['customer-service', true]])('%s: refuses another body under it with 403 SIGNATURE_REUSED, handing nothing over and writing nothing but the guard', async (_mode, customerService) => {
+    // Prepare: a genuine message went through; its query was seen (an access log on port 80)
+    rig = await startWechatRig({ customerService, ...(customerService ? {} : { answer: echo(0) }) });
+    const platform = rig.platform();
+    const genuine = platform.messageXml(WECHAT.user, { type: 'text', content: '你好', msgId: '2001' }, now());
+    const { query } = platform.signedRequest(genuine);
+    expect(await platform.post(query, genuine)).toMatchObject({ status: 200 });
+    const handedOver = rig.handOvers.length;
+    const storeCalls = rig.memory.calls.length;
+    const ossWrites = rig.oss.requests.length;
+    // Act: the same query with bodies of the attacker's choosing: another user and MsgId, the same MsgId with other
+    // text, an unsubscribe event, and the signature's hex in upper case (still a valid signature)
+    const forged = [
+      platform.messageXml('oVictim-0002', { type: 'text', content: '把聊天记录发出来', msgId: '2002' }, now()),
+      platform.messageXml(WECHAT.user, { type: 'text', content: '另一段话', msgId: '2001' }, now()),
+      platform.messageXml('oVictim-0002', { type: 'event', event: 'unsubscribe' }, now()),
+    ];
+    const answers: Awaited<ReturnType<typeof platform.post>>[] = [];
+    for (const body of forged) answers.push(await platform.post(query, body));
+    answers.push(await platform.post({ ...query, signature: (query['signature'] ?? '').toUpperCase() }, forged[0] ?? ''));
+    // Assess
+    for (const answer of answers) {
+      expect(answer).not.toBe('dropped');
+      if (answer === 'dropped') continue;
+      expect(answer.status).toBe(403);
+      expect(JSON.parse(answer.body)).toMatchObject({ error: 'SIGNATURE_REUSED' });
+    }
+    expect(rig.handOvers).toHaveLength(handedOver);
+    expect(rig.memory.calls).toHaveLength(storeCalls);
+    // Each refusal cost the guard's append (409) and one read of its record, and wrote nothing.
+    expect(rig.oss.requests.slice(ossWrites).map((request) => `${request.operation} ${request.status}`)).toEqual(Array(answers.length).fill(['AppendObject 409', 'GetObject 200']).flat());
+  });
+
+  it('still answers WeChat’s identical retry of a message under the same query', async () => {
+    // Prepare: the answer is written after WeChat dropped the first request
+    rig = await startWechatRig({ answer: echo(650) });
+    const platform = rig.platform();
+    const xml = platform.messageXml(WECHAT.user, { type: 'text', content: '慢一点的问题', msgId: '3001' }, now());
+    const { query } = platform.signedRequest(xml);
+    // Act
+    const first = await platform.post(query, xml);
+    const retry = await platform.post(query, xml);
+    // Assess
+    expect(first).toBe('dropped');
+    expect(retry).toMatchObject({ status: 200, body: expect.stringContaining('答：慢一点的问题') });
+    expect(new Set(rig.handOvers.map((handOver) => handOver.taskId)).size).toBe(1);
+  });
+
+  it('in safe mode, checks no pair: msg_signature covers the body', async () => {
+    // Prepare
+    rig = await startWechatRig({ safeMode: true, answer: echo(0) });
+    // Act
+    const delivery = await rig.platform().send(WECHAT.user, { type: 'text', content: '你好' });
+    // Assess
+    expect(delivery.seen).toBe('答：你好');
+    expect(rig.oss.requests).toEqual([]);
   });
 });
 

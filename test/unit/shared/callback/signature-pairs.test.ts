@@ -1,7 +1,8 @@
-import { startOssServer, type OssServer } from '../../../../../local/oss/oss-server';
-import { createSignaturePairGuard, signaturePairKey, type PairSighting } from '../../../../../shared/channels/dingtalk/signature-pairs';
-import { createOssLiteClient } from '../../../../../shared/storage/oss/oss-lite-client';
-import { fcContext } from '../../../../helpers/builders';
+import { createHash } from 'node:crypto';
+import { startOssServer, type OssServer } from '../../../../local/oss/oss-server';
+import { createSignaturePairGuard, signaturePairKey, type PairSighting } from '../../../../shared/callback/signature-pairs';
+import { createOssLiteClient } from '../../../../shared/storage/oss/oss-lite-client';
+import { fcContext } from '../../../helpers/builders';
 
 const BUCKET = 'pairs';
 const T0 = 1_700_000_000_000;
@@ -16,7 +17,7 @@ afterEach(() => oss.close());
 
 const client = () => createOssLiteClient({ bucket: BUCKET, region: 'cn-hangzhou', endpoint: oss.url, credentials: fcContext.credentials, timeoutMs: 2000 });
 const guard = () => createSignaturePairGuard({ oss: client(), prefix: 'sig/', now: () => clock });
-const sighting = (msgId: string, digest = `d-${msgId}`): PairSighting => ({ timestamp: String(T0), sign: 'c2lnbg==', msgId, digest });
+const sighting = (msgId: string, digest = `d-${msgId}`): PairSighting => ({ pair: [String(T0), 'c2lnbg=='], msgId, digest });
 const outcome = (promise: Promise<unknown>) => promise.then((value) => value, (error: { code?: string }) => error.code);
 
 describe('signature pair guard', () => {
@@ -81,6 +82,20 @@ describe('signature pair guard', () => {
     expect(result).toBe('STORAGE_FAILED');
   });
 
+  it('without siblings, lets a pair carry only the message it was first seen with, redeliveries included', async () => {
+    // Prepare: WeChat's plaintext pair is (timestamp, nonce, signature); its nonce makes a genuine pair one message's
+    const single = () => createSignaturePairGuard({ oss: client(), prefix: 'sig/', now: () => clock, siblings: false });
+    const wechat = (msgId: string): PairSighting => ({ pair: ['1700000000', '12345', 'ab'.repeat(20)], msgId, digest: `d-${msgId}` });
+    await single().admit(wechat('m1'));
+
+    // Act
+    const other = await outcome(single().admit(wechat('m2')));
+    const retry = await outcome(single().admit(wechat('m1')));
+
+    // Assess
+    expect([other, retry]).toEqual(['SIGNATURE_REUSED', 'redelivery']);
+  });
+
   it('keys the record by a hash of the pair', () => {
     // Act
     const key = signaturePairKey('sig/', '1700000000000', 'abc+/=');
@@ -88,5 +103,7 @@ describe('signature pair guard', () => {
     // Assess
     expect(key).toMatch(/^sig\/[0-9a-f]{64}$/);
     expect(key).not.toBe(signaturePairKey('sig/', '1700000000001', 'abc+/='));
+    // DingTalk's records written before the guard took a list of signed values keep their keys.
+    expect(key).toBe(`sig/${createHash('sha256').update('1700000000000\nabc+/=').digest('hex')}`);
   });
 });
