@@ -96,7 +96,7 @@ function wireCallback(config: Readonly<CallbackConfig>, wechat: Readonly<WechatC
   if (wechat) {
     routes.push(
       createWechatRoute({
-        settings: { ...wechat, maxBodyBytes: config.maxBodyBytes, helpCommand: '帮助' },
+        settings: { ...wechat, maxBodyBytes: config.maxBodyBytes },
         handOver: (payload, taskId, context) => handOver.createInvoker(context).invokeAsync(payload, { taskId }),
         answerStore: (context) => createAnswerStore(objectsOverOssLite(ossLite(context)), wechat.prefix, log),
         pairGuard: (context) => createSignaturePairGuard({ oss: ossLite(context), prefix: `${wechat.prefix}signatures/`, now: Date.now, siblings: false }),

@@ -48,7 +48,7 @@ export const SETTINGS: Readonly<Record<string, SettingInfo>> = {
   SESSION_TIMEOUT_MINUTES: env('worker'),
   GROUP_SHARED_HISTORY: env('worker'),
   RESET_COMMANDS: file('worker'),
-  HELP_COMMANDS: file('worker'),
+  HELP_COMMANDS: file('both'),
   REPLY_MAX_CHARS: env('worker'),
   IMAGE_MAX_BYTES: env('worker'),
   IMAGE_MAX_COUNT: env('worker'),

@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors';
 import { boolean, integer, optionalString, optionalUrl, requiredString, type Env } from './env';
+import { helpCommands } from './command-settings';
 import { normalizePrefix } from './oss-config';
 import { appId, DEFAULT_PREFIX, encodingAesKey, token } from './wechat-fields';
 
@@ -15,6 +16,8 @@ export interface WechatCallbackConfig {
   encodingAesKey: string | undefined;
   customerService: boolean;
   prefix: string;
+  /** The first of HELP_COMMANDS, named in the welcome. */
+  helpCommand: string;
 }
 
 export interface WechatWorkerConfig {
@@ -34,6 +37,8 @@ export function loadWechatCallbackConfig(env: Env): Readonly<WechatCallbackConfi
     encodingAesKey: encodingAesKey(env),
     customerService: boolean(env, 'WECHAT_CUSTOMER_SERVICE', false),
     prefix: normalizePrefix(optionalString(env, 'WECHAT_PREFIX', DEFAULT_PREFIX)),
+    // Named in the welcome to new followers.
+    helpCommand: helpCommands(env)[0] ?? '帮助',
   });
 }
 

@@ -5,6 +5,7 @@ import { ConfigError } from '../errors';
 import { normalizePrefix, ossSettings, type OssSettings } from './oss-config';
 import { groupRobotWorkerSettings, type GroupRobotWorkerSettings } from './group-robot-config';
 import { dingtalkApp, type DingTalkApp } from './dingtalk-config';
+import { helpCommands, resetCommands } from './command-settings';
 
 export const DEFAULT_SYSTEM_PROMPT =
   '你是钉钉里的智能助手。请用简体中文回答（除非用户使用其他语言），回答准确、简洁，必要时使用 Markdown。';
@@ -137,8 +138,8 @@ function readWorkerConfig(env: Env): Readonly<WorkerConfig> {
     messagePrefix: normalizePrefix(optionalString(env, 'MESSAGE_PREFIX', 'dingtalk-llm/messages/')),
     groupRobot: groupRobotWorkerSettings(env),
     commands: {
-      reset: list(env, 'RESET_COMMANDS', ['新对话', '清空会话', '重置', 'new', '/new', '/新对话']),
-      help: list(env, 'HELP_COMMANDS', ['帮助', 'help', '/help', '/帮助']),
+      reset: resetCommands(env),
+      help: helpCommands(env),
     },
     reply: { maxChars: integer(env, 'REPLY_MAX_CHARS', 3000, { min: 200, max: 5000 }) },
     defaultTimeoutSeconds: integer(env, 'WORKER_TIMEOUT_SECONDS', 120, { min: 10, max: 86_400 }),

@@ -13,11 +13,16 @@ describe('WeChat settings', () => {
   it('default to plaintext passive mode under dingtalk-llm/wechat/', () => {
     // Act / Assess
     expect(loadWechatCallbackConfig(callbackEnv)).toEqual({
-      token: 'token123', appId: 'wx0123456789abcdef', encodingAesKey: undefined, customerService: false, prefix: 'dingtalk-llm/wechat/',
+      token: 'token123', appId: 'wx0123456789abcdef', encodingAesKey: undefined, customerService: false, prefix: 'dingtalk-llm/wechat/', helpCommand: '帮助',
     });
     expect(loadWechatWorkerConfig({ WECHAT_APP_ID: 'wx0123456789abcdef', WECHAT_PREFIX: '/wx' })).toEqual({
       appId: 'wx0123456789abcdef', appSecret: undefined, apiBase: 'https://api.weixin.qq.com', customerService: false, prefix: 'wx/',
     });
+  });
+
+  it('name the first of HELP_COMMANDS in the welcome, so a custom list is what new followers are told to send', () => {
+    // Act / Assess
+    expect(loadWechatCallbackConfig({ ...callbackEnv, HELP_COMMANDS: '说明,help' })?.helpCommand).toBe('说明');
   });
 
   it.each([
