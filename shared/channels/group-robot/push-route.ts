@@ -1,10 +1,11 @@
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import * as v from 'valibot';
 import { PayloadTooLargeError, PushUnauthorizedError, RouteNotFoundError, UnknownRobotError, asBotError } from '../../errors';
 import type { FcContext } from '../../fc/context';
 import { jsonResponse, requireMethod, type HttpRequest, type HttpResponse } from '../../fc/http-event';
 import { errorToHttpResponse, isClientError } from '../../fc/http-response';
 import type { Logger } from '../../logging/logger';
+import { equalSecret } from '../../validation/equal-secret';
 import { decodeUtf8, parseJson, parseWith } from '../../validation/parse';
 import type { ChannelRoute } from '../channel';
 import type { ChannelsConfig } from './channels-config';
@@ -44,15 +45,15 @@ const PushBodySchema = v.strictObject({
 export function createPushRoute(options: PushRouteOptions): ChannelRoute {
   const maxBodyBytes = options.maxBodyBytes ?? 32 * 1024;
   const newId = options.newId ?? randomUUID;
-  const expected = options.pushToken === undefined ? undefined : digest(options.pushToken);
   const log = options.logger.child({ channel: 'group-robot', route: PUSH_PATH });
 
   return {
     path: PUSH_PATH,
     async handle(request: HttpRequest, context: FcContext): Promise<HttpResponse> {
       try {
-        if (expected === undefined) throw new RouteNotFoundError(PUSH_PATH);
-        checkBearer(request.headers['authorization'], expected);
+        const { pushToken } = options;
+        if (pushToken === undefined) throw new RouteNotFoundError(PUSH_PATH);
+        checkBearer(request.headers['authorization'], pushToken);
         requireMethod(request, 'POST');
         if (request.body.length > maxBodyBytes) throw new PayloadTooLargeError(maxBodyBytes);
         const body = parseWith(PushBodySchema, parseJson(decodeUtf8(request.body, 'body')));
@@ -74,11 +75,8 @@ export function createPushRoute(options: PushRouteOptions): ChannelRoute {
   };
 }
 
-/** Both sides hashed first, so the comparison takes the same time whatever the length of the token shown. */
-function checkBearer(header: string | undefined, expected: Buffer): void {
+function checkBearer(header: string | undefined, expected: string): void {
   const match = header === undefined ? null : /^Bearer +(\S+)\s*$/i.exec(header);
   if (!match?.[1]) throw new PushUnauthorizedError('missing');
-  if (!timingSafeEqual(digest(match[1]), expected)) throw new PushUnauthorizedError('mismatch');
+  if (!equalSecret(expected, match[1])) throw new PushUnauthorizedError('mismatch');
 }
-
-const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
