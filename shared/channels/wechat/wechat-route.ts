@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { fcTaskId } from '../../fc/task-id';
 import type { ChannelRoute } from '../channel';
 import { asBotError } from '../../errors';
 import type { FcContext } from '../../fc/context';
@@ -95,5 +95,5 @@ const describe = (message: WechatMessage) => ({ msgId: message.id, kind: message
 
 /** FC task id of one WeChat message: the same for every retry of it, so FC runs the worker once; [A-Za-z0-9_-] only. */
 export function wechatTaskId(appId: string, msgId: string): string {
-  return `wx_${createHash('sha256').update(`${appId}\n${msgId}`).digest('base64url')}`;
+  return fcTaskId('wx', appId, msgId);
 }
