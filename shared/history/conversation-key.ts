@@ -27,7 +27,11 @@ export function conversationKey(message: InboundMessage, options: { prefix: stri
 export const claimAccountOf = (message: InboundMessage): string =>
   message.channel === 'dingtalk' ? message.account : `${message.channel}/${message.account}`;
 
-const digest = (value: string): string => createHash('sha256').update(value).digest('hex').slice(0, 32);
+/**
+ * 32 hex digits of the SHA-256 of the values joined by newlines: a fixed-length, key-safe name for ids, which the
+ * bucket listing then does not reveal. Every key that hashes ids uses it, so one value always maps to one name.
+ */
+export const digest = (...values: string[]): string => createHash('sha256').update(values.join('\n')).digest('hex').slice(0, 32);
 
 /**
  * Where the copy of a replaced object goes: `<prefix>archive/…/<name>.<ms>.jsonl`, under the history prefix, so the

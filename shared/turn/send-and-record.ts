@@ -2,7 +2,7 @@ import { DeliveryError, NotAppendableError, StorageError, asBotError } from '../
 import { serializeRecords, type StateRecord, type TerminalRecord } from '../history/records';
 import type { Answer } from './answer';
 import { retryUntil } from './retry-until';
-import type { TurnDependencies, TurnEvent } from './turn-dependencies';
+import { turnWorkEndsAt, type TurnDependencies, type TurnEvent } from './turn-dependencies';
 import { laterView, turnView, type TurnView } from './turn-view';
 import { recordsFor, storedReply } from './turn-records';
 
@@ -16,7 +16,7 @@ import { recordsFor, storedReply } from './turn-records';
 export async function record(deps: TurnDependencies, view: TurnView, answer: Answer, event: TurnEvent): Promise<void> {
   const msgId = event.message.id;
   const tailBytes = deps.settings.history.tailBytes;
-  const giveUpAtMs = Math.max(deps.now() + 1_000, deps.deadlineMs - deps.replyReserveMs / 4);
+  const giveUpAtMs = Math.max(deps.now() + 1_000, turnWorkEndsAt(deps.deadlineMs, deps.replyReserveMs));
   let current = view;
   try {
     await retryUntil(

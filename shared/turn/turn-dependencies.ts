@@ -57,3 +57,13 @@ export const modelBudgetMs = (deps: TurnDependencies): number =>
 
 /** A fifth of the function's time, between 3 and 20 seconds, is kept for the reply and the record. */
 export const defaultReplyReserveMs = (timeoutMs: number): number => Math.min(20_000, Math.max(3_000, timeoutMs * 0.2));
+
+const FINISHING_SHARE_OF_RESERVE = 1 / 4;
+
+/**
+ * When the turn's own work must be over: sending the reply and retrying its record stop here, a quarter of the
+ * reply reserve before FC's deadline, which is left for the invocation to finish (its last log lines, the return to
+ * FC) rather than be cut off mid-request.
+ */
+export const turnWorkEndsAt = (deadlineMs: number, replyReserveMs: number): number => deadlineMs - replyReserveMs * FINISHING_SHARE_OF_RESERVE;
+

@@ -29,7 +29,11 @@ describe('end to end: a WeChat user unfollows', () => {
       toInboundMessage({ kind: 'text', id: msgId, account: WECHAT.account, user, createTime: 0, text: '' }),
       { prefix: 'dingtalk-llm/history/', groupShared: false },
     );
-    return { exists: async (key: string) => (await log.readAll(key, 1 << 20)) !== undefined, history };
+    return {
+      exists: async (key: string) => (await log.readAll(key, 1 << 20)) !== undefined,
+      text: async (key: string) => (await log.readAll(key, 1 << 20))?.toString('utf8') ?? '',
+      history,
+    };
   };
 
   /** OSS requests made while `act` ran that changed something other than by deleting. */
@@ -53,12 +57,13 @@ describe('end to end: a WeChat user unfollows', () => {
     // Act
     let unfollow: Awaited<ReturnType<ReturnType<WechatE2e['platform']>['send']>> | undefined;
     const writes = await writesDuring(wx, async () => (unfollow = await wx?.platform().send(user, { type: 'event', event: 'unsubscribe' })));
-    // Assess: success at once; only the event's claim was written
+    // Assess: success at once; only the plaintext request's signature record and the event's claim were written,
+    // neither holding what the user said (the signature record keeps the event's id hashed)
     expect(unfollow).toEqual({ seen: undefined, attempts: [200] });
     expect(wx.e2e.stack.asyncAccepted()).toBe(2);
     expect([await exists(history), await exists(userLog), await exists(answerKeyOf(WECHAT_PREFIX, WECHAT.account, msgId))]).toEqual([false, false, false]);
-    expect(writes).toHaveLength(1);
-    expect(writes[0]).toMatch(/^dingtalk-llm\/messages\//);
+    expect(writes.sort()).toEqual([expect.stringMatching(/^dingtalk-llm\/messages\//), expect.stringMatching(/^dingtalk-llm\/wechat\/signatures\//)]);
+    for (const key of writes) expect(await objectsOf(wx).text(key)).not.toContain(user);
     expect(wx.e2e.openai.requests).toHaveLength(modelCalls);
   });
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { fcTaskId } from '../../fc/task-id';
 import type { ChannelRoute } from '../channel';
 import type { DingTalkMessage } from './schema';
 import { isAllowedWebhook, type WebhookHostList } from './webhook-hosts';
@@ -71,5 +71,5 @@ const describe = (message: DingTalkMessage) => ({
  * runs the worker once. Hashed, since FC allows only [A-Za-z0-9_-] and msgIds carry '=' and '+'.
  */
 export function workerTaskId(appKey: string, msgId: string): string {
-  return `dt_${createHash('sha256').update(`${appKey}\n${msgId}`).digest('base64url')}`;
+  return fcTaskId('dt', appKey, msgId);
 }

@@ -1,5 +1,6 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { SignatureVerificationError } from '../../errors';
+import { equalSecret } from '../../validation/equal-secret';
 
 /** DingTalk refuses callbacks whose timestamp is more than an hour off; so do we (docs/dingtalk.md §2). */
 export const MAX_CLOCK_SKEW_MS = 60 * 60 * 1000;
@@ -18,13 +19,7 @@ export function verifyDingTalkSignature({ appSecret, timestamp, sign, nowMs }: S
   if (!timestamp || !sign) throw new SignatureVerificationError('missing');
   if (!/^\d{1,16}$/.test(timestamp)) throw new SignatureVerificationError('stale');
   if (Math.abs(nowMs - Number(timestamp)) > MAX_CLOCK_SKEW_MS) throw new SignatureVerificationError('stale');
-  const expected = Buffer.from(signDingTalkTimestamp(appSecret, timestamp));
-  const received = Buffer.from(sign);
-  // timingSafeEqual needs equal lengths; comparing against itself keeps the time independent of where they differ.
-  const sameLength = expected.length === received.length;
-  if (!timingSafeEqual(expected, sameLength ? received : expected) || !sameLength) {
-    throw new SignatureVerificationError('mismatch');
-  }
+  if (!equalSecret(signDingTalkTimestamp(appSecret, timestamp), sign)) throw new SignatureVerificationError('mismatch');
 }
 
 export function signDingTalkTimestamp(appSecret: string, timestamp: string): string {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as v from 'valibot';
+import { fcTaskId } from '../../fc/task-id';
 import { MAX_PROMPT_CHARS, NAME_PATTERN } from './channels-config';
 
 /**
@@ -39,6 +40,6 @@ export function groupRobotWorkerEvent(message: GroupRobotMessage, receivedAt: nu
  * FC task id of one run (x-fc-async-task-id: letters, digits, `_`, `-`): hashed, since run ids carry `:` and `@`,
  * and scoped by the robot, so two robots' callers may use the same idempotency key.
  */
-export const groupRobotTaskId = (message: Pick<GroupRobotMessage, 'robot' | 'runId'>): string => `gr_${digest(`${message.robot}\n${message.runId}`)}`;
+export const groupRobotTaskId = (message: Pick<GroupRobotMessage, 'robot' | 'runId'>): string => fcTaskId('gr', message.robot, message.runId);
 
 const digest = (text: string): string => createHash('sha256').update(text).digest('base64url');

@@ -1,6 +1,7 @@
 import type { AxiosInstance } from 'axios';
 import type { Logger } from '../../logging/logger';
 import type { AppendLog } from '../../storage/append-log';
+import { turnWorkEndsAt } from '../../turn/turn-dependencies';
 import type { Channel } from '../channel';
 import type { SplitMarkdownOptions } from '../dingtalk/split-markdown';
 import type { WebhookHostList } from '../dingtalk/webhook-hosts';
@@ -47,8 +48,8 @@ export function createGroupRobotWorker(options: GroupRobotWorkerOptions) {
       client,
       window: createSendWindow({ log, prefix: options.sendsPrefix, logger: options.logger }),
       logger: options.logger,
-      // The parts must be out while the record of the answer still has time to be written.
-      deadline: invocation.deadlineMs - invocation.replyReserveMs / 4,
+      // The parts must be out by the time the turn pipeline stops retrying the answer's record (send-and-record.ts).
+      deadline: turnWorkEndsAt(invocation.deadlineMs, invocation.replyReserveMs),
       ...(options.split ? { split: options.split } : {}),
     });
   }

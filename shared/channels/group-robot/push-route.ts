@@ -1,10 +1,10 @@
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import * as v from 'valibot';
-import { PayloadTooLargeError, PushUnauthorizedError, RouteNotFoundError, UnknownRobotError, asBotError } from '../../errors';
+import { PayloadTooLargeError, PushUnauthorizedError, RouteNotFoundError, UnknownRobotError } from '../../errors';
 import type { FcContext } from '../../fc/context';
 import { jsonResponse, requireMethod, type HttpRequest, type HttpResponse } from '../../fc/http-event';
-import { errorToHttpResponse, isClientError } from '../../fc/http-response';
 import type { Logger } from '../../logging/logger';
+import { equalSecret } from '../../validation/equal-secret';
 import { decodeUtf8, parseJson, parseWith } from '../../validation/parse';
 import type { ChannelRoute } from '../channel';
 import type { ChannelsConfig } from './channels-config';
@@ -44,41 +44,32 @@ const PushBodySchema = v.strictObject({
 export function createPushRoute(options: PushRouteOptions): ChannelRoute {
   const maxBodyBytes = options.maxBodyBytes ?? 32 * 1024;
   const newId = options.newId ?? randomUUID;
-  const expected = options.pushToken === undefined ? undefined : digest(options.pushToken);
   const log = options.logger.child({ channel: 'group-robot', route: PUSH_PATH });
 
   return {
     path: PUSH_PATH,
+    // Whatever it refuses it throws: the router (shared/callback/router.ts) logs it once and maps it to the response.
     async handle(request: HttpRequest, context: FcContext): Promise<HttpResponse> {
-      try {
-        if (expected === undefined) throw new RouteNotFoundError(PUSH_PATH);
-        checkBearer(request.headers['authorization'], expected);
-        requireMethod(request, 'POST');
-        if (request.body.length > maxBodyBytes) throw new PayloadTooLargeError(maxBodyBytes);
-        const body = parseWith(PushBodySchema, parseJson(decodeUtf8(request.body, 'body')));
-        const config = await options.readConfig(context);
-        if (!Object.hasOwn(config.robots, body.robot)) throw new UnknownRobotError(body.robot);
-        const id = body.id ?? newId();
-        const message: GroupRobotMessage = { robot: body.robot, prompt: body.prompt, runId: `push:${id}`, source: 'push' };
-        const event = groupRobotWorkerEvent(message, options.now());
-        const { duplicate } = await options.handOver(event, groupRobotTaskId(message), context);
-        log.info(duplicate ? 'push already handed over' : 'push accepted', { robot: body.robot, push_id: id, deliveryId: event.deliveryId });
-        return jsonResponse(202, { id, ...(duplicate ? { duplicate: true } : {}) });
-      } catch (error) {
-        const botError = asBotError(error);
-        if (isClientError(botError)) log.warn('push refused', { error: botError });
-        else log.error('push failed', { error: botError });
-        return errorToHttpResponse(botError);
-      }
+      const { pushToken } = options;
+      if (pushToken === undefined) throw new RouteNotFoundError(PUSH_PATH);
+      checkBearer(request.headers['authorization'], pushToken);
+      requireMethod(request, 'POST');
+      if (request.body.length > maxBodyBytes) throw new PayloadTooLargeError(maxBodyBytes);
+      const body = parseWith(PushBodySchema, parseJson(decodeUtf8(request.body, 'body')));
+      const config = await options.readConfig(context);
+      if (!Object.hasOwn(config.robots, body.robot)) throw new UnknownRobotError(body.robot);
+      const id = body.id ?? newId();
+      const message: GroupRobotMessage = { robot: body.robot, prompt: body.prompt, runId: `push:${id}`, source: 'push' };
+      const event = groupRobotWorkerEvent(message, options.now());
+      const { duplicate } = await options.handOver(event, groupRobotTaskId(message), context);
+      log.info(duplicate ? 'push already handed over' : 'push accepted', { robot: body.robot, push_id: id, deliveryId: event.deliveryId });
+      return jsonResponse(202, { id, ...(duplicate ? { duplicate: true } : {}) });
     },
   };
 }
 
-/** Both sides hashed first, so the comparison takes the same time whatever the length of the token shown. */
-function checkBearer(header: string | undefined, expected: Buffer): void {
+function checkBearer(header: string | undefined, expected: string): void {
   const match = header === undefined ? null : /^Bearer +(\S+)\s*$/i.exec(header);
   if (!match?.[1]) throw new PushUnauthorizedError('missing');
-  if (!timingSafeEqual(digest(match[1]), expected)) throw new PushUnauthorizedError('mismatch');
+  if (!equalSecret(expected, match[1])) throw new PushUnauthorizedError('mismatch');
 }
-
-const digest = (text: string): Buffer => createHash('sha256').update(text).digest();

@@ -1,6 +1,6 @@
-import { createHmac } from 'node:crypto';
 import { DEFAULT_SPLIT_LIMITS, splitMarkdown, type SplitMarkdownOptions } from '../dingtalk/split-markdown';
 import { reserve, summarizeTitle } from '../dingtalk/reply-parts';
+import { signDingTalkTimestamp } from '../dingtalk/verify-signature';
 
 /**
  * What goes on the wire to a custom group robot (docs/group-robot.md §2, §3): the signed URL, and the JSON body of a
@@ -14,12 +14,13 @@ export const ROBOT_BODY_MAX_BYTES = 20_000;
 
 /**
  * 加签, computed per request: a signature is valid for one hour of DingTalk's clock, so one computed at cold start
- * would fail on a warm instance an hour later (310000 invalid timestamp).
+ * would fail on a warm instance an hour later (310000 invalid timestamp). It is the HMAC DingTalk signs its own
+ * callbacks with (timestamp, newline, secret; keyed by the secret), so it is the DingTalk folder's one function.
  */
 export function signedWebhookUrl(webhook: string, secret: string | undefined, nowMs: number): string {
   if (secret === undefined) return webhook;
   const timestamp = String(nowMs);
-  const sign = createHmac('sha256', secret).update(`${timestamp}\n${secret}`).digest('base64');
+  const sign = signDingTalkTimestamp(secret, timestamp);
   return `${webhook}&timestamp=${timestamp}&sign=${encodeURIComponent(sign)}`;
 }
 

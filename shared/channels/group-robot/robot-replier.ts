@@ -35,7 +35,7 @@ export async function replyThroughRobot(options: RobotReplierOptions, robot: Rob
     if (index < skipped) continue;
     const fields = { robot: robot.name, part: index + 1, parts: parts.length };
     try {
-      await options.window.acquire(robot.name, options.deadline);
+      await options.window.acquire(robot, options.deadline);
       await options.client.send(robot, part);
       logger.info('group robot message sent', fields);
     } catch (error) {
@@ -44,7 +44,7 @@ export async function replyThroughRobot(options: RobotReplierOptions, robot: Rob
         continue;
       }
       if (error instanceof RobotRejectedError && error.reason === 'rate-limited') {
-        await options.window.recordBlock(robot.name).catch((recordError: unknown) => logger.error('could not record the robot block', { robot: robot.name, error: recordError }));
+        await options.window.recordBlock(robot).catch((recordError: unknown) => logger.error('could not record the robot block', { robot: robot.name, error: recordError }));
       }
       const retryable = isRetryable(error);
       logger.error('group robot message could not be posted', { ...fields, delivered: index, retryable, error });

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import * as v from 'valibot';
 import { StorageError } from '../../errors';
+import { digest } from '../../history/conversation-key';
 import type { Logger } from '../../logging/logger';
 import { parseJsonLines } from '../../validation/json-lines';
 import type { StoredObjects } from './stored-objects';
@@ -48,7 +48,6 @@ export interface AnswerStore {
   appendUserLine(account: string, user: string, dayMs: number, log: UserLog, line: UserLine): Promise<UserLog | undefined>;
 }
 
-const digest = (...values: string[]): string => createHash('sha256').update(values.join('\n')).digest('hex').slice(0, 32);
 /** The user's log of one day in China time (UTC+8): a day's object stays small and the lifecycle rule can end it. */
 const dayOf = (ms: number): string => new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
 

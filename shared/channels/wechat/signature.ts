@@ -1,5 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { SignatureVerificationError } from '../../errors';
+import { equalSecret } from '../../validation/equal-secret';
 
 /**
  * WeChat signs every request to the server URL in its query: `signature` = SHA-1 hex of token, timestamp and nonce
@@ -32,11 +33,5 @@ export function verifyWechatSignature(input: SignedQuery): void {
   if (!/^\d{1,12}$/.test(timestamp) || nonce.length > 64) throw new SignatureVerificationError('mismatch');
   if (Math.abs(input.nowMs / 1000 - Number(timestamp)) > MAX_CLOCK_SKEW_S) throw new SignatureVerificationError('stale');
   const parts = [input.token, timestamp, nonce, ...(input.encrypt === undefined ? [] : [input.encrypt])];
-  const expected = Buffer.from(wechatSignature(parts));
-  const received = Buffer.from(signature.toLowerCase());
-  // timingSafeEqual needs equal lengths; comparing against itself keeps the time independent of where they differ.
-  const sameLength = expected.length === received.length;
-  if (!timingSafeEqual(expected, sameLength ? received : expected) || !sameLength) {
-    throw new SignatureVerificationError('mismatch');
-  }
+  if (!equalSecret(wechatSignature(parts), signature.toLowerCase())) throw new SignatureVerificationError('mismatch');
 }

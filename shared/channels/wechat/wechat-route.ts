@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { fcTaskId } from '../../fc/task-id';
+import { digest } from '../../history/conversation-key';
 import type { ChannelRoute } from '../channel';
 import { messageDigest, type SignaturePairGuard } from '../../callback/signature-pairs';
 import type { FcContext } from '../../fc/context';
@@ -59,35 +60,36 @@ export function createWechatRoute(deps: WechatRouteDependencies): ChannelRoute {
 
   async function handle(request: HttpRequest, context: FcContext): Promise<HttpResponse> {
     const startedAt = deps.now();
-      const read = readWechatRequest(request, requestSettings, startedAt);
-      if (read.kind === 'verification') return text(read.echostr);
-      const { message } = read;
+    const read = readWechatRequest(request, requestSettings, startedAt);
+    if (read.kind === 'verification') return text(read.echostr);
+    const { message } = read;
     if (read.unboundSignature !== undefined) {
       // Before anything is handed over or stored: a captured query must not carry another body (docs/wechat.md §2).
-      const digest = messageDigest(JSON.stringify(message));
-      const admission = await deps.pairGuard(context).admit({ pair: read.unboundSignature, msgId: message.id, digest });
+      // The id goes into the record hashed: an event's id holds the user's openid.
+      const pair = { pair: read.unboundSignature, msgId: digest(message.id), digest: messageDigest(JSON.stringify(message)) };
+      const admission = await deps.pairGuard(context).admit(pair);
       log.debug('wechat signature pair', { msgId: message.id, signature_pair: admission });
     }
-      const reply = (content: string) => text(read.encodeReply(content, deps.now()), 'application/xml');
-      const handOver = async () => {
-        const payload = { channel: 'wechat', deliveryId: deps.newDeliveryId(), receivedAt: deps.now(), message };
-        const { duplicate } = await deps.handOver(JSON.stringify(payload), wechatTaskId(settings.appId, message.id), context);
-        log.info(duplicate ? 'wechat message already handed over' : 'wechat message accepted', describe(message));
-      };
-      if (message.kind === 'event') {
-        log.info('wechat event', { event: message.event });
-        if (message.event === 'subscribe') return reply(welcomeText(settings.helpCommand));
-        // The worker deletes the user's data (docs/wechat.md §3); there is nobody left to answer.
-        if (message.event === 'unsubscribe') await handOver();
-        return text('success');
-      }
-      if (settings.customerService) {
-        await handOver();
-        return text('success');
-      }
-      const store = deps.answerStore(context);
-      const content = await answerPassively(message, messageText(message), startedAt, { store, timing, handOver, now: deps.now, sleep: deps.sleep });
-      return content === undefined ? text('') : reply(content);
+    const reply = (content: string) => text(read.encodeReply(content, deps.now()), 'application/xml');
+    const handOver = async () => {
+      const payload = { channel: 'wechat', deliveryId: deps.newDeliveryId(), receivedAt: deps.now(), message };
+      const { duplicate } = await deps.handOver(JSON.stringify(payload), wechatTaskId(settings.appId, message.id), context);
+      log.info(duplicate ? 'wechat message already handed over' : 'wechat message accepted', describe(message));
+    };
+    if (message.kind === 'event') {
+      log.info('wechat event', { event: message.event });
+      if (message.event === 'subscribe') return reply(welcomeText(settings.helpCommand));
+      // The worker deletes the user's data (docs/wechat.md §3); there is nobody left to answer.
+      if (message.event === 'unsubscribe') await handOver();
+      return text('success');
+    }
+    if (settings.customerService) {
+      await handOver();
+      return text('success');
+    }
+    const store = deps.answerStore(context);
+    const content = await answerPassively(message, messageText(message), startedAt, { store, timing, handOver, now: deps.now, sleep: deps.sleep });
+    return content === undefined ? text('') : reply(content);
   }
 
   return { path: WECHAT_PATH, handle };
@@ -97,5 +99,5 @@ const describe = (message: WechatMessage) => ({ msgId: message.id, kind: message
 
 /** FC task id of one WeChat message: the same for every retry of it, so FC runs the worker once; [A-Za-z0-9_-] only. */
 export function wechatTaskId(appId: string, msgId: string): string {
-  return `wx_${createHash('sha256').update(`${appId}\n${msgId}`).digest('base64url')}`;
+  return fcTaskId('wx', appId, msgId);
 }

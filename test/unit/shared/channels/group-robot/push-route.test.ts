@@ -2,11 +2,11 @@ import { parseWebhookHosts } from '../../../../../shared/channels/dingtalk/webho
 import { parseChannelsConfig } from '../../../../../shared/channels/group-robot/channels-config';
 import { GroupRobotMessageSchema, type GroupRobotWorkerEvent } from '../../../../../shared/channels/group-robot/group-robot-message';
 import { createPushRoute } from '../../../../../shared/channels/group-robot/push-route';
+import { createCallbackRouter } from '../../../../../shared/callback/router';
 import { TASK_ID_PATTERN } from '../../../../../shared/fc/fc-invoker';
-import type { HttpRequest } from '../../../../../shared/fc/http-event';
 import { createLogger } from '../../../../../shared/logging/logger';
 import * as v from 'valibot';
-import { captureLog, fcContext } from '../../../../helpers/builders';
+import { captureLog, createFcHttpEvent, fcContext } from '../../../../helpers/builders';
 
 const TOKEN = 'push-token-0123456789abcdef';
 const config = parseChannelsConfig(
@@ -18,6 +18,7 @@ const config = parseChannelsConfig(
 function setup(options: { pushToken?: string | undefined; duplicate?: boolean } = {}) {
   const handedOver: Array<{ event: GroupRobotWorkerEvent; taskId: string }> = [];
   const log = captureLog();
+  const logger = createLogger({ service: 'test', write: log.write });
   const route = createPushRoute({
     pushToken: 'pushToken' in options ? options.pushToken : TOKEN,
     readConfig: async () => config,
@@ -26,19 +27,20 @@ function setup(options: { pushToken?: string | undefined; duplicate?: boolean } 
       return { duplicate: options.duplicate ?? false };
     },
     now: () => 1_767_574_800_000,
-    logger: createLogger({ service: 'test', write: log.write }),
+    logger,
     maxBodyBytes: 1024,
     newId: () => 'fresh-id-1',
   });
-  const send = (request: Partial<HttpRequest> & { json?: unknown }) =>
-    route.handle(
-      {
-        method: request.method ?? 'POST',
+  // As the callback function serves it: behind the router, which maps what the route refuses to the response.
+  const handler = createCallbackRouter({ routes: [route], maxBodyBytes: 64 * 1024, logger });
+  const send = (request: { method?: string; headers?: Record<string, string>; body?: string; json?: unknown }) =>
+    handler(
+      createFcHttpEvent({
         path: '/push',
-        query: {},
+        method: request.method ?? 'POST',
         headers: request.headers ?? { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-        body: request.body ?? Buffer.from(JSON.stringify(request.json ?? { robot: 'ops', prompt: '构建失败了，原因是什么？' })),
-      },
+        body: request.body ?? JSON.stringify(request.json ?? { robot: 'ops', prompt: '构建失败了，原因是什么？' }),
+      }),
       fcContext,
     );
   return { route, send, handedOver, log };
@@ -92,7 +94,7 @@ describe('POST /push', () => {
     ['another scheme', { headers: { authorization: `Basic ${TOKEN}` } }, 401],
     ['a GET', { method: 'GET' }, 405],
     ['a body over the limit', { json: { robot: 'ops', prompt: 'x'.repeat(2000) } }, 413],
-    ['malformed JSON', { body: Buffer.from('{"robot":') }, 400],
+    ['malformed JSON', { body: '{"robot":' }, 400],
     ['no prompt', { json: { robot: 'ops' } }, 400],
     ['an unknown field', { json: { robot: 'ops', prompt: 'p', to: 'all' } }, 400],
     ['an idempotency key with spaces', { json: { robot: 'ops', prompt: 'p', id: 'a b' } }, 400],
@@ -109,7 +111,7 @@ describe('POST /push', () => {
 
   it('checks the token before it reads the body', async () => {
     // Act
-    const response = await setup().send({ headers: {}, body: Buffer.from('{"robot":') });
+    const response = await setup().send({ headers: {}, body: '{"robot":' });
     // Assess
     expect(response.statusCode).toBe(401);
     expect(bodyOf(response)['error']).toBe('PUSH_UNAUTHORIZED');
@@ -139,6 +141,6 @@ describe('POST /push', () => {
     await send({ headers: { authorization: 'Bearer wrong-but-maybe-another-secret' } });
     // Assess
     expect(log.lines.join('\n')).not.toContain('wrong-but-maybe-another-secret');
-    expect(log.entries()).toContainEqual(expect.objectContaining({ level: 'warn', message: 'push refused' }));
+    expect(log.entries()).toContainEqual(expect.objectContaining({ level: 'warn', message: 'callback refused', error: expect.objectContaining({ code: 'PUSH_UNAUTHORIZED' }) }));
   });
 });
