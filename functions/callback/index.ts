@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { createCallbackRouter } from '../../shared/callback/router';
 import { createDingTalkRoute } from '../../shared/channels/dingtalk/handle-callback';
 import { createSignaturePairGuard } from '../../shared/callback/signature-pairs';
-import { createMisconfiguredCallback } from '../../shared/channels/dingtalk/misconfigured-callback';
+import { createMisconfiguredDingTalkRoute, MISCONFIGURED_RESPONSE } from '../../shared/channels/dingtalk/misconfigured-callback';
 import { postWebhookNotice } from '../../shared/channels/dingtalk/webhook-notice';
-import { loadCallbackConfig, type CallbackConfig } from '../../shared/config/callback-config';
+import { DEFAULT_CALLBACK_MAX_BODY_BYTES, loadCallbackConfig, type CallbackConfig } from '../../shared/config/callback-config';
 import { dingtalkIsOn } from '../../shared/config/dingtalk-config';
 import { optionalString } from '../../shared/config/env';
 import { ossClientOptions } from '../../shared/config/oss-config';
@@ -20,7 +20,7 @@ import { createStackMapper } from '../../shared/logging/source-mapped-stack';
 import { createOssLiteClient } from '../../shared/storage/oss/oss-lite-client';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createAnswerStore } from '../../shared/channels/wechat/answer-store';
-import { createMisconfiguredWechatRoute, withWechatPath } from '../../shared/channels/wechat/misconfigured-route';
+import { createMisconfiguredWechatRoute } from '../../shared/channels/wechat/misconfigured-route';
 import { scaledPassiveTiming } from '../../shared/channels/wechat/passive-timing';
 import { objectsOverOssLite } from '../../shared/channels/wechat/stored-objects';
 import { createWechatRoute } from '../../shared/channels/wechat/wechat-route';
@@ -40,24 +40,25 @@ export const handler = wireWithSettings(
   ({ config, wechat, wechatWaitMs }) => wireCallback(config, wechat, wechatWaitMs),
   (error) => {
     const appSecret = optionalString(env, 'DINGTALK_APP_SECRET');
-    // DingTalk users are told only when the robot is on and its secret, which proves a request is DingTalk's, is fine.
-    const dingtalk = createMisconfiguredCallback({
-      error,
-      appSecret: error.variable === 'DINGTALK_APP_SECRET' || !dingtalkIsOn(env) ? undefined : appSecret,
-      webhookHosts: webhookHostsOrDefault(env),
-      postNotice: postWebhookNotice,
-      logger: logger('info', [appSecret ?? '', optionalString(env, 'PUSH_TOKEN') ?? '']),
-      now: Date.now,
-      runsLocally: env['LOCAL_STACK'] === 'true',
-    });
+    const runsLocally = env['LOCAL_STACK'] === 'true';
     // WeChat users are told too, when the settings that verify and seal their messages are fine.
     const wechat = wechatNoticeSettings(env);
-    if (wechat === undefined) return dingtalk;
-    const wechatLog = logger('info', [wechat.token, wechat.encodingAesKey ?? '', appSecret ?? '']);
-    return withWechatPath(
-      createMisconfiguredWechatRoute({ error, settings: wechat, logger: wechatLog, now: Date.now, runsLocally: env['LOCAL_STACK'] === 'true' }),
-      dingtalk,
-    );
+    const log = logger('info', [appSecret ?? '', optionalString(env, 'PUSH_TOKEN') ?? '', wechat?.token ?? '', wechat?.encodingAesKey ?? '']);
+    const maxBodyBytes = DEFAULT_CALLBACK_MAX_BODY_BYTES;
+    const routes = [
+      createMisconfiguredDingTalkRoute({
+        error,
+        // DingTalk users are told only when the robot is on and its secret, which proves a request is DingTalk's, is fine.
+        appSecret: error.variable === 'DINGTALK_APP_SECRET' || !dingtalkIsOn(env) ? undefined : appSecret,
+        webhookHosts: webhookHostsOrDefault(env),
+        postNotice: postWebhookNotice,
+        logger: log,
+        now: Date.now,
+        runsLocally,
+      }),
+      ...(wechat ? [createMisconfiguredWechatRoute({ error, settings: wechat, logger: log, now: Date.now, runsLocally, maxBodyBytes })] : []),
+    ];
+    return createCallbackRouter({ routes, maxBodyBytes, logger: log, health: MISCONFIGURED_RESPONSE });
   },
 );
 

@@ -11,6 +11,8 @@ export interface CallbackRouterDependencies {
   /** A larger body is refused before it is decoded or parsed, whatever its path. */
   maxBodyBytes: number;
   logger: Logger;
+  /** What GET and HEAD of `/` answer; by default 200 {"status":"ok"} (the misconfigured callback says it is not). */
+  health?: HttpResponse;
 }
 
 /**
@@ -20,12 +22,13 @@ export interface CallbackRouterDependencies {
  */
 export function createCallbackRouter(deps: CallbackRouterDependencies) {
   const routes = new Map(deps.routes.map((route) => [normalizePath(route.path), route]));
+  const health = deps.health ?? jsonResponse(200, { status: 'ok' });
   return (event: Buffer, context: FcContext): Promise<HttpResponse> =>
     withLogFields({ request_id: context.requestId }, async () => {
       try {
         const request = toHttpRequest(event, deps.maxBodyBytes);
         const path = normalizePath(request.path);
-        if (path === '/' && (request.method === 'GET' || request.method === 'HEAD')) return jsonResponse(200, { status: 'ok' });
+        if (path === '/' && (request.method === 'GET' || request.method === 'HEAD')) return health;
         const route = routes.get(path);
         if (route === undefined) throw new RouteNotFoundError(path);
         return await route.handle({ ...request, path }, context);

@@ -4,6 +4,9 @@ import { dingtalkApp, requireSomeCallbackChannel, type DingTalkApp } from './din
 import { integer, logLevel, optionalString, optionalUrl, type Env, type LogLevelSetting } from './env';
 import { normalizePrefix, ossSettings, type OssSettings } from './oss-config';
 
+/** CALLBACK_MAX_BODY_BYTES unset; also the limit while the callback's settings are malformed (it may be that one). */
+export const DEFAULT_CALLBACK_MAX_BODY_BYTES = 64 * 1024;
+
 export interface CallbackConfig {
   /** Set when the DingTalk robot is on (DINGTALK_APP_KEY): its route is '/'. */
   dingtalk: DingTalkApp | undefined;
@@ -36,7 +39,7 @@ export function loadCallbackConfig(env: Env): Readonly<CallbackConfig> {
     workerQualifier: optionalString(env, 'WORKER_QUALIFIER'),
     invokeEndpoint: optionalUrl(env, 'WORKER_INVOKE_ENDPOINT'),
     // FC accepts at most 128 KB for an async invocation; DingTalk text messages are far smaller.
-    maxBodyBytes: integer(env, 'CALLBACK_MAX_BODY_BYTES', 64 * 1024, { min: 1024, max: 120 * 1024 }),
+    maxBodyBytes: integer(env, 'CALLBACK_MAX_BODY_BYTES', DEFAULT_CALLBACK_MAX_BODY_BYTES, { min: 1024, max: 120 * 1024 }),
     invokeTimeoutMs: integer(env, 'INVOKE_TIMEOUT_MS', 3000, { min: 100, max: 9000 }),
     webhookHosts: webhookHostsSetting(env),
     // DingTalk gives up on a callback after ~10 s, so the callback's OSS budget is far shorter than the worker's.

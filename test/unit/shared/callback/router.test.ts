@@ -19,9 +19,9 @@ function recordingRoute(path: string, name: string): ChannelRoute & { requests: 
   };
 }
 
-function setup(routes: ChannelRoute[] = []) {
+function setup(routes: ChannelRoute[] = [], health?: ReturnType<typeof jsonResponse>) {
   const log = captureLog();
-  const router = createCallbackRouter({ routes, maxBodyBytes: 1024, logger: createLogger({ service: 'test', write: log.write }) });
+  const router = createCallbackRouter({ routes, maxBodyBytes: 1024, logger: createLogger({ service: 'test', write: log.write }), ...(health ? { health } : {}) });
   const call = async (path: string, method = 'POST', body = '{}') => {
     const response = await router(createFcHttpEvent({ path, method, body }), fcContext);
     return { status: response.statusCode, body: JSON.parse(response.body) as Record<string, unknown> };
@@ -71,6 +71,13 @@ describe('callback router', () => {
       { status: 200, body: { status: 'ok' } },
     ]);
     expect(dingtalk.requests).toEqual([]);
+  });
+
+  it('answers the health check with what it is given: a misconfigured callback does not say it is fine', async () => {
+    // Prepare
+    const { call } = setup([recordingRoute('/', 'dingtalk')], jsonResponse(503, { error: 'CONFIG_INVALID' }));
+    // Act / Assess
+    expect(await call('/', 'GET')).toEqual({ status: 503, body: { error: 'CONFIG_INVALID' } });
   });
 
   it("turns a route's refusal into its HTTP answer, and refuses an oversized body before any route", async () => {
