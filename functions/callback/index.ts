@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createCallbackRouter } from '../../shared/callback/router';
+import type { ChannelRoute } from '../../shared/channels/channel';
 import { createDingTalkRoute } from '../../shared/channels/dingtalk/handle-callback';
 import { createSignaturePairGuard } from '../../shared/callback/signature-pairs';
 import { createMisconfiguredDingTalkRoute, MISCONFIGURED_RESPONSE } from '../../shared/channels/dingtalk/misconfigured-callback';
@@ -11,19 +12,11 @@ import { ossClientOptions } from '../../shared/config/oss-config';
 import { readSettingsFile, withSettingsFile } from '../../shared/config/settings-file';
 import { wireWithSettings } from '../../shared/config/wire-with-settings';
 import { webhookHostsOrDefault } from '../../shared/channels/dingtalk/webhook-hosts';
-import { createChannelsConfigCache } from '../../shared/channels/group-robot/channels-config-cache';
-import { createPushRoute } from '../../shared/channels/group-robot/push-route';
 import { defaultInvokeEndpoint, type FcContext } from '../../shared/fc/context';
 import { createFcInvoker } from '../../shared/fc/fc-invoker';
 import { createLogger } from '../../shared/logging/logger';
 import { createStackMapper } from '../../shared/logging/source-mapped-stack';
 import { createOssLiteClient } from '../../shared/storage/oss/oss-lite-client';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { createAnswerStore } from '../../shared/channels/wechat/answer-store';
-import { createMisconfiguredWechatRoute } from '../../shared/channels/wechat/misconfigured-route';
-import { scaledPassiveTiming } from '../../shared/channels/wechat/passive-timing';
-import { objectsOverOssLite } from '../../shared/channels/wechat/stored-objects';
-import { createWechatRoute } from '../../shared/channels/wechat/wechat-route';
 import { loadWechatCallbackConfig, localWechatWaitMs, wechatNoticeSettings, type WechatCallbackConfig } from '../../shared/config/wechat-config';
 
 // Wiring only: settings once per instance, clients per invocation (they sign with that invocation's credentials),
@@ -32,6 +25,11 @@ const env = withSettingsFile(process.env, readSettingsFile(__dirname));
 const functionName = process.env['FC_FUNCTION_NAME'] ?? 'dingtalk-llm-callback';
 // Logged stacks name the TypeScript sources; the bundle's map is read at the first one, not at start-up.
 const mapStack = createStackMapper({ bundle: __filename });
+// The WeChat and push routes are loaded only when their settings turn them on: a `require` inside a function is
+// bundled to run when called, so a deployment that serves DingTalk alone never evaluates WeChat's XML parser or the
+// channels-config schemas at a cold start (docs/function-compute.md §7).
+const wechatRoutes = (): typeof import('../../shared/channels/wechat/wechat-callback') => require('../../shared/channels/wechat/wechat-callback');
+const pushRoutes = (): typeof import('../../shared/channels/group-robot/push-callback') => require('../../shared/channels/group-robot/push-callback');
 const logger = (level: CallbackConfig['logLevel'], secrets: string[]) =>
   createLogger({ service: 'dingtalk-callback', level, secrets, mapStack }).child({ function_name: functionName });
 
@@ -56,7 +54,7 @@ export const handler = wireWithSettings(
         now: Date.now,
         runsLocally,
       }),
-      ...(wechat ? [createMisconfiguredWechatRoute({ error, settings: wechat, logger: log, now: Date.now, runsLocally, maxBodyBytes })] : []),
+      ...(wechat ? [wechatRoutes().createMisconfiguredWechatRoute({ error, settings: wechat, logger: log, now: Date.now, runsLocally, maxBodyBytes })] : []),
     ];
     return createCallbackRouter({ routes, maxBodyBytes, logger: log, health: MISCONFIGURED_RESPONSE });
   },
@@ -81,31 +79,17 @@ function wireCallback(config: Readonly<CallbackConfig>, wechat: Readonly<WechatC
   };
   const ossLite = (context: FcContext) => createOssLiteClient(ossClientOptions(config.oss, context.credentials));
   const createPairGuard = (context: FcContext) => createSignaturePairGuard({ oss: ossLite(context), prefix: config.signaturePrefix, now: Date.now });
-  // Once per instance: a warm callback reads the channels config about once a minute, with that request's credentials.
-  const channelsConfig = createChannelsConfigCache({ key: config.groupRobot.configKey, webhookHosts: config.webhookHosts });
-  const push = createPushRoute({
-    pushToken: config.groupRobot.pushToken,
-    readConfig: (context) => channelsConfig.get((key, maxBytes) => ossLite(context).get(key, maxBytes)),
-    handOver: (event, taskId, context) => handOver.createInvoker(context).invokeAsync(JSON.stringify(event), { taskId }),
-    now: Date.now,
-    logger: log,
-    newId: randomUUID,
-  });
   // One route per channel that is on, each on its own trigger path (docs/architecture.md).
-  const routes = [push];
+  const routes: ChannelRoute[] = [];
   if (config.dingtalk) routes.push(createDingTalkRoute({ ...config.dingtalk, webhookHosts: config.webhookHosts, createPairGuard, ...handOver }));
   if (wechat) {
-    routes.push(
-      createWechatRoute({
-        settings: { ...wechat, maxBodyBytes: config.maxBodyBytes },
-        handOver: (payload, taskId, context) => handOver.createInvoker(context).invokeAsync(payload, { taskId }),
-        answerStore: (context) => createAnswerStore(objectsOverOssLite(ossLite(context)), wechat.prefix, log),
-        pairGuard: (context) => createSignaturePairGuard({ oss: ossLite(context), prefix: `${wechat.prefix}signatures/`, now: Date.now, siblings: false }),
-        sleep: (ms) => sleep(ms),
-        ...handOver,
-        ...(wechatWaitMs === undefined ? {} : { timing: scaledPassiveTiming(wechatWaitMs) }),
-      }),
-    );
+    const { createWechatCallbackRoute } = wechatRoutes();
+    routes.push(createWechatCallbackRoute({ wechat, maxBodyBytes: config.maxBodyBytes, localWaitMs: wechatWaitMs, ossLite, ...handOver }));
+  }
+  const { pushToken, configKey } = config.groupRobot;
+  if (pushToken !== undefined) {
+    const { createPushCallbackRoute } = pushRoutes();
+    routes.push(createPushCallbackRoute({ pushToken, configKey, webhookHosts: config.webhookHosts, ossLite, ...handOver, newId: randomUUID }));
   }
   return createCallbackRouter({ routes, maxBodyBytes: config.maxBodyBytes, logger: log });
 }

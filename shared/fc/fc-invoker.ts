@@ -49,6 +49,11 @@ const MAX_ATTEMPTS = 2;
 /** FC's documented rule for x-fc-async-task-id (docs/platform-limits.md). */
 export const TASK_ID_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]{0,127}$/;
 
+/** What a route needs of the worker: an asynchronous invocation with a task id (the FC invoker, or a test's stand-in). */
+export interface AsyncInvoker {
+  invokeAsync(payload: string, options: InvokeOptions): Promise<InvokeOutcome>;
+}
+
 export function createFcInvoker(options: FcInvokerOptions): FcInvoker {
   const { functionName, qualifier, credentials, timeoutMs } = options;
   const now = options.now ?? (() => new Date());

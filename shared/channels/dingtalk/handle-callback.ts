@@ -4,7 +4,7 @@ import type { DingTalkMessage } from './schema';
 import { isAllowedWebhook, type WebhookHostList } from './webhook-hosts';
 import { WebhookHostError } from '../../errors';
 import type { FcContext } from '../../fc/context';
-import type { InvokeOptions, InvokeOutcome } from '../../fc/fc-invoker';
+import type { AsyncInvoker } from '../../fc/fc-invoker';
 import { jsonResponse } from '../../fc/http-event';
 import type { Logger } from '../../logging/logger';
 import type { WorkerEventInput } from '../../worker/worker-event';
@@ -12,9 +12,7 @@ import { checkPlausible } from './plausibility';
 import { messageDigest, type SignaturePairGuard } from '../../callback/signature-pairs';
 import { readSignedCallback } from './signed-callback';
 
-export interface AsyncInvoker {
-  invokeAsync(payload: string, options: InvokeOptions): Promise<InvokeOutcome>;
-}
+export type { AsyncInvoker } from '../../fc/fc-invoker';
 
 export interface CallbackDependencies {
   appKey: string;
