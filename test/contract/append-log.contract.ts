@@ -10,7 +10,7 @@ export interface AppendLogSubject {
 const KEY = 'history/dm-u1.jsonl';
 
 /** The longest run of whole lines at the end of `lines` whose UTF-8 size fits in `maxBytes`: the port's promise. */
-function expectedTail(lines: string[], maxBytes: number): string {
+export function expectedTail(lines: string[], maxBytes: number): string {
   let tail = '';
   for (let i = lines.length - 1; i >= 0; i -= 1) {
     const candidate = `${lines[i] ?? ''}\n${tail}`;

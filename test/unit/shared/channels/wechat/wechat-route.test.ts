@@ -3,6 +3,16 @@ import { startWechatRig, WECHAT } from '../../../../helpers/wechat-rig';
 import { STILL_GENERATING, welcomeText } from '../../../../../shared/channels/wechat/user-texts';
 import { wechatTaskId } from '../../../../../shared/channels/wechat/wechat-route';
 
+/** A refused request: a 4xx that handed nothing to the worker and touched no store. */
+function expectRefusedWithoutWork(answer: { status: number } | 'dropped'): void {
+  expect(answer).not.toBe('dropped');
+  if (answer === 'dropped') return;
+  expect(answer.status).toBeGreaterThanOrEqual(400);
+  expect(answer.status).toBeLessThan(500);
+  expect(rig?.handOvers).toEqual([]);
+  expect(rig?.memory.calls).toEqual([]);
+}
+
 type Rig = Awaited<ReturnType<typeof startWechatRig>>;
 let rig: Rig | undefined;
 afterEach(async () => {
@@ -281,12 +291,7 @@ describe('the /wechat route refuses bad input with a 4xx, changing nothing', () 
     // Act
     const answer = await attack(rig.platform());
     // Assess
-    expect(answer).not.toBe('dropped');
-    if (answer === 'dropped') return;
-    expect(answer.status).toBeGreaterThanOrEqual(400);
-    expect(answer.status).toBeLessThan(500);
-    expect(rig.handOvers).toEqual([]);
-    expect(rig.memory.calls).toEqual([]);
+    expectRefusedWithoutWork(answer);
   });
 
   const safeCases: [string, (platform: ReturnType<Rig['platform']>, other: ReturnType<Rig['platform']>) => Promise<{ status: number; body: string } | 'dropped'>][] = [
@@ -320,12 +325,7 @@ describe('the /wechat route refuses bad input with a 4xx, changing nothing', () 
     // Act
     const answer = await attack(rig.platform(), other);
     // Assess
-    expect(answer).not.toBe('dropped');
-    if (answer === 'dropped') return;
-    expect(answer.status).toBeGreaterThanOrEqual(400);
-    expect(answer.status).toBeLessThan(500);
-    expect(rig.handOvers).toEqual([]);
-    expect(rig.memory.calls).toEqual([]);
+    expectRefusedWithoutWork(answer);
   });
 
   it('a reply the platform cannot verify is what the fake WeChat rejects', async () => {

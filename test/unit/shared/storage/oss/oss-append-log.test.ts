@@ -4,6 +4,7 @@ import type { AppendLog } from '../../../../../shared/storage/append-log';
 import { createOssAppendLog } from '../../../../../shared/storage/oss/oss-append-log';
 import { createOssClient, type OssClientOptions } from '../../../../../shared/storage/oss/oss-client';
 import { createOssTransport } from '../../../../../shared/storage/oss/urllib-transport';
+import { expectedTail } from '../../../../contract/append-log.contract';
 
 const BUCKET = 'chat';
 const CREDENTIALS = { accessKeyId: 'STS.local', accessKeySecret: 'sts-secret', securityToken: 'sts-token' };
@@ -16,17 +17,6 @@ async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
     },
     (thrown: unknown) => thrown,
   );
-}
-
-/** The longest run of whole lines at the end of `lines` whose UTF-8 size fits in `maxBytes`: the contract, spelled out. */
-function expectedTail(lines: string[], maxBytes: number): string {
-  let tail = '';
-  for (let i = lines.length - 1; i >= 0; i -= 1) {
-    const candidate = `${lines[i] ?? ''}\n${tail}`;
-    if (Buffer.byteLength(candidate) > maxBytes) break;
-    tail = candidate;
-  }
-  return tail;
 }
 
 /** What only OSS has: one request per tail read and its failure modes. The port's semantics: test/contract/. */
