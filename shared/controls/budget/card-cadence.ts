@@ -1,3 +1,4 @@
+import type { CardStreamMode } from '../../cards/card-stream';
 import type { CardStep } from './card-step';
 
 /**
@@ -6,7 +7,7 @@ import type { CardStep } from './card-step';
  * 'markdown'. Pacing raises the interval so that every card streaming now, across all instances, stays under half
  * the tenant's card QPS; the other half is left for creations, final texts and other robots of the tenant.
  */
-export type CardStreamMode = 'stream' | 'final-only';
+export type { CardStreamMode } from '../../cards/card-stream';
 
 /** `mode: 'none'`: answer with markdown. The numbers fit startCardStream's options as they are. */
 export type CardCadence =
