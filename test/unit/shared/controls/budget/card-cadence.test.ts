@@ -1,5 +1,7 @@
+import { startCardStream } from '../../../../../shared/cards/card-stream';
 import { cardCadence, estimatedCardCalls, pacedIntervalMs } from '../../../../../shared/controls/budget/card-cadence';
 import { CARD_STEPS } from '../../../../../shared/controls/budget/card-step';
+import { silentLogger } from '../../../../../shared/logging/logger';
 
 const BASE = { minIntervalMs: 1000, minGrowthChars: 50 };
 const NOW = 1_800_000_000_000;
@@ -43,5 +45,48 @@ describe('estimatedCardCalls', () => {
     const slow = estimatedCardCalls('normal', cadence, { chars: 1000, charsPerSecond: 50 });
     expect(fast).toBe(7);
     expect(slow).toBe(24);
+  });
+});
+
+describe('the card calls a 1,000-character answer costs at each step, through the card stream', () => {
+  beforeEach(() => jest.useFakeTimers({ now: NOW }));
+  afterEach(() => jest.useRealTimers());
+
+  /** Streams the answer at 30 characters per 100 ms and counts every card call. */
+  async function cardCalls(step: (typeof CARD_STEPS)[number]): Promise<number> {
+    const cadence = cardCadence(step, BASE, { recentTurns: [Date.now()], qps: 20, now: Date.now() });
+    if (cadence.mode === 'none') return 0;
+    let calls = 0;
+    const count = async (): Promise<void> => {
+      calls += 1;
+    };
+    const stream = startCardStream({
+      cards: { create: count, stream: count, finish: count },
+      outTrackIdBase: 'track',
+      resume: false,
+      ...cadence,
+      maxCardChars: 3000,
+      placeholder: '思考中…',
+      fallbackNote: '卡片出错了',
+      logger: silentLogger,
+      now: () => Date.now(),
+    });
+    await stream.open();
+    const answer = '流'.repeat(1000);
+    for (let at = 30; at < 1030; at += 30) {
+      await jest.advanceTimersByTimeAsync(100);
+      stream.update(answer.slice(0, at));
+    }
+    await stream.finish(answer);
+    return calls;
+  }
+
+  it('costs fewer calls at each step than at the one before: final-only 2, markdown none', async () => {
+    const calls: number[] = [];
+    for (const step of CARD_STEPS) calls.push(await cardCalls(step));
+    expect(calls.slice(2)).toEqual([2, 0]);
+    for (let index = 1; index < calls.length; index += 1) expect(calls[index]).toBeLessThan(calls[index - 1] ?? 0);
+    // What the ledger reserves for the typical answer is what it costs.
+    expect(calls[0]).toBe(estimatedCardCalls('normal', cardCadence('normal', BASE, QUIET)));
   });
 });
