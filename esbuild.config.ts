@@ -87,7 +87,7 @@ async function main(): Promise<void> {
   await build({
     ...common,
     entryPoints: [
-      ...['index', 'pair-check', 'attack-memory', 'token-estimate', 'wechat-parser-cost', 'wechat-window'].map((name) => join(root, 'bench', `${name}.ts`)),
+      ...['index', 'pair-check', 'attack-memory', 'token-estimate', 'wechat-parser-cost', 'wechat-window', 'card-budget'].map((name) => join(root, 'bench', `${name}.ts`)),
       // The stand-ins process the bench forks: dist/bench/stand-ins.js
       { in: join(root, 'bench', 'stand-ins', 'process.ts'), out: 'stand-ins' },
       // `npm run soak`: dist/bench/soak/index.js

@@ -1,3 +1,5 @@
+import type { ApiLimitKind } from './controls/budget/card-step';
+
 /**
  * Every failure the bot knows about is a BotError with a stable `code`. The callback maps them to HTTP responses in
  * shared/fc/http-response.ts; the worker maps them to the user's Chinese message in shared/turn/user-messages.ts.
@@ -184,6 +186,11 @@ export class NotAppendableError extends BotError {
  */
 export class DingTalkApiError extends BotError {
   readonly connection: 'never-established' | 'lost-after-sending' | undefined;
+  /**
+   * A limit of the organisation's OpenAPI use DingTalk answered with, read from the answer itself: errcode 90020 (the
+   * month's calls are spent; any HTTP status) or a 403 whose code contains `QpsLimit` (docs/card-budget.md §3).
+   */
+  readonly apiLimit: ApiLimitKind | undefined;
 
   constructor(
     message: string,
@@ -193,7 +200,28 @@ export class DingTalkApiError extends BotError {
   ) {
     super('DINGTALK_API', message, options);
     this.connection = options?.connection;
+    this.apiLimit = dingTalkApiLimit(status, apiCode);
   }
+}
+
+/** How DingTalk says a limit was reached: see DingTalkApiError.apiLimit. */
+export function dingTalkApiLimit(status: number | undefined, apiCode: string | undefined): ApiLimitKind | undefined {
+  if (apiCode === QUOTA_EXHAUSTED_ERRCODE) return 'quota-exhausted';
+  if (status === 403 && apiCode?.includes('QpsLimit') === true) return 'qps-limit';
+  return undefined;
+}
+
+export const QUOTA_EXHAUSTED_ERRCODE = '90020';
+
+/**
+ * The limit behind a failure, also when the DingTalk error is wrapped (a MediaError or DeliveryError keeps it as its
+ * cause): the turn reports it to the control ledger, and every instance moves down a step.
+ */
+export function apiLimitOf(error: unknown): ApiLimitKind | undefined {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth += 1) {
+    if (current instanceof DingTalkApiError && current.apiLimit !== undefined) return current.apiLimit;
+  }
+  return undefined;
 }
 
 /**

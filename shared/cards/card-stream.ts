@@ -6,6 +6,9 @@ import { FIRST_SEGMENT, hasContent, nextSegment, rebase, segmentText } from './c
 
 export type { CardTimers } from './card-lane';
 
+/** How a card shows the answer: updated while it grows, or only once, when it is complete. */
+export type CardStreamMode = 'stream' | 'final-only';
+
 export interface CardStreamOptions {
   /** The cards of the message's chat (its gate is the caller's business). */
   cards: Omit<CardSurface, 'gate'>;
@@ -13,6 +16,12 @@ export interface CardStreamOptions {
   outTrackIdBase: string;
   /** An FC retry of this message: card 0 may exist already and is taken over rather than sent twice. */
   resume: boolean;
+  /**
+   * 'stream' (the default): updates as the text grows. 'final-only': no update is sent, only the card's creation and
+   * its final text, the cheapest card there is (a step of the API budget: docs/card-budget.md §3). A cardCadence's
+   * mode and numbers fit here as they are, once its 'none' (no card) is handled.
+   */
+  mode?: CardStreamMode;
   minIntervalMs: number;
   minGrowthChars: number;
   /** A card never holds more; the answer continues in a further card. */
@@ -68,6 +77,9 @@ export function startCardStream(options: CardStreamOptions): CardStream {
   const counts = { cards: 0, updates: 0 };
   let segment = FIRST_SEGMENT;
   let cardExists = false;
+  /** Whether the current card has had a streaming call (an update, or the take-over on resume). */
+  let cardStreamed = false;
+  const finalOnly = options.mode === 'final-only';
   let firstUpdateAt: number | undefined;
   let opening: Promise<boolean> | undefined;
   let closed: Promise<CardStreamResult> | undefined;
@@ -87,6 +99,7 @@ export function startCardStream(options: CardStreamOptions): CardStream {
     const content = segmentText(segment, text);
     if (cardExists) {
       await cards.stream({ outTrackId: trackId(), content, finalize: false });
+      cardStreamed = true;
       counts.updates += 1;
     } else await createCard(content);
     firstUpdateAt ??= options.now();
@@ -120,12 +133,15 @@ export function startCardStream(options: CardStreamOptions): CardStream {
     await cards.create({ outTrackId: trackId(), content });
     counts.cards += 1;
     cardExists = true;
+    cardStreamed = false;
     logger.info('AI card created', { card: segment.index });
   }
 
   async function finalizeCard(content: string, failed: boolean): Promise<void> {
     if (!cardExists) await createCard(content);
-    await cards.stream({ outTrackId: trackId(), content, finalize: true, error: false });
+    // A card nothing was streamed into shows its card data: the finish alone writes the final text there, as the
+    // DingTalk SDK's AICardReplier.finish does (docs/card-budget.md §3). Streamed cards also end their stream.
+    if (!finalOnly || cardStreamed) await cards.stream({ outTrackId: trackId(), content, finalize: true, error: false });
     await cards.finish({ outTrackId: trackId(), content, failed });
     logger.info('AI card finalized', { card: segment.index, failed, chars: content.length });
   }
@@ -136,6 +152,7 @@ export function startCardStream(options: CardStreamOptions): CardStream {
       try {
         await cards.stream({ outTrackId: trackId(), content: options.placeholder, finalize: false });
         cardExists = true;
+        cardStreamed = true;
         logger.info('AI card taken over from an earlier attempt', { card: segment.index });
         return;
       } catch (error) {
@@ -151,7 +168,7 @@ export function startCardStream(options: CardStreamOptions): CardStream {
     const outTrackId = trackId();
     const content = options.fallbackNote;
     const closing = [
-      () => cards.stream({ outTrackId, content, finalize: true, error: false }),
+      ...(!finalOnly || cardStreamed ? [() => cards.stream({ outTrackId, content, finalize: true, error: false })] : []),
       () => cards.finish({ outTrackId, content, failed: true }),
     ];
     for (const call of closing) {
@@ -185,7 +202,8 @@ export function startCardStream(options: CardStreamOptions): CardStream {
       opening ??= closed
         ? Promise.resolve(false)
         : lane.run(openFirstCard).then(() => {
-            if (!lane.failure && !closed) lane.start();
+            // In final-only mode the lane never starts: updates are kept as the latest text, and never sent.
+            if (!lane.failure && !closed && !finalOnly) lane.start();
             return !lane.failure;
           });
       return opening;

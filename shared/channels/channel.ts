@@ -87,6 +87,12 @@ export interface ChannelTurn<Cards = CardSurface, Media = ImageFetcher> {
   media?: Media;
   /** Deletes what the channel itself keeps about the sender; called for a `forget` message, after the history. */
   forgetSender?: () => Promise<void>;
+  /**
+   * How many of the platform's metered API calls this turn has made so far (DingTalk: OpenAPI calls, the token fetch
+   * included, the session webhook not: docs/card-budget.md §3). Read when the turn settles its ledger reservation;
+   * absent on channels whose API has no monthly quota to share.
+   */
+  apiCalls?: () => number;
 }
 
 /** The worker's half of a channel. */

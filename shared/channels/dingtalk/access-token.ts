@@ -2,7 +2,8 @@ import type { AxiosInstance } from 'axios';
 import { DingTalkApiError } from '../../errors';
 import { networkReason } from '../../http/network-reason';
 import { asRecord } from '../../validation/as-record';
-import { statusReason } from './dingtalk-http';
+import { type CallMeter, reachedDingTalk, TOKEN_ENDPOINT } from './call-meter';
+import { answerCode, connectionOutcome, statusReason } from './dingtalk-http';
 
 /**
  * The app access token for DingTalk's new OpenAPI (api.dingtalk.com). DingTalk rate-limits the token endpoint, so the
@@ -10,8 +11,11 @@ import { statusReason } from './dingtalk-http';
  * expires. Facts: docs/dingtalk.md §4b.
  */
 export interface AccessTokenProvider {
-  /** A token valid for at least `refreshMarginMs` more; concurrent callers share one in-flight request. */
-  get(): Promise<string>;
+  /**
+   * A token valid for at least `refreshMarginMs` more; concurrent callers share one in-flight request. A fetch counts
+   * on the meter of the caller that started it (the token endpoint is counted as an OpenAPI call: docs/card-budget.md §3).
+   */
+  get(meter?: CallMeter): Promise<string>;
   /**
    * Drops the cached token after DingTalk rejected it. Pass the rejected token so that a caller holding an old
    * token cannot throw away a fresh one another caller has just fetched.
@@ -46,19 +50,21 @@ export function createAccessTokenProvider(options: AccessTokenProviderOptions): 
   // Bumped by invalidate(), so a request started before the invalidation cannot put its answer back in the cache.
   let generation = 0;
 
-  const fetchToken = async (startedIn: number): Promise<string> => {
+  const fetchToken = async (startedIn: number, meter: CallMeter | undefined): Promise<string> => {
     const requestedAt = now();
     const response = await options.http
       .post(url, { appKey: options.appKey, appSecret: options.appSecret }, { validateStatus: () => true })
       .catch((error: unknown) => {
+        if (reachedDingTalk(connectionOutcome(error))) meter?.add(TOKEN_ENDPOINT);
         // The axios error carries the request body (the app secret), so only its code travels on.
         throw new DingTalkApiError(`access token request failed: ${networkReason(error)}`);
       });
+    meter?.add(TOKEN_ENDPOINT);
     const body = asRecord(response.data);
     const token = body['accessToken'];
     const expireIn = body['expireIn'];
     if (response.status !== 200 || typeof token !== 'string' || token === '' || typeof expireIn !== 'number') {
-      const code = typeof body['code'] === 'string' ? body['code'] : undefined;
+      const code = answerCode(body);
       throw new DingTalkApiError(`access token request rejected (${statusReason(response.status)})`, response.status, code);
     }
     // Measured from when we asked, so a slow response cannot make us keep the token past its real expiry.
@@ -67,10 +73,10 @@ export function createAccessTokenProvider(options: AccessTokenProviderOptions): 
   };
 
   return {
-    get() {
+    get(meter) {
       if (cached && now() < cached.refreshAt) return Promise.resolve(cached.token);
       if (!inFlight) {
-        const request = fetchToken(generation).finally(() => {
+        const request = fetchToken(generation, meter).finally(() => {
           if (inFlight === request) inFlight = undefined;
         });
         inFlight = request;

@@ -3,13 +3,16 @@ import type { AxiosInstance } from 'axios';
 import { DingTalkApiError } from '../../errors';
 import { asRecord } from '../../validation/as-record';
 import type { AccessTokenProvider } from './access-token';
+import type { CallMeter } from './call-meter';
 import { createDingTalkRequester } from './dingtalk-api';
 import { type DingTalkMessage, isGroup } from './schema';
 
 /**
  * DingTalk AI cards (card_1_0 OpenAPI), the transport for answers that stream in as they are written. Every method
  * throws DingTalkApiError (with DingTalk's HTTP status and `code` when there was an answer) on failure; the caller
- * decides whether to fall back to markdown. Facts: docs/dingtalk.md §5 and "AI card pitfalls".
+ * decides whether to fall back to markdown; a 403 QpsLimit or errcode 90020 says so in its `apiLimit`, and is not
+ * retried here (docs/card-budget.md §3). Each method counts its call on the turn's `meter`. Facts: docs/dingtalk.md
+ * §5 and "AI card pitfalls".
  */
 export interface CardClient {
   /**
@@ -17,11 +20,11 @@ export interface CardClient {
    * `content` as its text and delivers it to the message's chat (group: IM_GROUP.<conversationId>, with an @ of the
    * sender; 1:1: IM_ROBOT.<senderStaffId>). A 200 is not delivery: any `deliverResults[].success === false` throws.
    */
-  create(input: { outTrackId: string; message: DingTalkMessage; content: string }): Promise<void>;
+  create(input: { outTrackId: string; message: DingTalkMessage; content: string; meter?: CallMeter }): Promise<void>;
   /** `PUT /v1.0/card/streaming`: replaces the card's text (isFull); `finalize` ends the stream. */
-  stream(input: { outTrackId: string; content: string; finalize: boolean; error?: boolean }): Promise<void>;
+  stream(input: { outTrackId: string; content: string; finalize: boolean; error?: boolean; meter?: CallMeter }): Promise<void>;
   /** `PUT /v1.0/card/instances`: the final text and flowStatus 3 (finished) or 5 (failed), so it never looks hung. */
-  finish(input: { outTrackId: string; content: string; failed: boolean }): Promise<void>;
+  finish(input: { outTrackId: string; content: string; failed: boolean; meter?: CallMeter }): Promise<void>;
 }
 
 export interface CardClientOptions {
@@ -47,11 +50,12 @@ const DEFAULT_TIMEOUT_MS = 5000;
 
 export function createCardClient(options: CardClientOptions): CardClient {
   const api = createDingTalkRequester(options);
-  const callOptions = { timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS };
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const callOptions = (meter: CallMeter | undefined) => (meter ? { timeoutMs, meter } : { timeoutMs });
   const params = (content: string, flowStatus: string) => ({ [options.contentKey]: content, flowStatus });
 
   return {
-    async create({ outTrackId, message, content }) {
+    async create({ outTrackId, message, content, meter }) {
       const answer = await api.call(
         'POST',
         '/v1.0/card/instances/createAndDeliver',
@@ -67,11 +71,11 @@ export function createCardClient(options: CardClientOptions): CardClient {
           imRobotOpenSpaceModel: { supportForward: true },
           ...openSpace(message, message.robotCode ?? options.appKey),
         },
-        callOptions,
+        callOptions(meter),
       );
       checkDelivered(answer);
     },
-    async stream({ outTrackId, content, finalize, error }) {
+    async stream({ outTrackId, content, finalize, error, meter }) {
       await api.call(
         'PUT',
         '/v1.0/card/streaming',
@@ -85,10 +89,10 @@ export function createCardClient(options: CardClientOptions): CardClient {
           isFinalize: finalize,
           isError: error ?? false,
         },
-        callOptions,
+        callOptions(meter),
       );
     },
-    async finish({ outTrackId, content, failed }) {
+    async finish({ outTrackId, content, failed, meter }) {
       await api.call(
         'PUT',
         '/v1.0/card/instances',
@@ -98,7 +102,7 @@ export function createCardClient(options: CardClientOptions): CardClient {
           // By key, so variables the template fills itself (a title, a logo) are left as they are.
           cardUpdateOptions: { updateCardDataByKey: true },
         },
-        callOptions,
+        callOptions(meter),
       );
     },
   };

@@ -1,10 +1,11 @@
 import type { AxiosInstance } from 'axios';
-import { DingTalkApiError } from '../../errors';
+import { DingTalkApiError, QUOTA_EXHAUSTED_ERRCODE } from '../../errors';
 import { networkReason } from '../../http/network-reason';
 import { retry } from '../../retry/retry-policy';
 import { asRecord } from '../../validation/as-record';
 import type { AccessTokenProvider } from './access-token';
-import { connectionOutcome, statusReason } from './dingtalk-http';
+import { type CallMeter, reachedDingTalk } from './call-meter';
+import { answerCode, connectionOutcome, statusReason } from './dingtalk-http';
 
 /**
  * One authenticated call to DingTalk's new OpenAPI (api.dingtalk.com), shared by the robot message, AI card and
@@ -29,6 +30,8 @@ export type DingTalkMethod = 'POST' | 'PUT';
 export interface DingTalkCallOptions {
   /** Bound for this call; the axios instance's own timeout applies when absent. */
   timeoutMs?: number;
+  /** The turn's meter: each request sent counts, the token fetch this call started too (call-meter.ts). */
+  meter?: CallMeter;
 }
 
 export interface DingTalkRequesterOptions {
@@ -63,12 +66,16 @@ export function createDingTalkRequester(options: DingTalkRequesterOptions): Ding
         // Not retried: DingTalk may have acted (delivered a message, created a card) before the connection broke, and
         // a repeat would show the user the same thing twice. The axios error is dropped: its config holds the token.
         const connection = connectionOutcome(error);
+        if (reachedDingTalk(connection)) callOptions.meter?.add(path);
         throw new DingTalkApiError(`DingTalk ${path} failed: ${networkReason(error)}`, undefined, undefined, { connection });
       });
-    if (response.status >= 200 && response.status < 300) return response.data as unknown;
-
+    callOptions.meter?.add(path);
     const data = asRecord(response.data);
-    const code = typeof data['code'] === 'string' ? data['code'] : undefined;
+    const code = answerCode(data);
+    // Errcode 90020 (the month's calls are spent) is a failure whatever the status (docs/card-budget.md §3).
+    const ok = response.status >= 200 && response.status < 300 && code !== QUOTA_EXHAUSTED_ERRCODE;
+    if (ok) return response.data as unknown;
+
     const reason = code === undefined ? statusReason(response.status) : `${statusReason(response.status)} ${code}`;
     throw new DingTalkApiError(`DingTalk ${path} rejected (${reason})`, response.status, code);
   };
@@ -81,7 +88,7 @@ export function createDingTalkRequester(options: DingTalkRequesterOptions): Ding
       return retry({
         attempt: async () => {
           token = undefined;
-          token = await options.tokens.get();
+          token = await options.tokens.get(callOptions.meter);
           return callOnce(method, path, body, callOptions, token);
         },
         isRetryable: (error) => token !== undefined && isExpiredToken(error),

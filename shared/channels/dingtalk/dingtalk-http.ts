@@ -50,3 +50,13 @@ export function createDingTalkHttp(options: DingTalkHttpOptions = {}): AxiosInst
 export function statusReason(status: number): string {
   return status >= 300 && status < 400 ? `HTTP ${status}, a redirect, which is not followed` : `HTTP ${status}`;
 }
+
+/**
+ * The new OpenAPI's `code`, else the legacy `errcode` some answers carry (as a string, as the webhook's is): where
+ * DingTalkApiError reads a limit from (docs/card-budget.md §3).
+ */
+export function answerCode(data: Record<string, unknown>): string | undefined {
+  if (typeof data['code'] === 'string') return data['code'];
+  const errcode = data['errcode'];
+  return typeof errcode === 'number' || typeof errcode === 'string' ? String(errcode) : undefined;
+}

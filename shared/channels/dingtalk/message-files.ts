@@ -5,6 +5,7 @@ import { MediaError } from '../../errors';
 import { networkReason } from '../../http/network-reason';
 import { asRecord } from '../../validation/as-record';
 import type { AccessTokenProvider } from './access-token';
+import type { CallMeter } from './call-meter';
 import { createDingTalkRequester } from './dingtalk-api';
 import { statusReason } from './dingtalk-http';
 
@@ -14,7 +15,8 @@ import { statusReason } from './dingtalk-http';
  * anyone who holds it, so it is never put in an error or a log line; the model gets a data URL instead.
  */
 export interface MessageFiles {
-  downloadImage(input: { downloadCode: string; robotCode?: string; allowance?: ByteAllowance }): Promise<DownloadedImage>;
+  /** `meter` counts the `messageFiles/download` call; the GET of the URL it gives is not an OpenAPI call. */
+  downloadImage(input: { downloadCode: string; robotCode?: string; allowance?: ByteAllowance; meter?: CallMeter }): Promise<DownloadedImage>;
 }
 
 export type { ByteAllowance, ImageMimeType } from '../channel';
@@ -46,9 +48,9 @@ export function createMessageFiles(options: MessageFilesOptions): MessageFiles {
   const failed = (reason: string, cause?: unknown): MediaError =>
     new MediaError('MEDIA_DOWNLOAD_FAILED', `picture download failed: ${reason}`, cause ? { cause } : undefined);
 
-  const downloadUrl = async (downloadCode: string, robotCode: string): Promise<string> => {
+  const downloadUrl = async (downloadCode: string, robotCode: string, meter: CallMeter | undefined): Promise<string> => {
     const answer = await api
-      .call('POST', '/v1.0/robot/messageFiles/download', { downloadCode, robotCode }, { timeoutMs })
+      .call('POST', '/v1.0/robot/messageFiles/download', { downloadCode, robotCode }, meter ? { timeoutMs, meter } : { timeoutMs })
       .catch((error: unknown) => {
         // DingTalkApiError carries only the path, status and code, so it is safe to keep as the cause.
         throw failed(error instanceof Error ? error.message : 'DingTalk did not answer', error);
@@ -113,8 +115,8 @@ export function createMessageFiles(options: MessageFilesOptions): MessageFiles {
   };
 
   return {
-    async downloadImage({ downloadCode, robotCode, allowance }) {
-      const bytes = await fetchBytes(await downloadUrl(downloadCode, robotCode ?? options.appKey), allowance);
+    async downloadImage({ downloadCode, robotCode, allowance, meter }) {
+      const bytes = await fetchBytes(await downloadUrl(downloadCode, robotCode ?? options.appKey, meter), allowance);
       // DingTalk's storage often labels pictures application/octet-stream, so the bytes decide.
       const mimeType = sniffImageType(bytes);
       if (mimeType === undefined) {

@@ -2,6 +2,7 @@ import type { AxiosInstance } from 'axios';
 import { DingTalkApiError } from '../../errors';
 import { asRecord } from '../../validation/as-record';
 import type { AccessTokenProvider } from './access-token';
+import type { CallMeter } from './call-meter';
 import { createDingTalkRequester } from './dingtalk-api';
 
 /**
@@ -19,9 +20,9 @@ export interface OpenApiClient {
    * 1:1 chat: `oToMessages/batchSend` to the sender's staff id. DingTalk answers 200 even when it did not deliver: a
    * recipient in `invalidStaffIdList` or `flowControlledStaffIdList` makes this throw DingTalkApiError.
    */
-  sendToUser(input: { robotCode: string; userId: string } & MarkdownContent): Promise<void>;
+  sendToUser(input: { robotCode: string; userId: string; meter?: CallMeter } & MarkdownContent): Promise<void>;
   /** Group chat: `groupMessages/send` to the callback's conversationId (the openConversationId). */
-  sendToGroup(input: { robotCode: string; conversationId: string } & MarkdownContent): Promise<void>;
+  sendToGroup(input: { robotCode: string; conversationId: string; meter?: CallMeter } & MarkdownContent): Promise<void>;
 }
 
 export interface OpenApiClientOptions {
@@ -42,22 +43,22 @@ export function createOpenApiClient(options: OpenApiClientOptions): OpenApiClien
   const api = createDingTalkRequester(options);
 
   return {
-    async sendToUser({ robotCode, userId, title, text }) {
-      const answer = await api.call('POST', BATCH_SEND, {
-        robotCode,
-        userIds: [userId],
-        msgKey: 'sampleMarkdown',
-        msgParam: JSON.stringify({ title, text }),
-      });
+    async sendToUser({ robotCode, userId, title, text, meter }) {
+      const answer = await api.call(
+        'POST',
+        BATCH_SEND,
+        { robotCode, userIds: [userId], msgKey: 'sampleMarkdown', msgParam: JSON.stringify({ title, text }) },
+        meter ? { meter } : {},
+      );
       checkRecipients(asRecord(answer), userId);
     },
-    async sendToGroup({ robotCode, conversationId, title, text }) {
-      await api.call('POST', '/v1.0/robot/groupMessages/send', {
-        robotCode,
-        openConversationId: conversationId,
-        msgKey: 'sampleMarkdown',
-        msgParam: JSON.stringify({ title, text }),
-      });
+    async sendToGroup({ robotCode, conversationId, title, text, meter }) {
+      await api.call(
+        'POST',
+        '/v1.0/robot/groupMessages/send',
+        { robotCode, openConversationId: conversationId, msgKey: 'sampleMarkdown', msgParam: JSON.stringify({ title, text }) },
+        meter ? { meter } : {},
+      );
     },
   };
 }

@@ -3,6 +3,7 @@ import type { ReplyOptions, ReplyResult as ChannelReplyResult } from '../channel
 import { DeliveryError, DingTalkApiError } from '../../errors';
 import type { Logger } from '../../logging/logger';
 import type { AccessTokenProvider } from './access-token';
+import type { CallMeter } from './call-meter';
 import { classifyFailedSend, type FailedSend } from './delivery-outcome';
 import { createOpenApiClient, NO_STAFF_ID, type MarkdownContent } from './openapi-client';
 import { type DingTalkMessage, isGroup } from './schema';
@@ -35,7 +36,12 @@ export interface Replier {
    * Throws DeliveryError, saying how many parts went out and whether a retry could help, when a part certainly
    * reached the chat by neither path.
    */
-  reply(message: DingTalkMessage, text: string, options?: ReplyOptions): Promise<ReplyResult>;
+  reply(message: DingTalkMessage, text: string, options?: DingTalkReplyOptions): Promise<ReplyResult>;
+}
+
+/** The port's options, and the turn's meter: OpenAPI sends count on it, the session webhook does not (call-meter.ts). */
+export interface DingTalkReplyOptions extends ReplyOptions {
+  meter?: CallMeter;
 }
 
 export interface ReplierOptions {
@@ -64,13 +70,13 @@ export function createReplier(options: ReplierOptions): Replier {
   });
   const openApi = createOpenApiClient({ http: options.http, apiBase: options.apiBase, tokens: options.tokens });
 
-  const sendViaOpenApi = (message: DingTalkMessage, content: MarkdownContent): Promise<void> => {
-    const robotCode = message.robotCode ?? options.appKey;
-    if (isGroup(message)) return openApi.sendToGroup({ robotCode, conversationId: message.conversationId, ...content });
+  const sendViaOpenApi = (message: DingTalkMessage, content: MarkdownContent, meter: CallMeter | undefined): Promise<void> => {
+    const robotCode = { robotCode: message.robotCode ?? options.appKey, ...(meter ? { meter } : {}) };
+    if (isGroup(message)) return openApi.sendToGroup({ ...robotCode, conversationId: message.conversationId, ...content });
     if (!message.senderStaffId) {
       return Promise.reject(new DingTalkApiError('1:1 chat without senderStaffId cannot use the OpenAPI', undefined, NO_STAFF_ID));
     }
-    return openApi.sendToUser({ robotCode, userId: message.senderStaffId, ...content });
+    return openApi.sendToUser({ ...robotCode, userId: message.senderStaffId, ...content });
   };
 
   return {
@@ -114,7 +120,7 @@ export function createReplier(options: ReplierOptions): Replier {
           webhookGivenUp = { retryable: failure.retryable };
           logger.warn('session webhook failed; sending this and later parts through the OpenAPI', { ...fields, error: failure.error });
         }
-        const failure = await attempt(() => sendViaOpenApi(message, content));
+        const failure = await attempt(() => sendViaOpenApi(message, content, replyOptions.meter));
         if (failure === undefined || failure.outcome === 'unknown') {
           sent('openapi', failure ? 'unknown' : 'delivered', fields);
           continue;

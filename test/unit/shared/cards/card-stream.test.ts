@@ -544,4 +544,76 @@ describe('startCardStream', () => {
     expect(messages).toContain('AI card stream closed');
     expect(log.lines.some((line) => line.includes('P1 xxx') || line.includes('const v0'))).toBe(false);
   });
+  describe("mode 'final-only'", () => {
+    it('sends no update while the answer grows: only the create and, at the end, the finish with the whole text', async () => {
+      // Prepare
+      const { stream, fake } = setup({ mode: 'final-only', minIntervalMs: 10, minGrowthChars: 1 });
+      await stream.open();
+
+      // Act
+      const answer = await feed(stream, chunksOf('x'.repeat(1000), 30), 100);
+      const result = await stream.finish(answer);
+
+      // Assess
+      expect(fake.calls.map((call) => [call.method, call.content])).toEqual([
+        ['create', PLACEHOLDER],
+        ['finish', answer],
+      ]);
+      expect(result).toEqual({ delivered: true, remainder: '', cards: 1, updates: 0 });
+    });
+
+    it('costs each further card its create and its finish', async () => {
+      // Prepare
+      const { stream, fake } = setup({ mode: 'final-only', maxCardChars: 200 });
+      await stream.open();
+
+      // Act
+      const result = await stream.finish(LONG_ANSWER);
+
+      // Assess
+      expect(fake.calls.map((call) => `${call.method} ${call.outTrackId}`)).toEqual([
+        'create track-0',
+        'finish track-0',
+        'create track-1',
+        'finish track-1',
+        'create track-2',
+        'finish track-2',
+      ]);
+      expect(fake.finalContents()).toEqual(LONG_CARDS);
+      expect(result.delivered).toBe(true);
+    });
+
+    it('still ends the stream of a card taken over on resume', async () => {
+      // Prepare
+      const { stream, fake } = setup({ mode: 'final-only', resume: true });
+      await stream.open();
+
+      // Act
+      await stream.finish('Hello world');
+
+      // Assess
+      expect(fake.calls.map((call) => [call.method, call.finalize])).toEqual([
+        ['stream', false],
+        ['stream', true],
+        ['finish', undefined],
+      ]);
+    });
+
+    it('closes the card as failed when the final text fails, without a stream call nothing needs', async () => {
+      // Prepare
+      const { stream, fake } = setup({ mode: 'final-only' }, { failWhen: (call) => call.method === 'finish' && !call.failed });
+      await stream.open();
+
+      // Act
+      const result = await stream.finish('Hello world');
+
+      // Assess
+      expect(fake.calls.map((call) => [call.method, call.failed])).toEqual([
+        ['create', undefined],
+        ['finish', false],
+        ['finish', true],
+      ]);
+      expect(result).toMatchObject({ delivered: false, remainder: 'Hello world' });
+    });
+  });
 });

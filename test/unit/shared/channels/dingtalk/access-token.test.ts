@@ -1,4 +1,5 @@
 import axios from 'axios';
+import { createCallMeter } from '../../../../../shared/channels/dingtalk/call-meter';
 import { createAccessTokenProvider } from '../../../../../shared/channels/dingtalk/access-token';
 import { DingTalkApiError } from '../../../../../shared/errors';
 import { FAKE_APP_KEY, FAKE_APP_SECRET, type FakeDingTalk, startFakeDingTalk } from '../../../../helpers/fake-dingtalk';
@@ -22,6 +23,36 @@ describe('createAccessTokenProvider', () => {
     clock = 1_700_000_000_000;
   });
   afterEach(() => fake.close());
+
+  it("counts a fetch on the meter of the caller that started it, and a cached token on nobody's", async () => {
+    // Prepare
+    const tokens = provider();
+    const [first, second, later] = [createCallMeter(), createCallMeter(), createCallMeter()];
+
+    // Act
+    await Promise.all([tokens.get(first), tokens.get(second)]);
+    await tokens.get(later);
+
+    // Assess
+    expect([first.total(), second.total(), later.total()]).toEqual([1, 0, 0]);
+    expect(first.byEndpoint()).toEqual({ '/v1.0/oauth2/accessToken': 1 });
+  });
+
+  it('does not count a token request that never reached DingTalk', async () => {
+    // Prepare: nothing listens on the port any more
+    const url = fake.url;
+    await fake.close();
+    const meter = createCallMeter();
+    const tokens = createAccessTokenProvider({ http, apiBase: url, appKey: FAKE_APP_KEY, appSecret: FAKE_APP_SECRET });
+
+    // Act
+    const error = await tokens.get(meter).catch((caught: unknown) => caught);
+
+    // Assess
+    expect(error).toBeInstanceOf(DingTalkApiError);
+    expect(meter.total()).toBe(0);
+    fake = await startFakeDingTalk();
+  });
 
   it('asks DingTalk once and reuses the token while it is fresh', async () => {
     // Prepare

@@ -9,6 +9,7 @@ import {
   createCardClient,
 } from '../../../../../shared/channels/dingtalk/card-client';
 import type { DingTalkMessage } from '../../../../../shared/channels/dingtalk/schema';
+import type { ApiLimitKind } from '../../../../../shared/controls/budget/card-step';
 import { DingTalkApiError } from '../../../../../shared/errors';
 import { createDingTalkMessage } from '../../../../helpers/builders';
 import {
@@ -242,13 +243,16 @@ describe('createCardClient', () => {
   });
 
   const QPS_LIMIT = 'Forbidden.AccessDenied.QpsLimitForAppkeyAndApi';
-  it.each<[string, FakeFailure, number | undefined, string | undefined]>([
-    ['403 QpsLimit', { status: 403, body: { code: QPS_LIMIT } }, 403, QPS_LIMIT],
-    ['429', { status: 429, body: {} }, 429, undefined],
-    ['500 unknownError', { status: 500, body: { code: 'unknownError' } }, 500, 'unknownError'],
-    ['504 gateway timeout', { status: 504, body: { code: 'GatewayTimeout' } }, 504, 'GatewayTimeout'],
-    ['a dropped connection', 'hangup', undefined, undefined],
-  ])('reports %s with its status and code, without retrying', async (_label, failure, status, apiCode) => {
+  it.each<[string, FakeFailure, number | undefined, string | undefined, ApiLimitKind | undefined]>([
+    ['403 QpsLimit', { status: 403, body: { code: QPS_LIMIT } }, 403, QPS_LIMIT, 'qps-limit'],
+    ['errcode 90020 in a 200', { status: 200, body: { errcode: 90020, errmsg: 'api quota exceeded' } }, 200, '90020', 'quota-exhausted'],
+    ['errcode 90020 in a 403', { status: 403, body: { errcode: 90020 } }, 403, '90020', 'quota-exhausted'],
+    ['429', { status: 429, body: {} }, 429, undefined, undefined],
+    ['403 permission denied', { status: 403, body: { code: 'Forbidden.AccessDenied.AccessTokenPermissionDenied' } }, 403, 'Forbidden.AccessDenied.AccessTokenPermissionDenied', undefined],
+    ['500 unknownError', { status: 500, body: { code: 'unknownError' } }, 500, 'unknownError', undefined],
+    ['504 gateway timeout', { status: 504, body: { code: 'GatewayTimeout' } }, 504, 'GatewayTimeout', undefined],
+    ['a dropped connection', 'hangup', undefined, undefined, undefined],
+  ])('reports %s with its status, code and limit, without retrying', async (_label, failure, status, apiCode, apiLimit) => {
     // Prepare
     await start();
     const cards = client();
@@ -262,7 +266,7 @@ describe('createCardClient', () => {
 
     // Assess
     expect(error).toBeInstanceOf(DingTalkApiError);
-    expect(error).toMatchObject({ status, apiCode });
+    expect(error).toMatchObject({ status, apiCode, apiLimit });
     expect(count('cardStreaming')).toBe(1);
   });
 

@@ -145,4 +145,23 @@ describe('the DingTalk channel', () => {
     const download = fake.requests.find((request) => request.path.includes('messageFiles/download'));
     expect(download?.body).toMatchObject({ downloadCode: 'code-1', robotCode: fake.appKey });
   });
+  it("counts the turn's metered OpenAPI calls: the token it fetched, cards, OpenAPI sends, downloads; not the webhook", async () => {
+    // Prepare: the webhook has expired, so the reply goes through the OpenAPI
+    fake.addFile('code-1', { body: PNG });
+    const dingtalk = channel();
+    const turn = dingtalk.open(message({ sessionWebhookExpiredTime: Date.now() - 1 }));
+    const webhookTurn = dingtalk.open(message());
+
+    // Act
+    await turn.media?.downloadImage({ downloadCode: 'code-1' });
+    await turn.cards?.create({ outTrackId: 'track-1', content: '思考中…' });
+    await turn.cards?.stream({ outTrackId: 'track-1', content: '答', finalize: false });
+    await turn.cards?.finish({ outTrackId: 'track-1', content: '答案', failed: false });
+    await turn.reply('答案');
+    await webhookTurn.reply('答案');
+
+    // Assess: token + download + create + streaming + finish + batchSend; the other turn's webhook reply costs none
+    expect(turn.apiCalls?.()).toBe(6);
+    expect(webhookTurn.apiCalls?.()).toBe(0);
+  });
 });

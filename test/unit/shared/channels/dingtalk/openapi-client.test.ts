@@ -1,4 +1,5 @@
 import axios from 'axios';
+import { createCallMeter } from '../../../../../shared/channels/dingtalk/call-meter';
 import { type AccessTokenProvider, createAccessTokenProvider } from '../../../../../shared/channels/dingtalk/access-token';
 import {
   createOpenApiClient,
@@ -58,9 +59,11 @@ describe('createOpenApiClient', () => {
     fake.expireTokens();
 
     // Act
-    await client().sendToUser({ robotCode: fake.appKey, userId: 'user123', title: 't', text: 'after refresh' });
+    const meter = createCallMeter();
+    await client().sendToUser({ robotCode: fake.appKey, userId: 'user123', title: 't', text: 'after refresh', meter });
 
-    // Assess
+    // Assess: the rejected send, the new token and the send again all cost the quota
+    expect(meter.byEndpoint()).toEqual({ '/v1.0/robot/oToMessages/batchSend': 2, '/v1.0/oauth2/accessToken': 1 });
     expect(fake.messages.map((message) => message.text)).toEqual(['after refresh']);
     expect(count('token')).toBe(2);
     expect(count('batchSend')).toBe(2);
