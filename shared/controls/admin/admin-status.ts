@@ -34,7 +34,7 @@ export function statusText(state: ControlState, controls: RobotControls, facts: 
   const { limits, budget } = controls;
   const { step, reason, used, forecast } = facts.cardStep;
   const percent = budget.monthlyCalls > 0 ? `（${((used / budget.monthlyCalls) * 100).toFixed(1)}%）` : '';
-  const why = reason === undefined ? '' : `：${REASON_TEXT[reason] ?? reason}`;
+  const why = reason === undefined ? '' : `，${REASON_TEXT[reason] ?? reason}`;
   const recent = state.recentAdmin.slice(-RECENT_SHOWN).reverse();
   return [
     `### 机器人状态 · ${facts.robot}`,
