@@ -60,7 +60,8 @@ function usage(args: string[]): AdminCommand {
 
 function blocking(kind: 'block' | 'unblock', args: string[]): AdminCommand {
   const verb = kind === 'block' ? '封禁' : '解封';
-  if (args.length !== 1) return invalid(`请写明要${verb}的一个用户，例如「/admin ${kind} user123」或「/admin ${kind} @张三」。`);
+  // In a group, a name picked from DingTalk's @ list never reaches the text (docs/admin-commands.md §6).
+  if (args.length !== 1) return invalid(`请写明要${verb}的一个用户，例如「/admin ${kind} user123」或「/admin ${kind} @张三」（群里用 @ 选人时名字不会出现在消息里，请写 id）。`);
   const who = target(args[0] ?? '');
   if (who.kind === 'this') return invalid(`${verb}的对象是用户，不能是「本群」。`);
   return { kind, target: who };
