@@ -1,7 +1,7 @@
 import type { AccessRefusal } from '../access/access-decision';
 import { effectiveLimits, type ControlState, type LimitName, type Subject, type SubjectUsage } from '../ledger/control-ledger';
 import type { LimitSettings, LimitValues } from '../robot-controls';
-import { BEIJING, formatBeijing, formatBeijingClock, nextBeijingMidnight, nextBeijingMonthStart } from './beijing-time';
+import { BEIJING, beijingDay, formatBeijing, formatBeijingClock, nextBeijingMidnight, nextBeijingMonthStart } from './beijing-time';
 import { isUnlimited } from './quota-values';
 
 /**
@@ -67,6 +67,17 @@ function rateLine(limit: number | undefined, recent: readonly number[], now: num
 
 const NONE_USED: SubjectUsage = { messagesToday: 0, tokensToday: 0, tokensMonth: 0, recent: [] };
 
+/** A view read before Beijing midnight (or the 1st) still holds the last day's (month's) counts: they do not apply now. */
+function current(usage: SubjectUsage | undefined, state: ControlState, now: number): SubjectUsage {
+  const today = beijingDay(now);
+  const { tokensToday, tokensMonth } = usage ?? NONE_USED;
+  return {
+    ...(usage ?? NONE_USED),
+    tokensToday: state.day === today ? tokensToday : 0,
+    tokensMonth: state.month === today.slice(0, 7) ? tokensMonth : 0,
+  };
+}
+
 /**
  * `/usage`'s part about limits: what the sender, and the group when in one, has left now and when each count starts
  * again. `limits` are the controls file's; the admins' quota changes in `state` are applied here (applying them twice
@@ -76,7 +87,7 @@ export function usageReport(state: ControlState, subject: Subject, limits: Limit
   const inForce = effectiveLimits(limits, state, subject);
   const day = nextBeijingMidnight(now);
   const month = nextBeijingMonthStart(now);
-  const user = state.users.get(subject.user) ?? NONE_USED;
+  const user = current(state.users.get(subject.user), state, now);
   const lines = [
     `**你的额度**${BEIJING}`,
     rateLine(inForce.user.messagesPerMinute, user.recent, now),
@@ -84,7 +95,7 @@ export function usageReport(state: ControlState, subject: Subject, limits: Limit
     tokenLine('本月 tokens', inForce.user.tokensPerMonth, user.tokensMonth, month),
   ];
   if (subject.group === undefined) return lines;
-  const group = state.groups.get(subject.group) ?? NONE_USED;
+  const group = current(state.groups.get(subject.group), state, now);
   return [
     ...lines,
     '',

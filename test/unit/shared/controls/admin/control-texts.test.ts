@@ -50,7 +50,7 @@ describe('usageReport', () => {
     // Arrange: 23:59:30 on 31 December in Beijing; three messages in the last minute, one older than a minute.
     const now = utc('2026-12-31T15:59:30Z');
     const recent = [now - 70_000, now - 50_000, now - 20_000, now - 5_000];
-    const ledger = createFakeControlLedger({ users: { u1: { tokensToday: 30_000, tokensMonth: 456_789, recent } } });
+    const ledger = createFakeControlLedger({ day: '2026-12-31', users: { u1: { tokensToday: 30_000, tokensMonth: 456_789, recent } } });
     // Act
     const lines = usageReport(ledger.current(), { user: 'u1' }, limits, now);
     // Assess
@@ -83,6 +83,17 @@ describe('usageReport', () => {
       '- 今日 tokens：不限（已用 5,000）',
       '- 本月 tokens：剩余 10,000 / 1,000,000，2027-01-01 00:00 重置',
     ]);
+  });
+
+  it('does not count the last day’s or month’s tokens when the view was read before Beijing midnight on the 1st', () => {
+    // Arrange: the view is of 31 December; it is now 00:00:10 on 1 January in Beijing.
+    const ledger = createFakeControlLedger({ day: '2026-12-31', month: '2026-12', users: { u1: { tokensToday: 100_000, tokensMonth: 9_999 } } });
+    const now = utc('2026-12-31T16:00:10Z');
+    // Act
+    const lines = usageReport(ledger.current(), { user: 'u1' }, limits, now);
+    // Assess
+    expect(lines[2]).toBe('- 今日 tokens：剩余 100,000 / 100,000，2027-01-02 00:00 重置');
+    expect(lines[3]).toBe('- 本月 tokens：不限（已用 0）');
   });
 
   it('counts a user the ledger has not seen as having used nothing', () => {
