@@ -2,7 +2,7 @@ import { nextMidnight, nextMonthStart } from './beijing-time';
 import { effectiveLimits, type ControlState, type LimitName, type Subject } from './control-ledger';
 import type { LimitSettings } from '../robot-controls';
 
-/** Why a message may not go to the model, or undefined when it may (docs/controls.md §1 "Decisions"). */
+/** Why a message may not go to the model, or undefined when it may (docs/controls.md §1). */
 export type Refusal =
   | { admitted: false; reason: 'blocked' }
   | { admitted: false; reason: 'limit'; limit: LimitName; value: number; resetsAt: number };

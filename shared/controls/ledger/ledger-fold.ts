@@ -50,6 +50,7 @@ export const QPS_HOLD_MS = 10 * 60_000;
 /** QpsLimit answers closer together than this are one burst. */
 export const QPS_BURST_MS = 60_000;
 const KEEP_MS = 120_000;
+const MINUTE_MS = 60_000;
 
 export function emptyDay(): DayFold {
   return { users: new Map(), groups: new Map(), calls: { day: 0, month: 0 }, admits: new Map(), told: new Set(), turns: [], forced: undefined, adminPos: 0, lines: 0 };
@@ -100,8 +101,9 @@ export function foldLine(fold: DayFold, line: DayLine): void {
   switch (line.t) {
     case 'open':
       if (fold.lines !== 1) return;
-      for (const [id, carried] of Object.entries(line.users)) Object.assign(usageOf(fold.users, id), { name: carried.n, tokensMonth: carried.tokens });
-      for (const [id, carried] of Object.entries(line.groups)) Object.assign(usageOf(fold.groups, id), { name: carried.n, tokensMonth: carried.tokens });
+      for (const [map, carriedMap] of [[fold.users, line.users], [fold.groups, line.groups]] as const) {
+        for (const [id, carried] of Object.entries(carriedMap)) Object.assign(usageOf(map, id), { name: carried.n, tokensMonth: carried.tokens, times: carried.r ?? [] });
+      }
       fold.calls.month = line.calls;
       if (line.forced) fold.forced = { ...line.forced, until: line.forced.until ?? nextMonthStart(line.at) };
       return;
@@ -140,7 +142,12 @@ export function foldLine(fold: DayFold, line: DayLine): void {
 /** What this month used up to the end of `fold`'s day, as the next day's first line carries it. */
 export function carryOf(fold: DayFold, day: string, at: number): Extract<DayLine, { t: 'open' }> {
   const carried = (map: Map<string, Usage>) =>
-    Object.fromEntries([...map].map(([id, usage]) => [id, { ...(usage.name === undefined ? {} : { n: usage.name }), tokens: usage.tokensMonth }]));
+    Object.fromEntries(
+      [...map].map(([id, usage]) => {
+        const recent = usage.times.filter((time) => time > at - MINUTE_MS);
+        return [id, { ...(usage.name === undefined ? {} : { n: usage.name }), tokens: usage.tokensMonth, ...(recent.length === 0 ? {} : { r: recent }) }];
+      }),
+    );
   const forced = fold.forced !== undefined && fold.forced.until > at ? fold.forced : undefined;
   return { t: 'open', day, at, users: carried(fold.users), groups: carried(fold.groups), calls: fold.calls.month, ...(forced ? { forced } : {}) };
 }

@@ -15,7 +15,8 @@ const SettleSchema = v.object({ id, tokens: count, calls: count });
 export type Settle = v.InferOutput<typeof SettleSchema>;
 const settle = v.optional(v.array(SettleSchema));
 
-const CarriedSchema = v.object({ n: v.optional(v.string()), tokens: count });
+/** `r`: the admissions of the minute before the open line, so a rate limit holds across midnight. */
+const CarriedSchema = v.object({ n: v.optional(v.string()), tokens: count, r: v.optional(v.array(at)) });
 export type Carried = v.InferOutput<typeof CarriedSchema>;
 
 export const ForcedSchema = v.object({

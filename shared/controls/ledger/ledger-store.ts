@@ -5,7 +5,7 @@ import { catchUpDay, foldAppended, viewOfAdmin, viewOfDay, type DayView, type Le
 import { beijingDay } from './beijing-time';
 
 /**
- * The append protocol of the day objects (docs/controls.md §1 "Protocol"): decide on the instance's view, append the
+ * The append protocol of the day objects (docs/controls.md §1): decide on the instance's view, append the
  * decision's line at the view's end. OSS appends only at the object's current length (docs/function-compute.md §5),
  * so an append that lands proves the view held every line: the decision was taken on the whole day. A refused append
  * (409) reads the new bytes only, and decides again.

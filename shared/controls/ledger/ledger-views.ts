@@ -8,7 +8,7 @@ import { emptyAdmin, foldAdminLine, type AdminFold } from './ledger-state';
 
 /**
  * What one instance knows of a robot's ledger objects: how many bytes of each it has folded, and the folds
- * (docs/controls.md §1 "The instance's view"). Kept at module level by the worker, across warm invocations, because
+ * (docs/controls.md §1). Kept at module level by the worker, across warm invocations, because
  * it is what lets an ordinary turn cost one request: an instance that knows where the day object ends appends there
  * without reading first, and reads only the bytes others appended when that append is refused.
  */
