@@ -9,7 +9,8 @@ import { QPS_BURST_MS } from './ledger-fold';
 import { AdminLineSchema, type AppendedLineOf } from './ledger-records';
 import { controlState, emptyAdmin, foldAdminLine } from './ledger-state';
 import { appendDecided, currentView, jitter, MAX_ATTEMPTS, queueSettle, serialized, type LedgerStore } from './ledger-store';
-import { catchUpAdmin, catchUpDay, viewOfAdmin, type DayView, type LedgerCache, type RobotEntry } from './ledger-views';
+import { catchUpDay, type DayView } from './day-view';
+import { catchUpAdmin, viewOfAdmin, type LedgerCache, type RobotEntry } from './ledger-views';
 
 export { createLedgerCache, LEDGER_MAX_BYTES, type LedgerCache } from './ledger-views';
 

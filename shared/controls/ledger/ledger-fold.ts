@@ -112,9 +112,9 @@ export function foldLine(fold: DayFold, line: DayLine): void {
       // A second admit of one message (two instances raced on its redelivery): the first one counts.
       if (fold.admits.has(line.id)) return;
       fold.admits.set(line.id, { user: line.u, group: line.g, tokens: line.est.tokens, calls: line.est.calls, settled: false });
-      const subjects = [usageOf(fold.users, line.u), ...(line.g === undefined ? [] : [usageOf(fold.groups, line.g)])];
-      if (line.n !== undefined) subjects[0]!.name = line.n;
-      for (const usage of subjects) {
+      const user = usageOf(fold.users, line.u);
+      if (line.n !== undefined) user.name = line.n;
+      for (const usage of [user, ...(line.g === undefined ? [] : [usageOf(fold.groups, line.g)])]) {
         usage.messagesToday += 1;
         usage.tokensToday += line.est.tokens;
         usage.tokensMonth += line.est.tokens;

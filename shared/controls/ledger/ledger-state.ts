@@ -1,5 +1,4 @@
 import type { LimitValues } from '../robot-controls';
-import { beijingMonth } from './beijing-time';
 import type { AdminRecord, ControlState, SubjectUsage } from './control-ledger';
 import type { DayFold, Usage } from './ledger-fold';
 import type { AdminLine } from './ledger-records';
@@ -54,7 +53,7 @@ export function controlState(day: string, fold: DayFold, admin: AdminFold, at: n
   const copy = (map: Map<string, Usage>) => new Map([...map].map(([id, usage]) => [id, usageAt(usage, at)]));
   return {
     day,
-    month: day.slice(0, 7) || beijingMonth(at),
+    month: day.slice(0, 7),
     users: copy(fold.users),
     groups: copy(fold.groups),
     calls: { ...fold.calls },

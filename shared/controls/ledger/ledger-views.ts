@@ -1,9 +1,8 @@
 import { StorageError } from '../../errors';
 import type { AppendLog } from '../../storage/append-log';
-import { beijingDay, earlierDaysOfMonth } from './beijing-time';
-import { carryOf, emptyDay, foldLine, type DayFold } from './ledger-fold';
+import type { DayView } from './day-view';
 import { createLineReader, type LineReader } from './ledger-lines';
-import { AdminLineSchema, DayLineSchema, type AdminLine, type DayLine, type OpenLine, type Settle } from './ledger-records';
+import { AdminLineSchema, type AdminLine, type Settle } from './ledger-records';
 import { emptyAdmin, foldAdminLine, type AdminFold } from './ledger-state';
 
 /**
@@ -13,20 +12,6 @@ import { emptyAdmin, foldAdminLine, type AdminFold } from './ledger-state';
  * without reading first, and reads only the bytes others appended when that append is refused.
  */
 export const LEDGER_MAX_BYTES = 8 * 1024 * 1024;
-
-export interface DayView {
-  day: string;
-  key: string;
-  /** Bytes of the object folded: where this instance's next append goes. */
-  length: number;
-  /** False until the day object exists; `open` is then the first line this instance would write, already folded. */
-  exists: boolean;
-  open: OpenLine | undefined;
-  reader: LineReader<DayLine>;
-  fold: DayFold;
-  /** When the view was last known to reach the object's end. */
-  readAt: number;
-}
 
 export interface AdminView {
   key: string;
@@ -61,68 +46,13 @@ export const dayKey = (objects: LedgerObjects, day: string): string => `${object
 export const adminKey = (objects: LedgerObjects): string => `${objects.base}admin.jsonl`;
 
 /** Reads `key` from `start`, within the cap; undefined when absent. */
-async function readNew(objects: LedgerObjects, key: string, start: number): Promise<{ bytes: Buffer; length: number } | undefined> {
+export async function readNew(objects: LedgerObjects, key: string, start: number): Promise<{ bytes: Buffer; length: number } | undefined> {
   try {
     return await objects.log.readFrom(key, start, Math.max(0, LEDGER_MAX_BYTES - start));
   } catch (error) {
     if (!(error instanceof StorageError)) throw error;
     throw new StorageError(`control ledger: reading ${key} from byte ${start} failed; its objects are read up to ${LEDGER_MAX_BYTES} bytes (docs/controls.md §1): ${error.message}`, { cause: error });
   }
-}
-
-const freshDay = (day: string, key: string, at: number): DayView => ({
-  day, key, length: 0, exists: false, open: undefined, reader: createLineReader(DayLineSchema), fold: emptyDay(), readAt: at,
-});
-
-/**
- * Folds what was appended to the day object since the view's end. A view of an absent object holds only its own
- * `open`: once the object exists it is folded from byte 0 instead, as another instance's open line came first.
- */
-export async function catchUpDay(objects: LedgerObjects, view: DayView, at: number): Promise<void> {
-  const read = await readNew(objects, view.key, view.exists ? view.length : 0);
-  view.readAt = at;
-  if (read === undefined) {
-    if (view.exists) throw new StorageError(`control ledger: ${view.key} was removed while in use`);
-    return;
-  }
-  if (!view.exists) Object.assign(view, { exists: true, open: undefined, reader: createLineReader(DayLineSchema), fold: emptyDay(), length: 0 });
-  if (read.length < view.length) throw new StorageError(`control ledger: ${view.key} is shorter than this instance read it (${read.length} < ${view.length} bytes)`);
-  for (const line of view.reader.feed(read.bytes)) foldLine(view.fold, line);
-  view.length = read.length;
-}
-
-/** Folds bytes this instance appended at the view's end. */
-export function foldAppended(view: DayView, text: string, length: number, at: number): void {
-  for (const line of view.reader.feed(Buffer.from(text, 'utf8'))) foldLine(view.fold, line);
-  Object.assign(view, { length, exists: true, open: undefined, readAt: at });
-}
-
-/**
- * The view of `at`'s day. A day that has no object yet gets the `open` line its first appender writes: the month so
- * far, from the newest earlier day of the month that has an object (the instance's view of it, caught up, when it
- * has one).
- */
-export async function viewOfDay(objects: LedgerObjects, entry: RobotEntry, at: number): Promise<DayView> {
-  const day = beijingDay(at);
-  if (entry.day?.day === day) return entry.day;
-  const previous = entry.day;
-  const view = freshDay(day, dayKey(objects, day), at);
-  await catchUpDay(objects, view, at);
-  if (!view.exists) {
-    let open: OpenLine = { t: 'open', day, at, users: {}, groups: {}, calls: 0 };
-    for (const earlier of earlierDaysOfMonth(at)) {
-      const known = previous?.day === earlier ? previous : freshDay(earlier, dayKey(objects, earlier), at);
-      await catchUpDay(objects, known, at);
-      if (known.exists) {
-        open = carryOf(known.fold, day, at);
-        break;
-      }
-    }
-    view.open = open;
-    foldLine(view.fold, open);
-  }
-  entry.day = view;
-  return view;
 }
 
 /** The admin view, read whole on first use and caught up from its end when `upTo` (a marker's position) passes it. */

@@ -35,12 +35,10 @@ function seeded(seed: number): () => number {
   };
 }
 
-/** The log with each call delayed by a seeded number of microtask turns, so instances interleave as over a network. */
+/** The log with each call delayed by a seeded 0–3 ms either side, so instances interleave as over a network. */
 function interleaved(log: AppendLog, seed: number): AppendLog {
   const random = seeded(seed);
-  const turns = async (): Promise<void> => {
-    for (let turn = Math.floor(random() * 7); turn > 0; turn -= 1) await Promise.resolve();
-  };
+  const turns = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.floor(random() * 4)));
   const delayed = <A extends unknown[], R>(call: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
     await turns();
     const result = await call(...args);
@@ -236,6 +234,21 @@ describe('createControlLedger', () => {
       expect(third.state.users.get('u1')).toMatchObject({ tokensToday: 100, tokensMonth: 300, messagesToday: 1 });
       expect(third.state.groups.get('g1')).toMatchObject({ tokensMonth: 300 });
       expect(fourth).toMatchObject({ reason: 'limit', limit: 'user.tokensPerMonth', value: 250, resetsAt: Date.UTC(2026, 11, 31, 16, 0, 0) });
+    });
+
+    it('holds the rate limit across Beijing midnight', async () => {
+      // Prepare: 23:59:50 Beijing.
+      const log = createMemoryAppendLog().log;
+      const rate = limits({ messagesPerMinute: 2 });
+      const beforeMidnight = Date.UTC(2026, 11, 2, 15, 59, 50);
+      await instance(log)().admit(request('m1', beforeMidnight, { limits: rate }));
+      await instance(log)().admit(request('m2', beforeMidnight + 1_000, { limits: rate }));
+
+      // Act
+      const afterMidnight = await instance(log)().admit(request('m3', beforeMidnight + 20_000, { limits: rate }));
+
+      // Assess
+      expect(afterMidnight).toMatchObject({ admitted: false, limit: 'user.messagesPerMinute', resetsAt: beforeMidnight + 60_000, state: { day: '2026-12-03' } });
     });
 
     it('starts each Beijing month from nothing', async () => {

@@ -58,7 +58,7 @@ describe('the day fold', () => {
 
     expect(carryOf(fold, '2026-12-03', NOON + 60_000)).toEqual({
       t: 'open', day: '2026-12-03', at: NOON + 60_000,
-      users: { u1: { n: '张三丰', tokens: 1_030 }, u2: { tokens: 100 } },
+      users: { u1: { n: '张三丰', tokens: 1_030 }, u2: { tokens: 100, r: [NOON + 1] } },
       groups: { g1: { tokens: 5_030 } },
       calls: 43,
       forced: { step: 'fewer', reason: 'qps-limit', at: NOON + 4, until: NOON + 4 + 600_000 },
