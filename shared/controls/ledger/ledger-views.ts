@@ -5,12 +5,7 @@ import { createLineReader, type LineReader } from './ledger-lines';
 import { AdminLineSchema, type AdminLine, type Settle } from './ledger-records';
 import { emptyAdmin, foldAdminLine, type AdminFold } from './ledger-state';
 
-/**
- * What one instance knows of a robot's ledger objects: how many bytes of each it has folded, and the folds
- * (docs/controls.md §1). Kept at module level by the worker, across warm invocations, because
- * it is what lets an ordinary turn cost one request: an instance that knows where the day object ends appends there
- * without reading first, and reads only the bytes others appended when that append is refused.
- */
+/** Each ledger object is read up to this many bytes (docs/controls.md §1). */
 export const LEDGER_MAX_BYTES = 8 * 1024 * 1024;
 
 export interface AdminView {
@@ -29,7 +24,12 @@ export interface RobotEntry {
   queue: Promise<unknown>;
 }
 
-/** The per-instance cache: one entry per robot ledger (prefix and robot). */
+/**
+ * What one instance knows of its robots' ledger objects, one entry per prefix and robot: how many bytes of each it
+ * has folded, and the folds (docs/controls.md §1). Kept at module level by the worker, across warm invocations,
+ * because it is what lets an ordinary turn cost one request: an instance that knows where the day object ends
+ * appends there without reading first, and reads only the bytes others appended when that append is refused.
+ */
 export interface LedgerCache {
   entries: Map<string, RobotEntry>;
 }
