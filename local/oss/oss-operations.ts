@@ -29,8 +29,15 @@ function objectHeaders(object: ObjectMeta): Record<string, string> {
 const noSuchKey = (key: string) => ossError(404, 'NoSuchKey', 'The specified key does not exist.', { extra: [['Key', key]] });
 
 async function get(store: ObjectStore, input: OperationInput): Promise<OssResponse> {
-  const read = await store.get(input.bucket, input.key, (size) => resolveRange(headerValue(input.headers, 'range'), size));
+  const standard = (headerValue(input.headers, 'x-oss-range-behavior') ?? '').toLowerCase() === 'standard';
+  let unsatisfiable = false;
+  const read = await store.get(input.bucket, input.key, (size) => {
+    const answer = resolveRange(headerValue(input.headers, 'range'), size, standard);
+    unsatisfiable = answer === 'unsatisfiable';
+    return typeof answer === 'string' ? undefined : answer;
+  });
   if (!read) return noSuchKey(input.key);
+  if (unsatisfiable) return ossError(416, 'InvalidRange', 'The requested range cannot be satisfied.');
   const { object, range, data } = read;
   const headers: Record<string, string> = { ...objectHeaders(object), 'content-length': String(data.length) };
   if (range) headers['content-range'] = `bytes ${range.start}-${range.end}/${object.length}`;

@@ -15,6 +15,12 @@ export interface TailRead {
   appendable: boolean;
 }
 
+export interface FromRead {
+  bytes: Buffer;
+  /** The object's full length in bytes: the position the next append must use. */
+  length: number;
+}
+
 export interface AppendLog {
   /**
    * Reads the tail of `key` with one bounded request, however long the object has grown. `maxBytes` must be a
@@ -33,6 +39,20 @@ export interface AppendLog {
   remove(key: string): Promise<void>;
   /** The whole object's bytes (undefined when absent); StorageError when it is longer than `maxBytes`. */
   readAll(key: string, maxBytes: number): Promise<Buffer | undefined>;
+  /**
+   * The bytes of `key` from byte `start` to its end, with one request in the usual case, and the object's full
+   * length; undefined when absent. `start` at the length gives no bytes; past it (the object was replaced by a
+   * shorter one) no bytes and a `length` below `start`. StorageError when more than `maxBytes` would be returned;
+   * RangeError when `start` or `maxBytes` is not a non-negative integer.
+   */
+  readFrom(key: string, start: number, maxBytes: number): Promise<FromRead | undefined>;
   /** Writes `data` as a Normal object, replacing any: only for archive copies, which nobody appends to. */
   put(key: string, data: Buffer): Promise<void>;
+}
+
+/** readFrom's argument check, shared by the adapters. */
+export function checkFrom(start: number, maxBytes: number): void {
+  for (const [name, value] of [['start', start], ['maxBytes', maxBytes]] as const) {
+    if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
+  }
 }

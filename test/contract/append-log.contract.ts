@@ -175,6 +175,56 @@ export function describeAppendLogContract(name: string, start: () => Promise<App
       });
     });
 
+    describe('readFrom', () => {
+      it('reads an absent object as undefined', async () => {
+        expect(await log.readFrom(KEY, 0, 1024)).toBeUndefined();
+        expect(await log.readFrom(KEY, 7, 1024)).toBeUndefined();
+      });
+
+      it('returns the bytes from `start` to the end, and the full length, from any start', async () => {
+        const text = jsonl(['{"text":"你好"}', '{"n":2}']);
+        const length = await log.append(KEY, 0, text);
+        const whole = Buffer.from(text);
+
+        for (let start = 0; start <= length; start += 1) {
+          const read = await log.readFrom(KEY, start, 1024);
+          expect({ start, bytes: read?.bytes.toString('hex'), length: read?.length }).toEqual({ start, bytes: whole.subarray(start).toString('hex'), length });
+        }
+      });
+
+      it('gives no bytes at the length, so a reader learns cheaply that nothing was appended', async () => {
+        const length = await log.append(KEY, 0, 'a\n');
+        const later = await log.append(KEY, length, 'b\n');
+
+        expect(await log.readFrom(KEY, later, 1024)).toEqual({ bytes: Buffer.alloc(0), length: later });
+        expect((await log.readFrom(KEY, length, 1024))?.bytes.toString('utf8')).toBe('b\n');
+      });
+
+      it('gives no bytes and the shorter length when the object was replaced by a shorter one', async () => {
+        await log.append(KEY, 0, 'abcdef\n');
+        await log.remove(KEY);
+        await log.append(KEY, 0, 'x\n');
+
+        expect(await log.readFrom(KEY, 7, 1024)).toEqual({ bytes: Buffer.alloc(0), length: 2 });
+        expect(await log.readFrom(KEY, 5, 1024)).toEqual({ bytes: Buffer.alloc(0), length: 2 });
+      });
+
+      it('returns up to maxBytes bytes, and a StorageError past them', async () => {
+        const length = await log.append(KEY, 0, 'abcdefghij\n');
+
+        expect((await log.readFrom(KEY, 3, length - 3))?.bytes.toString('utf8')).toBe('defghij\n');
+        await expect(log.readFrom(KEY, 3, length - 4)).rejects.toBeInstanceOf(StorageError);
+        await expect(log.readFrom(KEY, 0, 0)).rejects.toBeInstanceOf(StorageError);
+        expect(await log.readFrom(KEY, length, 0)).toEqual({ bytes: Buffer.alloc(0), length });
+      });
+
+      it('refuses a start or maxBytes that is not a non-negative integer', async () => {
+        for (const [start, maxBytes] of [[-1, 10], [1.5, 10], [0, -1], [0, Number.NaN]] as const) {
+          await expect(log.readFrom(KEY, start, maxBytes)).rejects.toBeInstanceOf(RangeError);
+        }
+      });
+    });
+
     describe('readAll', () => {
       it('reads an absent object as undefined', async () => {
         expect(await log.readAll(KEY, 1024)).toBeUndefined();

@@ -3,7 +3,7 @@ import type { LimitSettings, LimitValues } from '../robot-controls';
 
 /**
  * The port to one robot's control ledger: the usage, limits, blocks and API budget that every instance shares through
- * the bucket (docs/controls.md "The ledger"). Built per invocation over the AppendLog; the view it reads is kept per
+ * the bucket (docs/controls.md §1). Built per invocation over the AppendLog; the view it reads is kept per
  * instance, so an ordinary turn costs one append. Ids are the channel's raw ids (staff id, openid, conversation id).
  */
 export interface Subject {

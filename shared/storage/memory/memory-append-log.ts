@@ -1,5 +1,5 @@
 import { AppendConflictError, NotAppendableError, StorageError } from '../../errors';
-import type { AppendLog } from '../append-log';
+import { checkFrom, type AppendLog } from '../append-log';
 
 const NEWLINE = 0x0a;
 
@@ -62,6 +62,16 @@ export function createMemoryAppendLog(options: { appendLimit?: number } = {}) {
       const data = objects.get(key);
       if (data && data.length > maxBytes) throw new StorageError(`${key} is longer than ${maxBytes} bytes`);
       return data && Buffer.from(data);
+    },
+    async readFrom(key, start, maxBytes) {
+      calls.push('readFrom');
+      maybeFail();
+      checkFrom(start, maxBytes);
+      const data = objects.get(key);
+      if (data === undefined) return undefined;
+      const bytes = Buffer.from(data.subarray(Math.min(start, data.length)));
+      if (bytes.length > maxBytes) throw new StorageError(`${key} holds more than ${maxBytes} bytes from ${start}`);
+      return { bytes, length: data.length };
     },
     async put(key, data) {
       calls.push('put');

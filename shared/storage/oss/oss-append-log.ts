@@ -1,6 +1,6 @@
 import type OSS from 'ali-oss';
 import { AppendConflictError, NotAppendableError, StorageError } from '../../errors';
-import type { AppendLog, TailRead } from '../append-log';
+import { checkFrom, type AppendLog, type FromRead, type TailRead } from '../append-log';
 
 const NEWLINE = 0x0a;
 /**
@@ -40,13 +40,18 @@ function wholeLines(bytes: Buffer, start: number, maxBytes: number): Buffer {
   return newline < 0 ? Buffer.alloc(0) : bytes.subarray(newline + 1);
 }
 
-/** One ranged GetObject: its bytes and response, or undefined when the object does not exist. */
-async function getRange(client: OSS, key: string, range: string): Promise<{ bytes: Buffer; res: OSS.NormalSuccessResponse } | undefined> {
+/**
+ * One ranged GetObject: its bytes and response, undefined when the object does not exist, or 'unsatisfiable' for
+ * OSS's 416, which only `x-oss-range-behavior: standard` asks for (a start at or past the end).
+ */
+async function getRange(client: OSS, key: string, range: string, standard = false): Promise<{ bytes: Buffer; res: OSS.NormalSuccessResponse } | 'unsatisfiable' | undefined> {
   let result: OSS.GetObjectResult;
   try {
-    result = await client.get(key, undefined, { headers: { Range: range } });
+    result = await client.get(key, undefined, { headers: { Range: range, ...(standard ? { 'x-oss-range-behavior': 'standard' } : {}) } });
   } catch (error) {
-    if (ossFailure(error).code === 'NoSuchKey') return undefined;
+    const { status, code } = ossFailure(error);
+    if (code === 'NoSuchKey') return undefined;
+    if (standard && status === 416) return 'unsatisfiable';
     throw storageError('GetObject', key, error);
   }
   const bytes: unknown = result.content;
@@ -54,18 +59,20 @@ async function getRange(client: OSS, key: string, range: string): Promise<{ byte
   return { bytes, res: result.res };
 }
 
+const CONTENT_RANGE = /^bytes (\d+)-\d+\/(\d+)$/;
+
 /** The AppendLog port on OSS appendable objects (docs/function-compute.md §5). */
 export function createOssAppendLog(client: OSS): AppendLog {
-  return {
+  const log: AppendLog = {
     async readTail(key: string, maxBytes: number): Promise<TailRead> {
       if (!Number.isInteger(maxBytes) || maxBytes < 1) throw new RangeError(`maxBytes must be a positive integer, got ${maxBytes}`);
       // One byte more than asked for shows whether the first line read starts right after a '\n', so a line that
       // fits exactly is kept. OSS answers a suffix longer than the object with the whole object and 200.
       const read = await getRange(client, key, `bytes=-${maxBytes + 1}`);
-      if (read === undefined) return { text: '', length: 0, truncated: false, appendable: true };
+      if (read === undefined || read === 'unsatisfiable') return { text: '', length: 0, truncated: false, appendable: true };
       const { bytes, res } = read;
       const partial = res.status === 206;
-      const range = /^bytes (\d+)-\d+\/(\d+)$/.exec(header(res, 'content-range') ?? '');
+      const range = CONTENT_RANGE.exec(header(res, 'content-range') ?? '');
       if (partial && !range) throw new StorageError(`OSS GetObject ${key} answered 206 without Content-Range`);
       const start = partial && range ? Number(range[1]) : 0;
       const length = partial && range ? Number(range[2]) : bytes.length;
@@ -107,8 +114,38 @@ export function createOssAppendLog(client: OSS): AppendLog {
     async readAll(key: string, maxBytes: number): Promise<Buffer | undefined> {
       // A range one byte past the limit shows whether the object is longer, without reading all of a huge one.
       const read = await getRange(client, key, `bytes=0-${maxBytes}`);
+      if (read === 'unsatisfiable') return undefined;
       if (read && read.bytes.length > maxBytes) throw new StorageError(`OSS object ${key} is longer than ${maxBytes} bytes`);
       return read?.bytes;
+    },
+
+    async readFrom(key: string, start: number, maxBytes: number): Promise<FromRead | undefined> {
+      checkFrom(start, maxBytes);
+      // The range starts one byte before `start`, so an object that has not shrunk always has a byte in it: OSS
+      // answers 206 with the full length in Content-Range even when nothing was appended, instead of a 416 whose
+      // error document carries no length. Its end, one byte past `maxBytes`, shows an object too long to read;
+      // `standard` makes OSS cut that end to the object's rather than ignore the range (docs/function-compute.md §5).
+      const from = Math.max(0, start - 1);
+      const read = await getRange(client, key, `bytes=${from}-${start + maxBytes}`, true);
+      if (read === undefined) return undefined;
+      let bytes: Buffer;
+      let length: number;
+      if (read === 'unsatisfiable') {
+        // The object is shorter than `start` (replaced by a shorter one), or empty: only a HEAD tells its length.
+        length = start === 0 ? 0 : await log.length(key);
+        bytes = Buffer.alloc(0);
+      } else if (read.res.status === 206) {
+        const range = CONTENT_RANGE.exec(header(read.res, 'content-range') ?? '');
+        if (!range || Number(range[1]) !== from) throw new StorageError(`OSS GetObject ${key} answered 206 without the Content-Range asked for`);
+        length = Number(range[2]);
+        bytes = read.bytes.subarray(start - from);
+      } else {
+        // 200: the range was ignored and the whole object sent.
+        length = read.bytes.length;
+        bytes = read.bytes.subarray(Math.min(start, length));
+      }
+      if (bytes.length > maxBytes) throw new StorageError(`OSS object ${key} holds more than ${maxBytes} bytes from ${start}`);
+      return { bytes, length };
     },
 
     async put(key: string, data: Buffer): Promise<void> {
@@ -127,4 +164,5 @@ export function createOssAppendLog(client: OSS): AppendLog {
       }
     },
   };
+  return log;
 }

@@ -361,6 +361,37 @@ describe('startOssServer', () => {
       expect(headerOf(read.res, 'content-range')).toBe(contentRange);
     });
 
+    it.each<[string, number, string, string]>([
+      ['bytes=6-', 206, 'ghij', 'bytes 6-9/10'],
+      ['bytes=5-20', 206, 'fghij', 'bytes 5-9/10'],
+      ['bytes=9-', 206, 'j', 'bytes 9-9/10'],
+      ['bytes=-20', 206, 'abcdefghij', 'bytes 0-9/10'],
+    ])('with x-oss-range-behavior: standard answers Range %s with %i %s', async (range, status, content, contentRange) => {
+      // Prepare
+      const oss = client();
+      await oss.put('ten.txt', Buffer.from('abcdefghij'));
+
+      // Act
+      const read = await oss.get('ten.txt', undefined, { headers: { Range: range, 'x-oss-range-behavior': 'standard' } });
+
+      // Assess
+      expect(read.res.status).toBe(status);
+      expect(read.content.toString()).toBe(content);
+      expect(headerOf(read.res, 'content-range')).toBe(contentRange);
+    });
+
+    it.each(['bytes=10-', 'bytes=11-20'])('with x-oss-range-behavior: standard answers Range %s, starting at or past the end, with 416 InvalidRange', async (range) => {
+      // Prepare
+      const oss = client();
+      await oss.put('ten.txt', Buffer.from('abcdefghij'));
+
+      // Act
+      const failure = await failureOf(oss.get('ten.txt', undefined, { headers: { Range: range, 'x-oss-range-behavior': 'standard' } }));
+
+      // Assess
+      expect(failure).toEqual({ status: 416, code: 'InvalidRange' });
+    });
+
     it('answers a missing key with 404 NoSuchKey', async () => {
       // Act
       const failure = await failureOf(client().get('missing.txt'));

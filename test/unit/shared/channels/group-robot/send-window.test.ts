@@ -58,6 +58,7 @@ function jittered(log: AppendLog, seed: number): AppendLog {
     length: delayed(log.length.bind(log)),
     remove: delayed(log.remove.bind(log)),
     readAll: delayed(log.readAll.bind(log)),
+    readFrom: delayed(log.readFrom.bind(log)),
     put: delayed(log.put.bind(log)),
   };
 }

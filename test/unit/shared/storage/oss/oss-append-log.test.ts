@@ -64,6 +64,24 @@ describe('createOssAppendLog', () => {
     });
   });
 
+  describe('readFrom', () => {
+    it('learns that nothing was appended with one GetObject, and reads new bytes with one', async () => {
+      // Prepare
+      const length = await write(['{"n":1}']);
+      const before = server.requests.length;
+
+      // Act
+      const none = await log.readFrom(KEY, length, 1000);
+      const later = await log.append(KEY, length, '{"n":2}\n');
+      const fresh = await log.readFrom(KEY, length, 1000);
+
+      // Assess
+      expect(server.requests.slice(before).map((r) => r.operation)).toEqual(['GetObject', 'AppendObject', 'GetObject']);
+      expect(none).toEqual({ bytes: Buffer.alloc(0), length });
+      expect(fresh).toEqual({ bytes: Buffer.from('{"n":2}\n'), length: later });
+    });
+  });
+
   describe('storage failures', () => {
     it.each<[string, (log: AppendLog) => Promise<unknown>]>([
       ['readTail', (l) => l.readTail(KEY, 100)],
