@@ -13,6 +13,8 @@ export interface Answer {
   /** The records start a fresh object: the history was forgotten (`新对话`). */
   reset?: boolean;
   delivered?: boolean;
+  /** Model tokens the answer cost (provider usage, else the estimate): settled in the robot's ledger once it is out. */
+  tokens?: number;
 }
 
 /** An answer that needs no model: help, a command's reply, a refusal or an error message. */

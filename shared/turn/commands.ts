@@ -9,6 +9,8 @@ export type Intent =
   | { kind: 'persona'; text: string }
   | { kind: 'model'; name: string }
   | { kind: 'usage' }
+  /** `/admin …`: run for the robot's admins; anyone else gets the help for an unknown command. */
+  | { kind: 'admin'; text: string }
   | { kind: 'unsupported'; msgtype: string }
   | { kind: 'chat'; text: string; images: string[] };
 
@@ -22,6 +24,7 @@ export const SLASH_COMMANDS = {
   persona: ['/system', '/人设'],
   model: ['/model', '/模型'],
   usage: ['/usage', '/用量'],
+  admin: ['/admin', '/管理'],
 } as const;
 
 /**
@@ -45,6 +48,7 @@ export function classifyMessage(message: InboundMessage, commands: CommandSettin
   if (matches(SLASH_COMMANDS.persona, name)) return { kind: 'persona', text: argument };
   if (matches(SLASH_COMMANDS.model, name)) return { kind: 'model', name: argument };
   if (matches(SLASH_COMMANDS.usage, name)) return { kind: 'usage' };
+  if (matches(SLASH_COMMANDS.admin, name)) return { kind: 'admin', text };
   // "/usr/bin 是什么" has a second slash and is chat; "/foo" is a command we do not know, and gets help.
   return { kind: 'help', unknownCommand: slash[1] ?? name };
 }

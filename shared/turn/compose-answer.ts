@@ -2,7 +2,8 @@ import { stateRecord } from '../history/conversation-state';
 import { doneAnswer, type Answer } from './answer';
 import { chatTurn } from './chat-turn';
 import type { Intent } from './commands';
-import { modelCommand, personaCommand, usageCommand } from './settings-commands';
+import { adminCommand, usageWithLimits } from './control-commands';
+import { modelCommand, personaCommand } from './settings-commands';
 import type { TurnDependencies, TurnEvent } from './turn-dependencies';
 import type { TurnView } from './turn-view';
 import { helpText, RESET_DONE, unsupportedText } from './user-messages';
@@ -24,7 +25,9 @@ export async function composeAnswer(intent: Exclude<Intent, { kind: 'forget' }>,
     case 'model':
       return modelCommand(intent.name, view, msgId, deps);
     case 'usage':
-      return usageCommand(view, msgId, deps);
+      return usageWithLimits(view, event, deps);
+    case 'admin':
+      return adminCommand(intent.text, view, event, deps);
     case 'reset': {
       // The history, persona and token count go; the chosen model is a preference, not part of the conversation.
       const { model } = view.state;

@@ -11,6 +11,7 @@ import type { TurnDependencies, TurnEvent } from './turn-dependencies';
 import { turnView, type TurnView } from './turn-view';
 import { answeredBefore, storedRecords } from './earlier-runs';
 import { forgetSender } from './forget-sender';
+import { refusedAtTheDoor } from './control-gate';
 import { deliver, record, send } from './send-and-record';
 import { recordsFor, storedReply } from './turn-records';
 import { errorText, rotationNotice } from './user-messages';
@@ -48,6 +49,13 @@ export async function handleMessage(event: TurnEvent, deps: TurnDependencies): P
   const intent = classifyMessage(message, deps.settings.commands);
   const key = conversationKey(message, deps.settings.history);
   if (intent.kind === 'forget') return forgetSender(event, key, deps, (attempt) => patiently(deps, attempt));
+  try {
+    if (await patiently(deps, () => refusedAtTheDoor(intent, event, deps))) return 'answered';
+  } catch (error) {
+    if (!(error instanceof StorageError)) throw error;
+    await deliver(event, failureAnswer(error, message, deps).text, 0);
+    return 'answered';
+  }
   let view: TurnView;
   try {
     view = turnView(await patiently(deps, () => openView(intent, key, event, deps)));
@@ -84,6 +92,9 @@ export async function handleMessage(event: TurnEvent, deps: TurnDependencies): P
   const records = recordsFor(answer, view, deps.settings.history.tailBytes);
   log.info('answered', { intent: intent.kind, outcome: records[0].t === 'done' ? records[0].kind : records[0].t, via: answer.delivered ? 'card' : 'markdown' });
   await send(event, deps, claimKey, records, 0);
+  // What the message really cost rides on this instance's next ledger append (a settle for a message that was not
+  // admitted, such as one over a limit, changes nothing).
+  if (intent.kind === 'chat') deps.controls?.ledger.settle(message.id, { tokens: answer.tokens ?? 0, calls: event.apiCalls?.() ?? 0 });
   await record(deps, view, answer, event);
   return 'answered';
 }

@@ -4,6 +4,7 @@ import type { ConversationHistory } from '../history/conversation-history';
 import type { MessageClaims } from '../history/message-claims';
 import type { Logger } from '../logging/logger';
 import type { ChatModel } from '../model/chat-model';
+import type { TurnControls } from '../controls/turn-controls';
 import type { CommandSettings } from './commands';
 
 export interface CardSettings {
@@ -43,6 +44,8 @@ export interface TurnDependencies {
   /** Who answers which message: one small object per message (message-claims.ts). */
   claims: MessageClaims;
   model: ChatModel | undefined;
+  /** The robot's access lists, limits, admins and API budget; undefined where no people are answered (docs/controls.md). */
+  controls?: TurnControls;
   logger: Logger;
   now: () => number;
   /** When FC will stop this invocation: every wait is budgeted so the user's message goes out before it. */

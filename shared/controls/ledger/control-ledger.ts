@@ -37,6 +37,8 @@ export interface AdmitRequest {
   estimate: { tokens: number; calls: number };
   /** The robot's limits from its controls file; the ledger applies the admins' quota changes on top. */
   limits: LimitSettings;
+  /** An admin of the robot: counted like everyone, never blocked or limited (docs/controls.md §6). */
+  exempt?: boolean;
 }
 
 /** What a subject has used; `recent` are the admission times of the last minute (rate limit, pacing). */

@@ -44,7 +44,7 @@ export function createControlLedger(options: ControlLedgerOptions): ControlLedge
         appendDecided<Admission>(store, request.at, (view) => {
           const state = stateOf(view, request.at);
           if (view.fold.admits.has(request.id)) return { kind: 'answer', value: { admitted: true, state } };
-          const refusal = decideAdmission(state, request.subject, request.limits, request.at);
+          const refusal = request.exempt ? undefined : decideAdmission(state, request.subject, request.limits, request.at);
           if (refusal) return { kind: 'refuse', value: { ...refusal, state } };
           const { subject, estimate } = request;
           const line: AppendedLineOf<'admit'> = {

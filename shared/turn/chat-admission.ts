@@ -1,0 +1,69 @@
+import { cardStepFor } from '../controls/budget/card-budget';
+import { cardCadence, estimatedCardCalls, type CardCadence } from '../controls/budget/card-cadence';
+import { limitRefusal } from '../controls/admin/control-texts';
+import type { ControlState, Subject } from '../controls/ledger/control-ledger';
+import type { InboundMessage } from '../channels/channel';
+import { doneAnswer, type Answer } from './answer';
+import { isAdmin, tellRefused } from './control-gate';
+import type { TurnDependencies, TurnEvent } from './turn-dependencies';
+
+export type ChatAdmission =
+  /** The model may be asked; `cadence` says how its card is updated (undefined: no card, answer with markdown). */
+  | { kind: 'admitted'; cadence: CardCadence | undefined }
+  /** Over a limit, or blocked by an admin: this answer instead of the model's. */
+  | { kind: 'refused'; answer: Answer };
+
+export const subjectOf = (message: InboundMessage): Subject => ({
+  user: message.sender.id,
+  ...(message.sender.name ? { userName: message.sender.name } : {}),
+  ...(message.conversation.group ? { group: message.conversation.id } : {}),
+});
+
+/**
+ * A chat message's admission (docs/controls.md §1): its estimated tokens and card calls are reserved in the robot's
+ * ledger by one append that lands only on a complete view, so limits hold exactly however many instances answer at
+ * once. The card's cadence follows the DingTalk API budget the same view shows (docs/controls.md §3).
+ */
+export async function admitChat(event: TurnEvent, deps: TurnDependencies, estimatedTokens: number): Promise<ChatAdmission> {
+  const { controls } = deps;
+  const { message } = event;
+  if (controls === undefined) return { kind: 'admitted', cadence: configuredCadence(event, deps) };
+  const at = deps.now();
+  // The view this instance already holds (read only on a cold start): enough to estimate what the card will cost.
+  const planned = cadenceFor(await controls.ledger.state(at, Number.POSITIVE_INFINITY), event, deps, at, false);
+  const admission = await controls.ledger.admit({
+    id: message.id,
+    subject: subjectOf(message),
+    at,
+    estimate: { tokens: estimatedTokens, calls: planned?.calls ?? 0 },
+    limits: controls.settings.limits,
+    exempt: isAdmin(event, deps),
+  });
+  if (admission.admitted) {
+    const plan = cadenceFor(admission.state, event, deps, deps.now(), true);
+    return { kind: 'admitted', cadence: plan?.cadence };
+  }
+  if (admission.reason === 'blocked') {
+    await tellRefused(event, deps, 'blocked');
+    // Told once a day at most; the record says the message was dealt with, so a redelivery stops at it.
+    return { kind: 'refused', answer: doneAnswer(message.id, deps.now(), '', 'refused-blocked') };
+  }
+  deps.logger.info('message over a limit', { limit: admission.limit, resets_at: new Date(admission.resetsAt).toISOString() });
+  return { kind: 'refused', answer: doneAnswer(message.id, deps.now(), limitRefusal(admission.limit, admission.value, admission.resetsAt), 'over-limit') };
+}
+
+function cadenceFor(state: ControlState, event: TurnEvent, deps: TurnDependencies, now: number, log: boolean): { cadence: CardCadence; calls: number } | undefined {
+  const card = deps.settings.card;
+  if (!event.cards || card === undefined || deps.controls === undefined) return undefined;
+  const { budget } = deps.controls.settings;
+  const decision = cardStepFor(state, budget, now);
+  const cadence = cardCadence(decision.step, card, { recentTurns: state.recentTurns, qps: budget.qps, now });
+  if (log && decision.step !== 'normal') deps.logger.info('cards degraded by the DingTalk API budget', { step: decision.step, reason: decision.reason, used: decision.used, forecast: Math.round(decision.forecast) });
+  return { cadence, calls: estimatedCardCalls(decision.step, cadence) };
+}
+
+function configuredCadence(event: TurnEvent, deps: TurnDependencies): CardCadence | undefined {
+  const card = deps.settings.card;
+  if (!event.cards || card === undefined) return undefined;
+  return { mode: 'stream', minIntervalMs: card.minIntervalMs, minGrowthChars: card.minGrowthChars };
+}
