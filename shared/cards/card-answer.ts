@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { InboundMessage } from '../channels/channel';
+import { createAnswerGuard } from '../controls/sensitive/answer-guard';
 import { asBotError } from '../errors';
 import type { ChatCompletion, ChatModel, ChatRequest } from '../model/chat-model';
 import { doneAnswer, type Answer } from '../turn/answer';
@@ -53,16 +54,25 @@ export async function answerInCard(
 
   let firstTokenAt: number | undefined;
   let shown = '';
+  // Sensitive words: the card sees only what the guard lets through; a refusal ends the card at once.
+  const guard = createAnswerGuard({
+    check: deps.sensitive,
+    showReasoning: settings.showReasoning,
+    logger,
+    onRefuse: (refusal) => void stream.finish(refusal),
+  });
   const onProgress: ChatRequest['onProgress'] = (progress) => {
     firstTokenAt ??= deps.now();
-    shown = presentAnswer(progress, settings.showReasoning);
+    const allowed = guard.show(presentAnswer(progress, settings.showReasoning));
+    if (allowed === undefined) return;
+    shown = allowed;
     stream.update(shown);
   };
   // Opening the card took time (up to two calls on a retry): the model gets only what is left before the reserve.
   const timeoutMs = Math.min(request.timeoutMs, modelBudgetMs(deps));
   let completion: ChatCompletion;
   try {
-    completion = await model.complete({ ...request, timeoutMs, onProgress });
+    completion = guard.screen(await guard.complete(model, { ...request, timeoutMs, onProgress }));
   } catch (error) {
     const failure = asBotError(error);
     const text = errorText(failure);

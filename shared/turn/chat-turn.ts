@@ -1,3 +1,4 @@
+import { screenCompletion, screenInput } from '../controls/sensitive/sensitive-check';
 import { addUsage } from '../history/conversation-state';
 import { estimateTokens } from '../history/estimate-tokens';
 import { turnEstimate } from '../history/fit-turns';
@@ -11,7 +12,7 @@ import { currentModel } from './settings-commands';
 import { modelBudgetMs, type TurnDependencies, type TurnEvent } from './turn-dependencies';
 import { fetchTurnPictures } from './turn-pictures';
 import type { TurnView } from './turn-view';
-import { messageTooLongText, setupHint, visionUnsupportedText } from './user-messages';
+import { messageTooLongText, SENSITIVE_INPUT_REFUSED, setupHint, visionUnsupportedText } from './user-messages';
 
 export interface ChatInput {
   text: string;
@@ -34,8 +35,12 @@ export async function chatTurn(input: ChatInput, view: TurnView, event: TurnEven
     return doneAnswer(message.id, deps.now(), visionUnsupportedText(model, settings.models.vision), 'vision-unsupported');
   }
 
+  // Sensitive words in the question: refused without asking the model, or masked for the model and the history.
+  const asked = screenInput(input.text, deps.sensitive, deps.logger);
+  if (asked === undefined) return doneAnswer(message.id, deps.now(), SENSITIVE_INPUT_REFUSED, 'sensitive-input');
+
   const speaker = message.conversation.group && settings.history.groupShared ? message.sender.name || '成员' : undefined;
-  const userText = speaker ? `${speaker}：${input.text}` : input.text;
+  const userText = speaker ? `${speaker}：${asked}` : asked;
   const budget = { systemPrompt: state.persona ?? settings.systemPrompt, promptTokenBudget: settings.history.promptTokenBudget };
   // Checked before any picture is downloaded: each costs the same whatever its bytes, so placeholders will do.
   const placeholders = input.images.slice(0, settings.images.maxCount).map(() => ({ dataUrl: '' }));
@@ -54,12 +59,13 @@ export async function chatTurn(input: ChatInput, view: TurnView, event: TurnEven
 
   const carded = await answerInCard(request, deps.model, event, resume, deps, note);
   if (carded?.kind === 'failed') return carded.answer;
-  const completion = carded?.completion ?? (await deps.model.complete(request));
+  // A card screened its answer as it streamed; a markdown answer is screened whole.
+  const completion = carded?.completion ?? screenCompletion(await deps.model.complete(request), settings.showReasoning, deps.sensitive, deps.logger);
 
   const at = deps.now();
   // Estimated only when the provider reports no usage, which most do not in some streaming modes.
   const counted = completion.usage ?? estimateUsage(prompt.estimatedTokens, completion);
-  const texts = { user: input.text, assistant: completion.text, ...(speaker ? { speaker } : {}), ...(pictures.length > 0 ? { images: pictures.length } : {}) };
+  const texts = { user: asked, assistant: completion.text, ...(speaker ? { speaker } : {}), ...(pictures.length > 0 ? { images: pictures.length } : {}) };
   const estimate = turnEstimate(texts);
   const turn = (latest: TurnView): TurnRecord => ({
     t: 'turn',

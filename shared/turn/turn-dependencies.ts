@@ -1,5 +1,6 @@
 import type { HistorySettings } from '../config/worker-config';
 import type { ChannelTurn } from '../channels/channel';
+import type { SensitiveCheck } from '../controls/sensitive/sensitive-check';
 import type { ConversationHistory } from '../history/conversation-history';
 import type { MessageClaims } from '../history/message-claims';
 import type { Logger } from '../logging/logger';
@@ -52,6 +53,8 @@ export interface TurnDependencies {
   deadlineMs: number;
   /** Time kept back from the model for delivering the reply and recording it. */
   replyReserveMs: number;
+  /** The robot's sensitive words, both ways (docs/controls.md §4); undefined: no check. */
+  sensitive?: SensitiveCheck | undefined;
 }
 
 /** What a model call may take now: the configured limit, cut to the time left before the reply reserve. */

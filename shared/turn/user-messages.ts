@@ -116,6 +116,11 @@ export function messageTooLongText(input: { estimatedTokens: number; budget: num
   ].join('\n');
 }
 
+/** A message with a sensitive word, when the robot refuses such messages: the model is not asked (docs/controls.md §4). */
+export const SENSITIVE_INPUT_REFUSED = '这条消息包含不允许的内容，我不能回答。';
+/** Stands in for an answer with a sensitive word, when the robot refuses such answers; a card shows it instead. */
+export const SENSITIVE_OUTPUT_REFUSED = '这个回答包含不允许的内容，无法显示。请换个问题再试。';
+
 export const CARD_FALLBACK_NOTE = '（卡片更新失败，后续内容改为普通消息发送。）';
 export const CARD_PLACEHOLDER = '思考中…';
 export const REASONING_TITLE = '💭 思考过程';
