@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { InboundMessage } from '../channels/channel';
 import { createAnswerGuard } from '../controls/sensitive/answer-guard';
-import { asBotError } from '../errors';
+import type { CardCadence } from '../controls/budget/card-cadence';
+import { apiLimitOf, asBotError } from '../errors';
 import type { ChatCompletion, ChatModel, ChatRequest } from '../model/chat-model';
 import { doneAnswer, type Answer } from '../turn/answer';
 import { startCardStream } from './card-stream';
@@ -29,17 +30,20 @@ export async function answerInCard(
   deps: TurnDependencies,
   /** Said under the answer (pictures left out, say); not part of what the model wrote. */
   note?: string,
+  /** How this turn's card is updated, as the DingTalk API budget allows (docs/controls.md §3); undefined: as configured. */
+  cadence?: CardCadence,
 ): Promise<CardOutcome | undefined> {
   const { message, cards } = event;
   const { settings, logger } = deps;
-  if (!cards || !settings.card || !cards.gate.isOpen()) return undefined;
+  if (!cards || !settings.card || !cards.gate.isOpen() || cadence?.mode === 'none') return undefined;
 
   const stream = startCardStream({
     cards,
     outTrackIdBase: outTrackIdFor(message),
     resume,
-    minIntervalMs: settings.card.minIntervalMs,
-    minGrowthChars: settings.card.minGrowthChars,
+    mode: cadence?.mode ?? 'stream',
+    minIntervalMs: cadence?.minIntervalMs ?? settings.card.minIntervalMs,
+    minGrowthChars: cadence?.minGrowthChars ?? settings.card.minGrowthChars,
     maxCardChars: settings.card.maxChars,
     placeholder: CARD_PLACEHOLDER,
     fallbackNote: CARD_FALLBACK_NOTE,
@@ -47,6 +51,7 @@ export async function answerInCard(
     now: deps.now,
   });
   if (!(await stream.open())) {
+    await reportApiLimit(stream.failure?.error, deps);
     cards.gate.trip();
     logger.warn('AI card could not be created; answering with markdown');
     return undefined;
@@ -78,6 +83,7 @@ export async function answerInCard(
     const text = errorText(failure);
     const result = await stream.fail(shown === '' ? text : `${shown}\n\n${text}`);
     if (!result.delivered) {
+      await reportApiLimit(result.error, deps);
       cards.gate.trip();
       throw error;
     }
@@ -87,7 +93,10 @@ export async function answerInCard(
 
   const full = withNote(presentCompletion(completion, settings.showReasoning), note);
   const result = await stream.finish(full);
-  if (!result.delivered) cards.gate.trip();
+  if (!result.delivered) {
+    await reportApiLimit(result.error, deps);
+    cards.gate.trip();
+  }
   logger.info('card answer', {
     delivered: result.delivered,
     cards: result.cards,
@@ -107,4 +116,17 @@ export async function answerInCard(
 export function outTrackIdFor(message: InboundMessage): string {
   const scope = message.channel === 'dingtalk' ? '' : `${message.channel}\n`;
   return `dtllm-${createHash('sha256').update(`${scope}${message.account}\n${message.id}`).digest('hex').slice(0, 32)}`;
+}
+
+/**
+ * A 90020 (the month's OpenAPI quota is spent) or a QpsLimit moves every instance's cards down a step at their next
+ * turn (docs/controls.md §3); failing to record it changes nothing for this answer, which goes on as markdown.
+ */
+async function reportApiLimit(error: unknown, deps: TurnDependencies): Promise<void> {
+  const kind = apiLimitOf(error);
+  if (kind === undefined || deps.controls === undefined) return;
+  deps.logger.warn('DingTalk answered with a limit; every instance moves its cards down', { limit: kind });
+  await deps.controls.ledger.reportApiLimit(kind, deps.now()).catch((failure: unknown) => {
+    deps.logger.error('the DingTalk limit could not be recorded', { error: asBotError(failure) });
+  });
 }

@@ -45,6 +45,8 @@ export interface CardStream {
   finish(text: string): Promise<CardStreamResult>;
   /** As finish, for a text that ends in an error message: the last card is finished as failed. */
   fail(text: string): Promise<CardStreamResult>;
+  /** What made a card call fail, once one has: a limit DingTalk answered with is reported to every instance. */
+  readonly failure: { error: unknown } | undefined;
 }
 
 export interface CardStreamResult {
@@ -211,5 +213,8 @@ export function startCardStream(options: CardStreamOptions): CardStream {
     update: (text) => lane.update(text),
     finish: (text) => close(text, false),
     fail: (text) => close(text, true),
+    get failure() {
+      return lane.failure;
+    },
   };
 }

@@ -8,7 +8,7 @@ import { isAdmin, tellRefused } from './control-gate';
 import type { TurnDependencies, TurnEvent } from './turn-dependencies';
 
 export type ChatAdmission =
-  /** The model may be asked; `cadence` says how its card is updated (undefined: no card, answer with markdown). */
+  /** The model may be asked; `cadence` says how its card is updated (undefined: as configured, or no card to update). */
   | { kind: 'admitted'; cadence: CardCadence | undefined }
   /** Over a limit, or blocked by an admin: this answer instead of the model's. */
   | { kind: 'refused'; answer: Answer };
@@ -27,7 +27,7 @@ export const subjectOf = (message: InboundMessage): Subject => ({
 export async function admitChat(event: TurnEvent, deps: TurnDependencies, estimatedTokens: number): Promise<ChatAdmission> {
   const { controls } = deps;
   const { message } = event;
-  if (controls === undefined) return { kind: 'admitted', cadence: configuredCadence(event, deps) };
+  if (controls === undefined) return { kind: 'admitted', cadence: undefined };
   const at = deps.now();
   // The view this instance already holds (read only on a cold start): enough to estimate what the card will cost.
   const planned = cadenceFor(await controls.ledger.state(at, Number.POSITIVE_INFINITY), event, deps, at, false);
@@ -60,10 +60,4 @@ function cadenceFor(state: ControlState, event: TurnEvent, deps: TurnDependencie
   const cadence = cardCadence(decision.step, card, { recentTurns: state.recentTurns, qps: budget.qps, now });
   if (log && decision.step !== 'normal') deps.logger.info('cards degraded by the DingTalk API budget', { step: decision.step, reason: decision.reason, used: decision.used, forecast: Math.round(decision.forecast) });
   return { cadence, calls: estimatedCardCalls(decision.step, cadence) };
-}
-
-function configuredCadence(event: TurnEvent, deps: TurnDependencies): CardCadence | undefined {
-  const card = deps.settings.card;
-  if (!event.cards || card === undefined) return undefined;
-  return { mode: 'stream', minIntervalMs: card.minIntervalMs, minGrowthChars: card.minGrowthChars };
 }

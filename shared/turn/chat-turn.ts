@@ -7,6 +7,7 @@ import type { TurnRecord } from '../history/records';
 import type { ChatCompletion, ChatMessage, ChatUsage, ContentPart } from '../model/chat-model';
 import { doneAnswer, type Answer } from './answer';
 import { answerInCard } from '../cards/card-answer';
+import { admitChat } from './chat-admission';
 import { presentCompletion, withNote } from './present-answer';
 import { currentModel } from './settings-commands';
 import { modelBudgetMs, type TurnDependencies, type TurnEvent } from './turn-dependencies';
@@ -57,7 +58,10 @@ export async function chatTurn(input: ChatInput, view: TurnView, event: TurnEven
   const { messages } = prompt;
   const request = { messages, model, timeoutMs: modelBudgetMs(deps) };
 
-  const carded = await answerInCard(request, deps.model, event, resume, deps, note);
+  // The limits and the card's cadence, decided in the robot's ledger before the model is asked (docs/controls.md §1).
+  const admission = await admitChat(event, deps, prompt.estimatedTokens);
+  if (admission.kind === 'refused') return admission.answer;
+  const carded = await answerInCard(request, deps.model, event, resume, deps, note, admission.cadence);
   if (carded?.kind === 'failed') return carded.answer;
   // A card screened its answer as it streamed; a markdown answer is screened whole.
   const completion = carded?.completion ?? screenCompletion(await deps.model.complete(request), settings.showReasoning, deps.sensitive, deps.logger);
@@ -83,6 +87,7 @@ export async function chatTurn(input: ChatInput, view: TurnView, event: TurnEven
     text: carded ? carded.remainder : withNote(presentCompletion(completion, settings.showReasoning), note),
     build: (latest) => [turn(latest)],
     delivered: carded !== undefined && carded.remainder === '',
+    tokens: counted.totalTokens,
   };
 }
 
