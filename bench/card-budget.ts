@@ -16,7 +16,7 @@ import { FAKE_APP_KEY, FAKE_CARD_CONTENT_KEY, FAKE_CARD_TEMPLATE_ID, startFakeDi
 
 /**
  * `npm run build && node dist/bench/card-budget.js`: the metered DingTalk calls one 1,000-character answer costs at
- * each card step (docs/card-budget.md §3), counted by the channel's own per-turn meter while the answer streams in
+ * each card step (docs/controls.md §3), counted by the channel's own per-turn meter while the answer streams in
  * real time through the real card stream and card client to the fake DingTalk server. The token is fetched before
  * the runs, so the counts are the card's (or, at 'markdown', the reply's) alone. Model speeds per 100 ms chunk: 10
  * characters (a slow model), 30 (a typical one) and 100 (a fast one); the throttle is the default (1,000 ms,

@@ -188,7 +188,7 @@ export class DingTalkApiError extends BotError {
   readonly connection: 'never-established' | 'lost-after-sending' | undefined;
   /**
    * A limit of the organisation's OpenAPI use DingTalk answered with, read from the answer itself: errcode 90020 (the
-   * month's calls are spent; any HTTP status) or a 403 whose code contains `QpsLimit` (docs/card-budget.md §3).
+   * month's calls are spent; any HTTP status) or a 403 whose code contains `QpsLimit` (docs/controls.md §3).
    */
   readonly apiLimit: ApiLimitKind | undefined;
 

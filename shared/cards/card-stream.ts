@@ -18,7 +18,7 @@ export interface CardStreamOptions {
   resume: boolean;
   /**
    * 'stream' (the default): updates as the text grows. 'final-only': no update is sent, only the card's creation and
-   * its final text, the cheapest card there is (a step of the API budget: docs/card-budget.md §3). A cardCadence's
+   * its final text, the cheapest card there is (a step of the API budget: docs/controls.md §3). A cardCadence's
    * mode and numbers fit here as they are, once its 'none' (no card) is handled.
    */
   mode?: CardStreamMode;
@@ -142,7 +142,7 @@ export function startCardStream(options: CardStreamOptions): CardStream {
   async function finalizeCard(content: string, failed: boolean): Promise<void> {
     if (!cardExists) await createCard(content);
     // A card nothing was streamed into shows its card data: the finish alone writes the final text there, as the
-    // DingTalk SDK's AICardReplier.finish does (docs/card-budget.md §3). Streamed cards also end their stream.
+    // DingTalk SDK's AICardReplier.finish does (docs/controls.md §3). Streamed cards also end their stream.
     if (!finalOnly || cardStreamed) await cards.stream({ outTrackId: trackId(), content, finalize: true, error: false });
     await cards.finish({ outTrackId: trackId(), content, failed });
     logger.info('AI card finalized', { card: segment.index, failed, chars: content.length });

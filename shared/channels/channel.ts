@@ -89,7 +89,7 @@ export interface ChannelTurn<Cards = CardSurface, Media = ImageFetcher> {
   forgetSender?: () => Promise<void>;
   /**
    * How many of the platform's metered API calls this turn has made so far (DingTalk: OpenAPI calls, the token fetch
-   * included, the session webhook not: docs/card-budget.md §3). Read when the turn settles its ledger reservation;
+   * included, the session webhook not: docs/controls.md §3). Read when the turn settles its ledger reservation;
    * absent on channels whose API has no monthly quota to share.
    */
   apiCalls?: () => number;

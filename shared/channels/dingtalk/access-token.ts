@@ -13,7 +13,7 @@ import { answerCode, connectionOutcome, statusReason } from './dingtalk-http';
 export interface AccessTokenProvider {
   /**
    * A token valid for at least `refreshMarginMs` more; concurrent callers share one in-flight request. A fetch counts
-   * on the meter of the caller that started it (the token endpoint is counted as an OpenAPI call: docs/card-budget.md §3).
+   * on the meter of the caller that started it (the token endpoint is counted as an OpenAPI call: docs/controls.md §3).
    */
   get(meter?: CallMeter): Promise<string>;
   /**

@@ -1,5 +1,5 @@
 /**
- * Counts the metered DingTalk OpenAPI calls of one turn (docs/card-budget.md §3): the access-token fetch it started,
+ * Counts the metered DingTalk OpenAPI calls of one turn (docs/controls.md §3): the access-token fetch it started,
  * card creation, streaming and finish, robot messages sent through the OpenAPI, and `messageFiles/download`. The
  * session webhook and the GET of a download URL are not OpenAPI calls and are never counted. One meter per turn,
  * passed down with each call, because an instance may run several turns at once over the same clients.

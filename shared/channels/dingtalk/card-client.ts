@@ -11,7 +11,7 @@ import { type DingTalkMessage, isGroup } from './schema';
  * DingTalk AI cards (card_1_0 OpenAPI), the transport for answers that stream in as they are written. Every method
  * throws DingTalkApiError (with DingTalk's HTTP status and `code` when there was an answer) on failure; the caller
  * decides whether to fall back to markdown; a 403 QpsLimit or errcode 90020 says so in its `apiLimit`, and is not
- * retried here (docs/card-budget.md §3). Each method counts its call on the turn's `meter`. Facts: docs/dingtalk.md
+ * retried here (docs/controls.md §3). Each method counts its call on the turn's `meter`. Facts: docs/dingtalk.md
  * §5 and "AI card pitfalls".
  */
 export interface CardClient {

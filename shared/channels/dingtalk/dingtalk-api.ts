@@ -72,7 +72,7 @@ export function createDingTalkRequester(options: DingTalkRequesterOptions): Ding
     callOptions.meter?.add(path);
     const data = asRecord(response.data);
     const code = answerCode(data);
-    // Errcode 90020 (the month's calls are spent) is a failure whatever the status (docs/card-budget.md §3).
+    // Errcode 90020 (the month's calls are spent) is a failure whatever the status (docs/controls.md §3).
     const ok = response.status >= 200 && response.status < 300 && code !== QUOTA_EXHAUSTED_ERRCODE;
     if (ok) return response.data as unknown;
 

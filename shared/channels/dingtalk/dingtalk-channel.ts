@@ -20,7 +20,7 @@ export interface DingTalkChannelDependencies {
  * The worker's half of the DingTalk robot: a message the callback checked is checked again here (the worker trusts
  * no envelope), put into the neutral InboundMessage, and bound to its chat — the replier with its session webhook
  * and OpenAPI fallback, AI cards when this chat can get one, and picture downloads with the message's robotCode.
- * Each turn has its own meter of metered OpenAPI calls, which `apiCalls` reads (docs/card-budget.md §3).
+ * Each turn has its own meter of metered OpenAPI calls, which `apiCalls` reads (docs/controls.md §3).
  */
 export function createDingTalkChannel(deps: DingTalkChannelDependencies): Channel {
   return {

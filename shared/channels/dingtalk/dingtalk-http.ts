@@ -53,7 +53,7 @@ export function statusReason(status: number): string {
 
 /**
  * The new OpenAPI's `code`, else the legacy `errcode` some answers carry (as a string, as the webhook's is): where
- * DingTalkApiError reads a limit from (docs/card-budget.md §3).
+ * DingTalkApiError reads a limit from (docs/controls.md §3).
  */
 export function answerCode(data: Record<string, unknown>): string | undefined {
   if (typeof data['code'] === 'string') return data['code'];

@@ -6,7 +6,7 @@ export type AccessRefusal = 'denied-user' | 'not-allowed-user' | 'denied-group' 
 export type AccessDecision = { allowed: true; admin: boolean } | { allowed: false; reason: AccessRefusal };
 
 /**
- * Who may use the robot (docs/admin-commands.md §6): admins always, so a wrong list or block can be undone from the
+ * Who may use the robot (docs/controls.md §6): admins always, so a wrong list or block can be undone from the
  * chat; then a deny beats an allow, and an allow list that is not empty admits only those it names. Group lists
  * apply only in group conversations: a 1:1 chat belongs to no group. `blocked` is the ledger's view of admin blocks.
  */

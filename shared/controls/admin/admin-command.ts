@@ -36,7 +36,7 @@ const is = (names: readonly string[], word: string | undefined): boolean => word
 const invalid = (why: string): AdminCommand => ({ kind: 'invalid', why });
 
 /**
- * `/admin …` or `/管理 …` (docs/admin-commands.md §6); undefined when the text is not an admin command at all. NFKC
+ * `/admin …` or `/管理 …` (docs/controls.md §6); undefined when the text is not an admin command at all. NFKC
  * folds what Chinese keyboards type: the full-width slash, digits and `＝`. Names match case-insensitively.
  */
 export function parseAdminCommand(text: string): AdminCommand | undefined {
@@ -60,7 +60,7 @@ function usage(args: string[]): AdminCommand {
 
 function blocking(kind: 'block' | 'unblock', args: string[]): AdminCommand {
   const verb = kind === 'block' ? '封禁' : '解封';
-  // In a group, a name picked from DingTalk's @ list never reaches the text (docs/admin-commands.md §6).
+  // In a group, a name picked from DingTalk's @ list never reaches the text (docs/controls.md §6).
   if (args.length !== 1) return invalid(`请写明要${verb}的一个用户，例如「/admin ${kind} user123」或「/admin ${kind} @张三」（群里用 @ 选人时名字不会出现在消息里，请写 id）。`);
   const who = target(args[0] ?? '');
   if (who.kind === 'this') return invalid(`${verb}的对象是用户，不能是「本群」。`);

@@ -2,7 +2,7 @@ import type { AdminChange, ControlState } from '../ledger/control-ledger';
 import type { LimitValues } from '../robot-controls';
 import { limitValueText } from './control-texts';
 
-/** The admins' own texts (docs/admin-commands.md §6): the syntax, and how a change reads in replies and `状态`. */
+/** The admins' own texts (docs/controls.md §6): the syntax, and how a change reads in replies and `状态`. */
 export const ADMIN_SYNTAX = [
   '### 管理命令（/admin 或 /管理）',
   '- `/admin status`（状态）：版本、模型、生效的限额、封禁人数、钉钉接口用量和卡片模式、最近的管理操作',
@@ -18,7 +18,7 @@ export const ADMIN_SYNTAX = [
 export const adminHelp = (): string => ADMIN_SYNTAX;
 export const invalidReply = (why: string): string => `${why}\n\n${ADMIN_SYNTAX}`;
 
-/** Every instance re-reads the admins' changes when its view is older than a minute (docs/admin-commands.md §6). */
+/** Every instance re-reads the admins' changes when its view is older than a minute (docs/controls.md §6). */
 export const APPLIES_SOON = '所有实例会在一分钟内生效。';
 
 /** A subject as admins recognise it: the last name the ledger saw, and the id that commands accept. */

@@ -7,7 +7,7 @@ import { count } from './control-texts';
 const TOP = 10;
 type Scope = 'user' | 'group';
 
-/** `/admin usage`: the users and groups that used most today and this month, by tokens (docs/admin-commands.md §6). */
+/** `/admin usage`: the users and groups that used most today and this month, by tokens (docs/controls.md §6). */
 export function usageOverview(state: ControlState): string {
   return [
     `### 用量 · ${state.day}${BEIJING}`,

@@ -1,6 +1,6 @@
 /**
  * Beijing time for the controls' texts. Days and months of the limits are Beijing ones, and China keeps UTC+8 all
- * year with no daylight saving (docs/admin-commands.md §6), so a fixed offset is exact and needs no time-zone data.
+ * year with no daylight saving (docs/controls.md §6), so a fixed offset is exact and needs no time-zone data.
  */
 const OFFSET_MS = 8 * 60 * 60 * 1000;
 

@@ -5,7 +5,7 @@ import { BEIJING, beijingDay, formatBeijing, formatBeijingClock, nextBeijingMidn
 import { isUnlimited } from './quota-values';
 
 /**
- * What the turn says about access and limits (docs/admin-commands.md §6). Refusals never say which list refused or
+ * What the turn says about access and limits (docs/controls.md §6). Refusals never say which list refused or
  * who else is on it: the lists are the company's business, and the admins are the people to ask.
  */
 export const count = (value: number): string => value.toLocaleString('en-US');

@@ -16,7 +16,7 @@ export interface AdminContext {
 }
 
 /**
- * Runs an admin's command and returns the reply (docs/admin-commands.md §6). The caller has checked that the sender
+ * Runs an admin's command and returns the reply (docs/controls.md §6). The caller has checked that the sender
  * is an admin. Commands read the ledger fresh (maxAge 0): they are rare, and an admin acting on a stale view could
  * undo a colleague's change. Each change goes through `recordAdmin`, the audit record of who, what and when.
  */

@@ -4,7 +4,7 @@ import { CARD_STEPS, type CardStep, type CardStepReason, lowerStep, stepIndex } 
 import { beijingMonthOf, type BeijingMonth } from './month-progress';
 
 /**
- * Which step of AI card use this turn gets, from the counts every instance shares (docs/card-budget.md §3): the
+ * Which step of AI card use this turn gets, from the counts every instance shares (docs/controls.md §3): the
  * fraction of the month's OpenAPI calls used picks the step; a month on course to overrun its quota goes one step
  * lower; a limit DingTalk answered with (a 90020 or a QpsLimit, recorded in the ledger) lowers it further. Pure: every
  * instance that reads the same state at the same time gets the same step.
@@ -31,7 +31,7 @@ export const STEP_THRESHOLDS: readonly { below: number; step: CardStep }[] = [
  */
 export const FORECAST_MIN_ELAPSED_MS = 24 * 60 * 60 * 1000;
 
-/** How long a QpsLimit holds when the ledger gave it no end (it normally does: docs/card-budget.md §3). */
+/** How long a QpsLimit holds when the ledger gave it no end (it normally does: docs/controls.md §3). */
 export const QPS_LIMIT_HOLD_MS = 10 * 60 * 1000;
 
 export function cardStepFor(state: ControlState, budget: ApiBudgetSettings, now: number): CardStepDecision {

@@ -2,7 +2,7 @@ import type { CardStreamMode } from '../../cards/card-stream';
 import type { CardStep } from './card-step';
 
 /**
- * How one turn's AI card is updated at a step (docs/card-budget.md §3): the configured throttle at 'normal', four
+ * How one turn's AI card is updated at a step (docs/controls.md §3): the configured throttle at 'normal', four
  * times longer and larger at 'fewer', only the card's creation and its final text at 'final-only', no card at
  * 'markdown'. Pacing raises the interval so that every card streaming now, across all instances, stays under half
  * the tenant's card QPS; the other half is left for creations, final texts and other robots of the tenant.

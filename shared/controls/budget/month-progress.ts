@@ -1,6 +1,6 @@
 /**
  * The Beijing month (UTC+8 all year: China has no daylight saving time) the DingTalk OpenAPI quota is counted in, and
- * how far through it a moment is (docs/card-budget.md §3). A tiny helper of its own so the budget's arithmetic does
+ * how far through it a moment is (docs/controls.md §3). A tiny helper of its own so the budget's arithmetic does
  * not depend on the host's time zone.
  */
 const BEIJING_OFFSET_MS = 8 * 60 * 60 * 1000;
