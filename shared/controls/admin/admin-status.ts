@@ -2,7 +2,7 @@ import type { CardStep } from '../budget/card-step';
 import type { ControlState } from '../ledger/control-ledger';
 import type { RobotControls } from '../robot-controls';
 import { describeChange, limitsText } from './admin-texts';
-import { BEIJING, formatBeijing } from './beijing-time';
+import { BEIJING, formatBeijing } from '../beijing-time';
 import { count } from './control-texts';
 
 /** What `/admin status` shows that the ledger does not know: the deployment, and the card step the lead computed. */

@@ -1,7 +1,7 @@
 import { effectiveLimits, type ControlState, type SubjectUsage } from '../ledger/control-ledger';
 import type { LimitSettings } from '../robot-controls';
 import { displayName, limitsText, scopeLabel } from './admin-texts';
-import { BEIJING } from './beijing-time';
+import { BEIJING } from '../beijing-time';
 import { count } from './control-texts';
 
 const TOP = 10;

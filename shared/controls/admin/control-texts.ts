@@ -1,7 +1,7 @@
 import type { AccessRefusal } from '../access/access-decision';
 import { effectiveLimits, type ControlState, type LimitName, type Subject, type SubjectUsage } from '../ledger/control-ledger';
 import type { LimitSettings, LimitValues } from '../robot-controls';
-import { BEIJING, beijingDay, formatBeijing, formatBeijingClock, nextBeijingMidnight, nextBeijingMonthStart } from './beijing-time';
+import { BEIJING, beijingDay, formatBeijing, formatBeijingClock, nextMidnight, nextMonthStart } from '../beijing-time';
 import { isUnlimited } from './quota-values';
 
 /**
@@ -85,8 +85,8 @@ function current(usage: SubjectUsage | undefined, state: ControlState, now: numb
  */
 export function usageReport(state: ControlState, subject: Subject, limits: LimitSettings, now: number): string[] {
   const inForce = effectiveLimits(limits, state, subject);
-  const day = nextBeijingMidnight(now);
-  const month = nextBeijingMonthStart(now);
+  const day = nextMidnight(now);
+  const month = nextMonthStart(now);
   const user = current(state.users.get(subject.user), state, now);
   const lines = [
     `**你的额度**${BEIJING}`,

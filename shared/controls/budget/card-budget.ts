@@ -1,7 +1,7 @@
 import type { ControlState } from '../ledger/control-ledger';
 import type { ApiBudgetSettings } from '../robot-controls';
 import { CARD_STEPS, type CardStep, type CardStepReason, lowerStep, stepIndex } from './card-step';
-import { beijingMonthOf, type BeijingMonth } from './month-progress';
+import { beijingMonth, monthStart, nextMonthStart } from '../beijing-time';
 
 /**
  * Which step of AI card use this turn gets, from the counts every instance shares (docs/controls.md §3): the
@@ -69,3 +69,12 @@ function holds(forced: NonNullable<ControlState['forcedStep']>, now: number, mon
   if (forced.reason === 'qps-limit') return now < forced.at + QPS_LIMIT_HOLD_MS;
   return beijingMonthOf(forced.at).month === month.month;
 }
+
+interface BeijingMonth {
+  month: string;
+  start: number;
+  end: number;
+}
+
+/** The Beijing month the DingTalk quota is counted in ("按自然月统计", docs/controls.md §3). */
+const beijingMonthOf = (at: number): BeijingMonth => ({ month: beijingMonth(at), start: monthStart(at), end: nextMonthStart(at) });

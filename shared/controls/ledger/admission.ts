@@ -1,4 +1,4 @@
-import { nextMidnight, nextMonthStart } from './beijing-time';
+import { nextMidnight, nextMonthStart } from '../beijing-time';
 import { effectiveLimits, type ControlState, type LimitName, type Subject } from './control-ledger';
 import type { LimitSettings } from '../robot-controls';
 

@@ -1,5 +1,5 @@
 import { StorageError } from '../../errors';
-import { beijingDay, earlierDaysOfMonth } from './beijing-time';
+import { beijingDay, earlierDaysOfMonth } from '../beijing-time';
 import { carryOf, emptyDay, foldLine, type DayFold } from './ledger-fold';
 import { createLineReader, type LineReader } from './ledger-lines';
 import { DayLineSchema, type DayLine, type OpenLine } from './ledger-records';

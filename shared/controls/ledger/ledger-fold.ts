@@ -1,5 +1,5 @@
 import { stepIndex, CARD_STEPS } from '../budget/card-step';
-import { nextMonthStart } from './beijing-time';
+import { nextMonthStart } from '../beijing-time';
 import type { DayLine, Settle } from './ledger-records';
 
 /**

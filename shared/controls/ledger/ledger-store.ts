@@ -3,7 +3,7 @@ import { jsonLine } from '../../validation/json-lines';
 import type { DayLine } from './ledger-records';
 import { catchUpDay, foldAppended, viewOfDay, type DayView } from './day-view';
 import { viewOfAdmin, type LedgerObjects, type RobotEntry } from './ledger-views';
-import { beijingDay } from './beijing-time';
+import { beijingDay } from '../beijing-time';
 
 /**
  * The append protocol of the day objects (docs/controls.md §1): decide on the instance's view, append the

@@ -46,5 +46,11 @@ export function earlierDaysOfMonth(at: number): string[] {
   return days;
 }
 
-/** "2026-12-02 08:00" in Beijing time: for texts that say when a limit resets (labelled 北京时间 by the caller). */
-export const beijingClock = (at: number): string => wallClock(at).toISOString().slice(0, 16).replace('T', ' ');
+/** The label every time shown to users carries: the logs are UTC, the users are in China. */
+export const BEIJING = '（北京时间）';
+
+/** "2026-12-02 08:00" in Beijing time: for texts that say when a limit resets (labelled BEIJING by the caller). */
+export const formatBeijing = (at: number): string => wallClock(at).toISOString().slice(0, 16).replace('T', ' ');
+
+/** "08:00:15": for the minute limit, whose reset is always within the next minute. */
+export const formatBeijingClock = (at: number): string => wallClock(at).toISOString().slice(11, 19);
