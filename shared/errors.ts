@@ -206,7 +206,8 @@ export class DingTalkApiError extends BotError {
 
 /** How DingTalk says a limit was reached: see DingTalkApiError.apiLimit. */
 export function dingTalkApiLimit(status: number | undefined, apiCode: string | undefined): ApiLimitKind | undefined {
-  if (apiCode === QUOTA_EXHAUSTED_ERRCODE) return 'quota-exhausted';
+  // The new API names the spent month `Forbidden.AccessDenied.ApiCountLimitForOrg`, the old one 90020 (docs/controls.md §3).
+  if (apiCode === QUOTA_EXHAUSTED_ERRCODE || apiCode?.includes('ApiCountLimitForOrg') === true) return 'quota-exhausted';
   if (status === 403 && apiCode?.includes('QpsLimit') === true) return 'qps-limit';
   return undefined;
 }

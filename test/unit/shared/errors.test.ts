@@ -7,7 +7,9 @@ describe('apiLimitOf', () => {
     const download = new MediaError('MEDIA_DOWNLOAD_FAILED', 'picture download failed', { cause: qps });
     const delivery = new DeliveryError('delivered 0 of 1 reply parts', { cause: new DingTalkApiError('x', 500, '90020') });
 
-    expect([quota, qps, download, delivery].map(apiLimitOf)).toEqual(['quota-exhausted', 'qps-limit', 'qps-limit', 'quota-exhausted']);
+    const newApiQuota = new DingTalkApiError('rejected', 403, 'Forbidden.AccessDenied.ApiCountLimitForOrg');
+
+    expect([quota, qps, download, delivery, newApiQuota].map(apiLimitOf)).toEqual(['quota-exhausted', 'qps-limit', 'qps-limit', 'quota-exhausted', 'quota-exhausted']);
   });
 
   it('finds no limit in other failures: a QpsLimit code without a 403, a 429, a permission 403, a plain error', () => {
