@@ -1,0 +1,31 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as v from 'valibot';
+import { ConfigError } from '../../errors';
+import { ControlsFileSchema, type ControlsFile } from './controls-schema';
+import { controlsSchemaError } from './controls-error';
+import { CONTROLS_FILE_NAME, controlsSetting } from './controls-setting';
+
+/**
+ * The controls file as the build packed it beside a bundle (esbuild.config.ts), unchecked: the function checks it in
+ * its settings step, so a malformed file wires the function that says which field instead of failing its start.
+ * Undefined when the project has none (every robot then has the defaults: docs/robots.md §5).
+ */
+export function readControlsFile(bundleDir: string): string | undefined {
+  const path = join(bundleDir, CONTROLS_FILE_NAME);
+  return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+}
+
+/** The file's text → its checked contents, or ConfigError naming the first field that is wrong (never its value). */
+export function parseControlsFile(text: string | undefined): ControlsFile | undefined {
+  if (text === undefined) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ConfigError(controlsSetting(''), { en: 'is not valid JSON', zh: '不是有效的 JSON' });
+  }
+  const result = v.safeParse(ControlsFileSchema, json);
+  if (!result.success) throw controlsSchemaError(result.issues);
+  return result.output;
+}
