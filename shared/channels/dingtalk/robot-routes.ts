@@ -11,7 +11,7 @@ export type RobotRouteDependencies = Omit<CallbackDependencies, 'appKey' | 'appS
  * One route per DingTalk robot, each on its own path and checked with its own secret (docs/robots.md §7). A robot
  * whose secret variable is unset or empty gets the misconfigured route on its path alone: it refuses that robot's
  * callbacks (it cannot prove them DingTalk's, so it tells nobody) and logs the variable once at start, while every
- * other robot keeps working. A wrong secret is no setting error: that robot's signatures simply fail (403).
+ * other robot keeps working. A wrong secret is no setting error: that robot's signatures simply fail (401).
  */
 export function createDingTalkRobotRoutes(robots: readonly ResolvedRobot[], deps: RobotRouteDependencies): ChannelRoute[] {
   const { postNotice, runsLocally, ...handOver } = deps;
