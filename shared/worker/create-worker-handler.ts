@@ -134,7 +134,8 @@ async function openTurn<Storage extends TurnStorage>(
     ? deps.robots(envelope)
     : { name: robotOf(envelope), settings: deps.settings, controls: DEFAULT_ROBOT_CONTROLS };
   if (robot === undefined) {
-    deps.logger.error('worker event refused: this worker does not serve its robot', { channel: name, robot: robotOf(envelope), deliveryId: envelope.deliveryId });
+    const fields = { channel: name, robot: robotOf(envelope), deliveryId: envelope.deliveryId };
+    deps.logger.error('worker event refused: this worker does not serve its channel or robot', fields);
     return undefined;
   }
   const source = robot.channel ?? deps.channels[name];

@@ -105,6 +105,6 @@ describe('the worker’s robots', () => {
     expect(replies).toEqual([]);
     const errors = log.entries().filter((entry) => entry['level'] === 'error');
     expect(errors[0]).toEqual(expect.objectContaining({ robot: 'hr', variable: 'HR_APP_SECRET' }));
-    expect(errors.filter((entry) => String(entry['msg'] ?? entry['message']).includes('does not serve its robot'))).toHaveLength(2);
+    expect(errors.filter((entry) => String(entry['msg'] ?? entry['message']).includes('does not serve its channel or robot'))).toHaveLength(2);
   });
 });
