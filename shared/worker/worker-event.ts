@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { CHANNEL_NAMES, type ChannelName } from '../channels/channel';
-import { ROBOT_NAME_PATTERN } from '../controls/config/controls-schema';
+import { ROBOT_NAME_PATTERN } from '../controls/config/controls-names';
 
 /**
  * What the callback hands the worker through FC's asynchronous invocation: the message as its channel's route

@@ -2,9 +2,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as v from 'valibot';
 import { ConfigError } from '../../errors';
-import { ControlsFileSchema, type ControlsFile } from './controls-schema';
-import { controlsSchemaError } from './controls-error';
+import type { ControlsFile } from './controls-schema';
 import { CONTROLS_FILE_NAME, controlsSetting } from './controls-setting';
+
+// The schema and its error texts are loaded only when there is a file: a `require` inside a function is bundled to
+// run when called, so a deployment without controls.json never evaluates them at a cold start
+// (docs/function-compute.md §7).
+const schema = (): typeof import('./controls-schema') => require('./controls-schema');
+const errors = (): typeof import('./controls-error') => require('./controls-error');
 
 /**
  * The controls file as the build packed it beside a bundle (esbuild.config.ts), unchecked: the function checks it in
@@ -25,7 +30,7 @@ export function parseControlsFile(text: string | undefined): ControlsFile | unde
   } catch {
     throw new ConfigError(controlsSetting(''), { en: 'is not valid JSON', zh: '不是有效的 JSON' });
   }
-  const result = v.safeParse(ControlsFileSchema, json);
-  if (!result.success) throw controlsSchemaError(result.issues);
+  const result = v.safeParse(schema().ControlsFileSchema, json);
+  if (!result.success) throw errors().controlsSchemaError(result.issues);
   return result.output;
 }

@@ -5,11 +5,7 @@ import * as v from 'valibot';
  * Every object is strict, so a misspelt field is an error naming it instead of a rule that silently does nothing;
  * each check's message is a key of EXPECTATIONS (controls-error.ts), which says it in Chinese and English.
  */
-export const ROBOT_NAME_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
-/** A trigger path of one DingTalk robot: `/` and letters, digits, `-`, `_` segments. */
-export const ROBOT_PATH_PATTERN = /^(\/[A-Za-z0-9_-]{1,64}){1,4}$/;
-/** FC's rule for a variable's name (docs/platform-limits.md); FC_* names are FC's own. */
-export const VARIABLE_PATTERN = /^(?!FC_)[A-Za-z][A-Za-z0-9_]{0,127}$/;
+import { ROBOT_NAME_PATTERN, ROBOT_PATH_PATTERN, VARIABLE_PATTERN } from './controls-names';
 
 const id = v.pipe(v.string(), v.trim(), v.minLength(1, 'id'), v.maxLength(128, 'id'));
 const ids = v.pipe(v.array(id), v.maxLength(10_000, 'list'));
