@@ -15,18 +15,23 @@ import { CONTROLS_FILE_NAME, controlsPathOf } from '../shared/controls/config/co
 export interface LocalSettings {
   port: number;
   host: string;
+  /** The robots of controls.json beside the env robot, each with its path (printed with the ready message). */
+  robots: Array<{ name: string; path: string }>;
 }
 
 export function checkLocalSettings(rootDir: string, env: Record<string, string>): LocalSettings {
   // What the local stack sets itself is stood in for, so only the admin's own settings can fail.
   const stackProvided = { FC_REGION: 'cn-local', LOCAL_STACK: 'true' };
+  let robots: LocalSettings['robots'] = [];
   for (const name of ['callback', 'worker'] as const) {
     const dir = join(rootDir, 'dist', name);
     const functionEnv = withSettingsFile({ ...env, ...stackProvided }, readSettingsFile(dir));
-    if (name === 'callback') loadCallbackConfig(functionEnv, readControlsFile(dir));
-    else loadWorkerConfig(functionEnv, readControlsFile(dir));
+    if (name === 'callback') {
+      const config = loadCallbackConfig(functionEnv, readControlsFile(dir));
+      robots = config.robots.flatMap((robot) => (robot.name === 'dingtalk' || robot.path === undefined ? [] : [{ name: robot.name, path: robot.path }]));
+    } else loadWorkerConfig(functionEnv, readControlsFile(dir));
   }
-  return { port: integer(env, 'LOCAL_PORT', 9000, { min: 0, max: 65_535 }), host: env['LOCAL_HOST'] ?? '127.0.0.1' };
+  return { port: integer(env, 'LOCAL_PORT', 9000, { min: 0, max: 65_535 }), host: env['LOCAL_HOST'] ?? '127.0.0.1', robots };
 }
 
 /** One line for the terminal: the variable and what it expects (never its value). */
