@@ -50,12 +50,23 @@ export function resolveRobots(file: ControlsFile | undefined, env: Env): Resolve
   refuseFields(WECHAT_ROBOT, sections[WECHAT_ROBOT], DINGTALK_FIELDS, 'is a DingTalk setting: the WeChat robot takes controls only', '是钉钉机器人的设置：公众号只能设置访问与限额等控制项');
   robots.push({ name: WECHAT_ROBOT, channel: 'wechat', controls: controlsOf(WECHAT_ROBOT) });
   const paths = new Map<string, string>();
+  // One app is one robot: its key names its FC tasks and message claims, so two robots must never share one.
+  const appKeys = new Map<string, string>(app ? [[app.appKey, ENV_ROBOT]] : []);
   for (const [name, section] of Object.entries(sections)) {
     if (name === ENV_ROBOT || name === WECHAT_ROBOT) continue;
     if (NOT_ROBOT_NAMES.has(name)) {
       throw new ConfigError(controlsSetting(`robots.${name}`), { en: 'is a reserved name: choose another', zh: '是保留名称，请换一个机器人名称' });
     }
-    robots.push(extraRobot(name, section, env, paths, controlsOf(name)));
+    const robot = extraRobot(name, section, env, paths, controlsOf(name));
+    const owner = appKeys.get(section.appKey ?? '');
+    if (owner !== undefined) {
+      throw new ConfigError(controlsSetting(`robots.${name}.appKey`), {
+        en: `must differ from robot ${owner}'s: each robot is an app of its own`,
+        zh: `不能与机器人 ${owner} 的相同：每个机器人都是一个独立的钉钉应用`,
+      });
+    }
+    appKeys.set(robot.appKey ?? '', name);
+    robots.push(robot);
   }
   return robots;
 }

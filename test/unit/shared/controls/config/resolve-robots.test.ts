@@ -95,6 +95,8 @@ describe('the controls file', () => {
     ['a reserved robot name', { robots: { 'group-robot': sales } }, 'controls.json robots.group-robot', /保留名称/],
     ['a path of another route', { robots: { sales: { ...sales, path: '/wechat' } } }, 'controls.json robots.sales.path', /\/wechat/],
     ['two robots on one path', { robots: { sales: sales, hr: { ...sales, path: '/dingtalk/sales' } } }, 'controls.json robots.hr.path', /机器人 sales/],
+    ['the env robot’s app key', { robots: { sales: { ...sales, appKey: 'ding-main' } } }, 'controls.json robots.sales.appKey', /机器人 dingtalk/],
+    ['one app key for two robots', { robots: { sales, hr: { ...sales, path: '/hr' } } }, 'controls.json robots.hr.appKey', /机器人 sales/],
     ['an app key on the env robot', { robots: { dingtalk: { appKey: 'x' } } }, 'controls.json robots.dingtalk.appKey', /DINGTALK_APP_KEY/],
     ['a persona on WeChat', { robots: { wechat: { persona: 'x' } } }, 'controls.json robots.wechat.persona', /公众号/],
     ['a word list that is no list', { defaults: { sensitiveWords: { words: '机密' } } }, 'controls.json defaults.sensitiveWords.words', /列表/],
