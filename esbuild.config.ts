@@ -8,6 +8,8 @@ import { withoutUnusedAliOss } from './build/trim-ali-oss';
 import { AXIOS_LEFT_OUT, withoutAxiosFetchProbes } from './build/trim-axios';
 import { PACKED_SETTINGS_FILE } from './shared/config/settings-file';
 import { parseSettingsSource, SETTINGS_SOURCE_FILE } from './build/settings-source';
+import { checkedControlsSource } from './build/controls-source';
+import { CONTROLS_FILE_NAME } from './shared/controls/config/controls-setting';
 
 /**
  * One minified CommonJS bundle per deployed function, with its source map and V8 code cache, into the folder s.yaml
@@ -61,6 +63,8 @@ export const production: BuildOptions = {
 async function main(): Promise<void> {
   for (const name of FUNCTIONS) rmSync(join(root, 'dist', name), { recursive: true, force: true });
   const settings = checkedSettings();
+  // Checked before anything is built: a malformed controls file stops the build naming the field.
+  const controls = checkedControlsSource(root, process.env);
   const sizes: Record<string, number> = {};
   for (const name of FUNCTIONS) {
     const outfile = join(root, 'dist', name, 'function.js');
@@ -76,6 +80,8 @@ async function main(): Promise<void> {
     sizes[`${name} code cache`] = statSync(`${outfile}${CODE_CACHE_SUFFIX}`).size;
     sizes[`${name} loader`] = statSync(entry).size;
     if (settings) writeFileSync(join(root, 'dist', name, PACKED_SETTINGS_FILE), `${JSON.stringify(settings, null, 2)}\n`);
+    // The controls file beside the bundle, as settings.json: each function reads and checks it at cold start.
+    if (controls !== undefined) writeFileSync(join(root, 'dist', name, CONTROLS_FILE_NAME), controls);
   }
   await build({
     ...common,

@@ -38,7 +38,8 @@ async function main(): Promise<void> {
   });
   console.log(`钉钉机器人本地服务已启动 / local server ready
   消息接收地址 (robot message URL):  ${stack.url}/
-${env['WECHAT_TOKEN'] ? `  微信公众号服务器地址 (WeChat URL):  ${stack.url}/wechat
+${settings.robots.map((robot) => `  机器人 ${robot.name} (robot ${robot.name}):  ${stack.url}${robot.path}
+`).join('')}${env['WECHAT_TOKEN'] ? `  微信公众号服务器地址 (WeChat URL):  ${stack.url}/wechat
 ` : ''}  会话记录目录 (history folder):      ${dataDir}
   模型 (model):                       ${env['OPENAI_API_KEY'] ? `${env['OPENAI_MODEL'] ?? 'gpt-4o-mini'} @ ${env['OPENAI_BASE_URL'] ?? 'https://api.openai.com/v1'}` : '未配置 OPENAI_API_KEY — 机器人会回复配置提示 (not configured: the robot answers with a setup hint)'}
   群机器人配置 (group robots config):  ${channels.source}

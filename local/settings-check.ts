@@ -4,6 +4,8 @@ import { loadCallbackConfig } from '../shared/config/callback-config';
 import { readSettingsFile, withSettingsFile } from '../shared/config/settings-file';
 import { loadWorkerConfig } from '../shared/config/worker-config';
 import { ChannelsConfigError, ConfigError } from '../shared/errors';
+import { readControlsFile } from '../shared/controls/config/controls-file';
+import { CONTROLS_FILE_NAME, controlsPathOf } from '../shared/controls/config/controls-setting';
 
 /**
  * What `npm start` checks before it says "ready": both functions' settings as each will see them (the environment
@@ -13,21 +15,30 @@ import { ChannelsConfigError, ConfigError } from '../shared/errors';
 export interface LocalSettings {
   port: number;
   host: string;
+  /** The robots of controls.json beside the env robot, each with its path (printed with the ready message). */
+  robots: Array<{ name: string; path: string }>;
 }
 
 export function checkLocalSettings(rootDir: string, env: Record<string, string>): LocalSettings {
   // What the local stack sets itself is stood in for, so only the admin's own settings can fail.
   const stackProvided = { FC_REGION: 'cn-local', LOCAL_STACK: 'true' };
+  let robots: LocalSettings['robots'] = [];
   for (const name of ['callback', 'worker'] as const) {
-    const functionEnv = withSettingsFile({ ...env, ...stackProvided }, readSettingsFile(join(rootDir, 'dist', name)));
-    if (name === 'callback') loadCallbackConfig(functionEnv);
-    else loadWorkerConfig(functionEnv);
+    const dir = join(rootDir, 'dist', name);
+    const functionEnv = withSettingsFile({ ...env, ...stackProvided }, readSettingsFile(dir));
+    if (name === 'callback') {
+      const config = loadCallbackConfig(functionEnv, readControlsFile(dir));
+      robots = config.robots.flatMap((robot) => (robot.name === 'dingtalk' || robot.path === undefined ? [] : [{ name: robot.name, path: robot.path }]));
+    } else loadWorkerConfig(functionEnv, readControlsFile(dir));
   }
-  return { port: integer(env, 'LOCAL_PORT', 9000, { min: 0, max: 65_535 }), host: env['LOCAL_HOST'] ?? '127.0.0.1' };
+  return { port: integer(env, 'LOCAL_PORT', 9000, { min: 0, max: 65_535 }), host: env['LOCAL_HOST'] ?? '127.0.0.1', robots };
 }
 
 /** One line for the terminal: the variable and what it expects (never its value). */
 export function describeStartFailure(error: unknown, settings: LocalSettings | undefined): string {
+  if (error instanceof ConfigError && controlsPathOf(error.variable) !== undefined) {
+    return `控制文件有误 / invalid ${CONTROLS_FILE_NAME}: ${error.variable} ${error.expectation.zh} (${error.expectation.en})。请修改 ${CONTROLS_FILE_NAME} 后重新运行 npm start。`;
+  }
   if (error instanceof ConfigError) {
     return `设置有误 / invalid setting: ${error.variable} ${error.expectation.zh} (${error.expectation.en})。请修改 .env 或 settings.env 后重新运行 npm start。`;
   }

@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CONTROLS_FILE_NAME } from '../shared/controls/config/controls-setting';
 import { createAsyncQueue } from './fc/async-queue';
 import { createFunctionHost, type InvocationResult } from './fc/function-host';
 import { createHttpTrigger } from './fc/http-trigger';
@@ -50,6 +53,12 @@ export interface LocalStackOptions {
   webhookHosts?: string[];
   /** The channels config (group robots, jobs) put into the bucket at CHANNELS_CONFIG_KEY before the stack is ready. */
   channelsConfig?: string;
+  /**
+   * A controls file the functions find beside their bundles, as the build packs controls.json (docs/robots.md §5):
+   * the stack then runs copies of the built functions with it, so tests with different files can run side by side.
+   * Absent: the bundles as built, with the project's own controls.json if it has one.
+   */
+  controls?: string;
   /** Receives both functions' log output; printed to this process's console when absent. */
   onOutput?: (text: string) => void;
   onWorkerResult?: (entry: { requestId: string; attempt: number; result: InvocationResult; willRetry: boolean }) => void;
@@ -83,6 +92,8 @@ export async function startLocalStack(options: LocalStackOptions) {
   const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
 
   const dist = join(options.rootDir, 'dist');
+  const functions = options.controls === undefined ? undefined : functionsWithControls(dist, options.controls);
+  const functionDir = (name: string) => join(functions ?? dist, name);
   const webhookHosts = localWebhookHosts(options.env, options.webhookHosts).join(',');
   const ossClient = createOssClient({ bucket, region: REGION, endpoint: oss.url, credentials, timeoutMs: 5000 });
   const channelsKey = channelsConfigKey(options.env);
@@ -98,7 +109,7 @@ export async function startLocalStack(options: LocalStackOptions) {
   const callback = createFunctionHost({
     ...shared,
     name: CALLBACK_FUNCTION,
-    bundle: join(dist, 'callback', 'index.js'),
+    bundle: join(functionDir('callback'), 'index.js'),
     env: { ...options.env, ...ossEnv, [WEBHOOK_HOSTS_VARIABLE]: webhookHosts, WORKER_INVOKE_ENDPOINT: url, WORKER_FUNCTION_NAME: WORKER_FUNCTION },
     timeoutSeconds: 10,
     memoryMb: 128,
@@ -107,7 +118,7 @@ export async function startLocalStack(options: LocalStackOptions) {
   const worker = createFunctionHost({
     ...shared,
     name: WORKER_FUNCTION,
-    bundle: join(dist, 'worker', 'index.js'),
+    bundle: join(functionDir('worker'), 'index.js'),
     env: { ...options.env, ...ossEnv, [WEBHOOK_HOSTS_VARIABLE]: webhookHosts, ...options.faults?.workerEnv },
     timeoutSeconds: workerTimeout,
     memoryMb: 256,
@@ -156,6 +167,7 @@ export async function startLocalStack(options: LocalStackOptions) {
     server.closeAllConnections();
     await closed;
     await Promise.all([callback.close(), worker.close(), oss.close()]);
+    if (functions !== undefined) rmSync(functions, { recursive: true, force: true });
   }
 
   const delayNextAccepts = (times: number, delayMs: number): void => {
@@ -179,6 +191,16 @@ export async function startLocalStack(options: LocalStackOptions) {
 }
 
 export type LocalStack = Awaited<ReturnType<typeof startLocalStack>>;
+
+/** Copies of the built function folders (bundle, code cache, map, settings.json) with this controls file in each. */
+function functionsWithControls(dist: string, controls: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'dingtalk-functions-'));
+  for (const name of ['callback', 'worker']) {
+    cpSync(join(dist, name), join(dir, name), { recursive: true });
+    writeFileSync(join(dir, name, CONTROLS_FILE_NAME), controls);
+  }
+  return dir;
+}
 
 /** DINGTALK_WEBHOOK_HOSTS as the local functions get it: the admin's list and the local receivers. */
 export function localWebhookHosts(env: Record<string, string>, receivers: readonly string[] = [chatReceiverHost(env), groupRobotReceiverHost(env)]): string[] {

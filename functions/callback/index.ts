@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createCallbackRouter } from '../../shared/callback/router';
 import type { ChannelRoute } from '../../shared/channels/channel';
-import { createDingTalkRoute } from '../../shared/channels/dingtalk/handle-callback';
+import { createDingTalkRobotRoutes } from '../../shared/channels/dingtalk/robot-routes';
+import { readControlsFile } from '../../shared/controls/config/controls-file';
 import { createSignaturePairGuard } from '../../shared/callback/signature-pairs';
 import { createMisconfiguredDingTalkRoute, MISCONFIGURED_RESPONSE } from '../../shared/channels/dingtalk/misconfigured-callback';
 import { postWebhookNotice } from '../../shared/channels/dingtalk/webhook-notice';
@@ -22,6 +23,8 @@ import { loadWechatCallbackConfig, localWechatWaitMs, wechatNoticeSettings, type
 // Wiring only: settings once per instance, clients per invocation (they sign with that invocation's credentials),
 // each FC event handed to the shared pipeline. A malformed setting wires the handler that says which one instead.
 const env = withSettingsFile(process.env, readSettingsFile(__dirname));
+// The controls file packed beside the bundle (docs/robots.md §5), checked with the other settings below.
+const controlsText = readControlsFile(__dirname);
 const functionName = process.env['FC_FUNCTION_NAME'] ?? 'dingtalk-llm-callback';
 // Logged stacks name the TypeScript sources; the bundle's map is read at the first one, not at start-up.
 const mapStack = createStackMapper({ bundle: __filename });
@@ -34,7 +37,7 @@ const logger = (level: CallbackConfig['logLevel'], secrets: string[]) =>
   createLogger({ service: 'dingtalk-callback', level, secrets, mapStack }).child({ function_name: functionName });
 
 export const handler = wireWithSettings(
-  () => ({ config: loadCallbackConfig(env), wechat: loadWechatCallbackConfig(env), wechatWaitMs: localWechatWaitMs(env) }),
+  () => ({ config: loadCallbackConfig(env, controlsText), wechat: loadWechatCallbackConfig(env), wechatWaitMs: localWechatWaitMs(env) }),
   ({ config, wechat, wechatWaitMs }) => wireCallback(config, wechat, wechatWaitMs),
   (error) => {
     const appSecret = optionalString(env, 'DINGTALK_APP_SECRET');
@@ -61,7 +64,7 @@ export const handler = wireWithSettings(
 );
 
 function wireCallback(config: Readonly<CallbackConfig>, wechat: Readonly<WechatCallbackConfig> | undefined, wechatWaitMs: number | undefined) {
-  const secrets = [config.dingtalk?.appSecret ?? '', config.groupRobot.pushToken ?? '', ...(wechat ? [wechat.token, wechat.encodingAesKey ?? ''] : [])];
+  const secrets = [...config.robots.map((robot) => robot.appSecret ?? ''), config.groupRobot.pushToken ?? '', ...(wechat ? [wechat.token, wechat.encodingAesKey ?? ''] : [])];
   const log = logger(config.logLevel, secrets);
   // What every route shares: the way to the worker, the clock, the logger and fresh delivery ids.
   const handOver = {
@@ -79,9 +82,14 @@ function wireCallback(config: Readonly<CallbackConfig>, wechat: Readonly<WechatC
   };
   const ossLite = (context: FcContext) => createOssLiteClient(ossClientOptions(config.oss, context.credentials));
   const createPairGuard = (context: FcContext) => createSignaturePairGuard({ oss: ossLite(context), prefix: config.signaturePrefix, now: Date.now });
-  // One route per channel that is on, each on its own trigger path (docs/architecture.md).
-  const routes: ChannelRoute[] = [];
-  if (config.dingtalk) routes.push(createDingTalkRoute({ ...config.dingtalk, webhookHosts: config.webhookHosts, createPairGuard, ...handOver }));
+  // One route per channel that is on, each on its own trigger path (docs/architecture.md); DingTalk one per robot.
+  const routes: ChannelRoute[] = createDingTalkRobotRoutes(config.robots, {
+    webhookHosts: config.webhookHosts,
+    createPairGuard,
+    ...handOver,
+    postNotice: postWebhookNotice,
+    runsLocally: env['LOCAL_STACK'] === 'true',
+  });
   if (wechat) {
     const { createWechatCallbackRoute } = wechatRoutes();
     routes.push(createWechatCallbackRoute({ wechat, maxBodyBytes: config.maxBodyBytes, localWaitMs: wechatWaitMs, ossLite, ...handOver }));

@@ -27,15 +27,20 @@ import { createOpenAiChatModel } from '../../shared/model/openai-chat-model';
 import { createOssTransport } from '../../shared/storage/oss/urllib-transport';
 import { CARD_COOLDOWN_MS, createCardGate } from '../../shared/cards/card-gate';
 import { createWorkerHandler } from '../../shared/worker/create-worker-handler';
+import { createWorkerRobots, type DingTalkRobotApp } from '../../shared/worker/worker-robots';
+import { readControlsFile } from '../../shared/controls/config/controls-file';
 import { createMisconfiguredWorker } from '../../shared/worker/misconfigured-worker';
 import { createWechatWorker, wechatNoticeChannel } from '../../shared/channels/wechat/wechat-worker';
 import { loadWechatWorkerConfig, type WechatWorkerConfig } from '../../shared/config/wechat-config';
 import type { FcContext } from '../../shared/fc/context';
+import type { WorkerSettings } from '../../shared/turn/turn-dependencies';
 
 // Wiring only: settings once per instance; clients that may live across warm invocations (the DingTalk token cache,
 // keep-alive sockets, the model key that last worked) are built here, the OSS client per invocation from its
 // STS credentials. A malformed setting wires the worker that tells the user which one instead.
 const env = withSettingsFile(process.env, readSettingsFile(__dirname));
+// The controls file packed beside the bundle (docs/robots.md §5), checked with the other settings below.
+const controlsText = readControlsFile(__dirname);
 const functionName = process.env['FC_FUNCTION_NAME'] ?? 'dingtalk-llm-worker';
 // Bounded answers, no redirects followed (dingtalk-http.ts).
 const http = createDingTalkHttp({ timeoutMs: 10_000 });
@@ -45,7 +50,7 @@ const modelAgents = createKeepAliveAgents();
 const mapStack = createStackMapper({ bundle: __filename });
 
 export const handler = wireWithSettings(
-  () => ({ config: loadWorkerConfig(env), wechat: loadWechatWorkerConfig(env) }),
+  () => ({ config: loadWorkerConfig(env, controlsText), wechat: loadWechatWorkerConfig(env) }),
   ({ config, wechat }) => wireWorker(config, wechat),
   (error) => {
     const log = logger('info', [env['DINGTALK_APP_SECRET'] ?? '', env['WECHAT_APP_SECRET'] ?? '', ...list(env, 'OPENAI_API_KEY', [])]);
@@ -66,7 +71,7 @@ function logger(level: WorkerConfig['logLevel'], secrets: string[]) {
 }
 
 function wireWorker(config: Readonly<WorkerConfig>, wechat: Readonly<WechatWorkerConfig> | undefined) {
-  const log = logger(config.logLevel, [config.dingtalk?.appSecret ?? '', wechat?.appSecret ?? '', ...(config.model?.apiKeys ?? [])]);
+  const log = logger(config.logLevel, [...config.robots.map((robot) => robot.appSecret ?? ''), wechat?.appSecret ?? '', ...(config.model?.apiKeys ?? [])]);
   // Once per instance, so its kept-alive sockets serve the OSS clients of every warm invocation.
   const ossTransport = createOssTransport({ maxBodyBytes: largestObjectRead(config.history) });
   // Once per instance: the channels config is cached here, and read with each invocation's storage.
@@ -77,18 +82,27 @@ function wireWorker(config: Readonly<WorkerConfig>, wechat: Readonly<WechatWorke
     logger: log,
     split: { maxChars: config.reply.maxChars },
   });
+  const settings: WorkerSettings = {
+    systemPrompt: config.systemPrompt,
+    commands: config.commands,
+    history: config.history,
+    modelTimeoutMs: config.model?.timeoutMs ?? 60_000,
+    models: { default: config.model?.model ?? '', allowed: config.models.allowed, vision: config.models.vision },
+    showReasoning: config.showReasoning,
+    card: config.card,
+    runsLocally: config.runsLocally,
+    images: config.images,
+  };
   return createWorkerHandler({
-    settings: {
-      systemPrompt: config.systemPrompt,
-      commands: config.commands,
-      history: config.history,
-      modelTimeoutMs: config.model?.timeoutMs ?? 60_000,
-      models: { default: config.model?.model ?? '', allowed: config.models.allowed, vision: config.models.vision },
-      showReasoning: config.showReasoning,
-      card: config.card,
-      runsLocally: config.runsLocally,
-      images: config.images,
-    },
+    settings,
+    // Each robot of the controls file with its own app, card template, persona, models and history keys.
+    robots: createWorkerRobots({
+      robots: config.robots,
+      settings,
+      cardCadence: config.cardCadence,
+      dingtalkChannel: (robot) => dingtalkChannel(config, robot, log),
+      logger: log,
+    }),
     createStorage: (context: FcContext) => {
       const log = createOssAppendLog(createOssClient({ ...ossClientOptions(config.oss, context.credentials), transport: ossTransport }));
       return {
@@ -99,7 +113,6 @@ function wireWorker(config: Readonly<WorkerConfig>, wechat: Readonly<WechatWorke
     },
     model: config.model && createOpenAiChatModel({ ...config.model, fetch: createNodeHttpFetch({ agents: modelAgents }), logger: log }),
     channels: {
-      ...(config.dingtalk ? { dingtalk: dingtalkChannel(config, config.dingtalk, log) } : {}),
       'group-robot': groupRobot.channel,
       ...(wechat ? { wechat: createWechatWorker(wechat, log) } : {}),
     },
@@ -111,15 +124,22 @@ function wireWorker(config: Readonly<WorkerConfig>, wechat: Readonly<WechatWorke
   });
 }
 
-/** The DingTalk robot, with the token cache that outlives invocations; built only when DINGTALK_APP_KEY is set. */
-function dingtalkChannel(config: Readonly<WorkerConfig>, app: NonNullable<WorkerConfig['dingtalk']>, log: Logger) {
-  const tokens = createAccessTokenProvider({ http, ...app });
-  const dingtalkApi = { http, apiBase: app.apiBase, tokens, appKey: app.appKey };
+/**
+ * One DingTalk robot, with the token cache that outlives invocations (built at its first event): its own app, and its
+ * own card template, else the env robot's DINGTALK_CARD_TEMPLATE_ID.
+ */
+function dingtalkChannel(config: Readonly<WorkerConfig>, robot: DingTalkRobotApp, log: Logger) {
+  const apiBase = config.dingtalkApiBase;
+  const tokens = createAccessTokenProvider({ http, apiBase, appKey: robot.appKey, appSecret: robot.appSecret });
+  const dingtalkApi = { http, apiBase, tokens, appKey: robot.appKey };
+  const card = robot.card
+    ? { templateId: robot.card.templateId, contentKey: robot.card.contentKey ?? config.cardCadence.contentKey }
+    : robot.name === 'dingtalk' ? config.card : undefined;
   return createDingTalkChannel({
     replier: createReplier({ ...dingtalkApi, webhookHosts: config.webhookHosts, logger: log, split: { maxChars: config.reply.maxChars } }),
     // The gate outlives invocations on purpose: after a card failure this instance uses markdown for a while.
-    cards: config.card && {
-      client: createCardClient({ ...dingtalkApi, templateId: config.card.templateId, contentKey: config.card.contentKey }),
+    cards: card && {
+      client: createCardClient({ ...dingtalkApi, templateId: card.templateId, contentKey: card.contentKey }),
       gate: createCardGate({ now: Date.now, cooldownMs: CARD_COOLDOWN_MS }),
     },
     files: createMessageFiles({ ...dingtalkApi, maxBytes: config.imageMaxBytes }),

@@ -3,6 +3,8 @@ import { groupRobotCallbackSettings, type GroupRobotCallbackSettings } from './g
 import { dingtalkApp, requireSomeCallbackChannel, type DingTalkApp } from './dingtalk-config';
 import { integer, logLevel, optionalString, optionalUrl, type Env, type LogLevelSetting } from './env';
 import { normalizePrefix, ossSettings, type OssSettings } from './oss-config';
+import { dingtalkRobots, loadRobots } from '../controls/config/load-robots';
+import type { ResolvedRobot } from '../controls/config/resolve-robots';
 
 /** CALLBACK_MAX_BODY_BYTES unset; also the limit while the callback's settings are malformed (it may be that one). */
 export const DEFAULT_CALLBACK_MAX_BODY_BYTES = 64 * 1024;
@@ -10,6 +12,8 @@ export const DEFAULT_CALLBACK_MAX_BODY_BYTES = 64 * 1024;
 export interface CallbackConfig {
   /** Set when the DingTalk robot is on (DINGTALK_APP_KEY): its route is '/'. */
   dingtalk: DingTalkApp | undefined;
+  /** Every DingTalk robot with its path: the env robot on '/' (when on) and the controls file's (docs/robots.md §7). */
+  robots: readonly ResolvedRobot[];
   workerFunctionName: string;
   workerQualifier: string | undefined;
   /** Overrides the invoke endpoint built from the FC context (https://<accountId>.<region>.fc.aliyuncs.com). */
@@ -26,15 +30,17 @@ export interface CallbackConfig {
 }
 
 /**
- * Read once at cold start; a bad value throws ConfigError naming the variable, and so does a callback with no channel
- * on (neither DingTalk, WeChat nor the push endpoint).
+ * Read once at cold start with the packed controls file's text; a bad value throws ConfigError naming the variable
+ * (or the field of controls.json), and so does a callback with no channel on (no DingTalk robot, WeChat or push).
  */
-export function loadCallbackConfig(env: Env): Readonly<CallbackConfig> {
+export function loadCallbackConfig(env: Env, controlsText?: string): Readonly<CallbackConfig> {
   const dingtalk = dingtalkApp(env);
+  const robots = dingtalkRobots(loadRobots(controlsText, env));
   const groupRobot = groupRobotCallbackSettings(env);
-  requireSomeCallbackChannel(env, dingtalk, groupRobot.pushToken);
+  requireSomeCallbackChannel(env, dingtalk, groupRobot.pushToken, robots.filter((robot) => robot.name !== 'dingtalk').length);
   return Object.freeze({
     dingtalk,
+    robots,
     workerFunctionName: optionalString(env, 'WORKER_FUNCTION_NAME', 'dingtalk-llm-worker'),
     workerQualifier: optionalString(env, 'WORKER_QUALIFIER'),
     invokeEndpoint: optionalUrl(env, 'WORKER_INVOKE_ENDPOINT'),

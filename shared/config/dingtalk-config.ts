@@ -25,12 +25,13 @@ export function dingtalkApp(env: Env): DingTalkApp | undefined {
 
 /**
  * The callback serves nothing without a chat channel or the push endpoint: its HTTP trigger would answer 404 to
- * everything. DingTalk is named, as the channel most deployments mean.
+ * everything. DingTalk is named, as the channel most deployments mean. Robots of the controls file count
+ * (`extraRobots`): a deployment may serve named robots only, without DINGTALK_APP_KEY.
  */
-export function requireSomeCallbackChannel(env: Env, dingtalk: DingTalkApp | undefined, pushToken: string | undefined): void {
-  if (dingtalk !== undefined || pushToken !== undefined || optionalString(env, 'WECHAT_TOKEN') !== undefined) return;
+export function requireSomeCallbackChannel(env: Env, dingtalk: DingTalkApp | undefined, pushToken: string | undefined, extraRobots = 0): void {
+  if (dingtalk !== undefined || extraRobots > 0 || pushToken !== undefined || optionalString(env, 'WECHAT_TOKEN') !== undefined) return;
   throw new ConfigError('DINGTALK_APP_KEY', {
-    en: 'is required unless WECHAT_TOKEN (a WeChat Official Account) or PUSH_TOKEN (the push endpoint) is set',
-    zh: '必须设置（钉钉机器人），除非已设置 WECHAT_TOKEN（微信公众号）或 PUSH_TOKEN（推送接口）',
+    en: 'is required unless WECHAT_TOKEN (a WeChat Official Account), PUSH_TOKEN (the push endpoint) or a robot in controls.json is set',
+    zh: '必须设置（钉钉机器人），除非已设置 WECHAT_TOKEN（微信公众号）、PUSH_TOKEN（推送接口）或 controls.json 中的机器人',
   });
 }

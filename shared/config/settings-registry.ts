@@ -68,6 +68,8 @@ export const SETTINGS: Readonly<Record<string, SettingInfo>> = {
   PUSH_TOKEN: env('callback', true),
   CHANNELS_CONFIG_KEY: env('both'),
   ROBOT_SENDS_PREFIX: env('worker'),
+  CONTROLS_PREFIX: env('worker'),
+  CONTROLS_FILE: env('deploy'),
   LOG_LEVEL: env('both'),
   WECHAT_TOKEN: env('callback', true),
   WECHAT_APP_ID: env('both'),

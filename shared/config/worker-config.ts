@@ -6,6 +6,11 @@ import { normalizePrefix, ossSettings, type OssSettings } from './oss-config';
 import { groupRobotWorkerSettings, type GroupRobotWorkerSettings } from './group-robot-config';
 import { dingtalkApp, type DingTalkApp } from './dingtalk-config';
 import { helpCommands, resetCommands } from './command-settings';
+import { loadRobots } from '../controls/config/load-robots';
+import type { ResolvedRobot } from '../controls/config/resolve-robots';
+
+/** CONTROLS_PREFIX: where the control ledger of each robot lives (`<prefix><robot>/…`, docs/robots.md §5). */
+export const DEFAULT_CONTROLS_PREFIX = 'dingtalk-llm/controls/';
 
 export const DEFAULT_SYSTEM_PROMPT =
   '你是钉钉里的智能助手。请用简体中文回答（除非用户使用其他语言），回答准确、简洁，必要时使用 Markdown。';
@@ -16,6 +21,8 @@ export interface WorkerConfig {
    * group robots' jobs and pushes, which need only the channels config in the bucket.
    */
   dingtalk: (DingTalkApp & { apiBase: string }) | undefined;
+  /** DINGTALK_API_BASE, for every DingTalk robot (the env robot's and the controls file's). */
+  dingtalkApiBase: string;
   /** Checked again before each session-webhook post, whatever the callback let through. */
   webhookHosts: WebhookHostList;
   /** Undefined when no key is set: the robot then answers with a setup hint instead of failing. */
@@ -25,7 +32,13 @@ export interface WorkerConfig {
   /** What `/model` may choose (the configured model first) and which of them take pictures. */
   models: { allowed: string[]; vision: string[] };
   /** Set when AI cards are configured: answers then stream into a card instead of a markdown message. */
-  card: { templateId: string; contentKey: string; minIntervalMs: number; minGrowthChars: number; maxChars: number } | undefined;
+  card: (CardCadence & { templateId: string }) | undefined;
+  /** How any robot's cards are streamed, also a robot's of the controls file with a template of its own. */
+  cardCadence: CardCadence;
+  /** The env robot (when on), the WeChat robot and the controls file's robots (docs/robots.md §7). */
+  robots: readonly ResolvedRobot[];
+  /** Where the control ledger objects go. */
+  controlsPrefix: string;
   showReasoning: boolean;
   imageMaxBytes: number;
   /** Pictures of one message: how many are read, and the bytes they may have together. */
@@ -44,6 +57,13 @@ export interface WorkerConfig {
   logLevel: LogLevelSetting;
   /** Set by the local stack (`npm start`), so hints name .env and a restart instead of a redeploy. */
   runsLocally: boolean;
+}
+
+export interface CardCadence {
+  contentKey: string;
+  minIntervalMs: number;
+  minGrowthChars: number;
+  maxChars: number;
 }
 
 /** `tokenBudget` caps the history in the prompt; `promptTokenBudget` the whole prompt (system, history, message). */
@@ -65,9 +85,12 @@ export interface HistorySettings {
  */
 export const DEFAULT_PICTURE_BYTES = 3 * 1024 * 1024;
 
-/** Read once at cold start; a bad value throws ConfigError naming the variable. */
-export function loadWorkerConfig(env: Env): Readonly<WorkerConfig> {
-  const config = readWorkerConfig(env);
+/**
+ * Read once at cold start with the packed controls file's text; a bad value throws ConfigError naming the variable
+ * (or the field of controls.json).
+ */
+export function loadWorkerConfig(env: Env, controlsText?: string): Readonly<WorkerConfig> {
+  const config = readWorkerConfig(env, controlsText);
   // Below four tails, nearly every turn would move the conversation to a fresh object.
   if (config.history.maxBytes < 4 * config.history.tailBytes) {
     throw new ConfigError('HISTORY_MAX_BYTES', {
@@ -78,7 +101,7 @@ export function loadWorkerConfig(env: Env): Readonly<WorkerConfig> {
   return config;
 }
 
-function readWorkerConfig(env: Env): Readonly<WorkerConfig> {
+function readWorkerConfig(env: Env, controlsText: string | undefined): Readonly<WorkerConfig> {
   const apiKeys = list(env, 'OPENAI_API_KEY', []);
   const temperature = optionalNumber(env, 'OPENAI_TEMPERATURE', { min: 0, max: 2 });
   const maxTokens = optionalNumber(env, 'OPENAI_MAX_TOKENS', { min: 1, max: 1_000_000 });
@@ -87,8 +110,15 @@ function readWorkerConfig(env: Env): Readonly<WorkerConfig> {
   const dingtalk = dingtalkApp(env);
   // Read either way, so a malformed base URL is reported even while the robot is off.
   const dingtalkApiBase = optionalUrl(env, 'DINGTALK_API_BASE', 'https://api.dingtalk.com') as string;
+  const cardCadence: CardCadence = {
+    contentKey: optionalString(env, 'DINGTALK_CARD_CONTENT_KEY', 'content'),
+    minIntervalMs: integer(env, 'CARD_UPDATE_INTERVAL_MS', 1000, { min: 100, max: 60_000 }),
+    minGrowthChars: integer(env, 'CARD_UPDATE_MIN_CHARS', 50, { min: 1, max: 5000 }),
+    maxChars: integer(env, 'CARD_MAX_CHARS', 2500, { min: 200, max: 3000 }),
+  };
   return Object.freeze({
     dingtalk: dingtalk && { ...dingtalk, apiBase: dingtalkApiBase },
+    dingtalkApiBase,
     webhookHosts: webhookHostsSetting(env),
     model:
       apiKeys.length === 0
@@ -105,16 +135,10 @@ function readWorkerConfig(env: Env): Readonly<WorkerConfig> {
       allowed: [...new Set([model, ...list(env, 'OPENAI_MODELS', [])])],
       vision: list(env, 'OPENAI_VISION_MODELS', []),
     },
-    card:
-      cardTemplateId === undefined
-        ? undefined
-        : {
-            templateId: cardTemplateId,
-            contentKey: optionalString(env, 'DINGTALK_CARD_CONTENT_KEY', 'content'),
-            minIntervalMs: integer(env, 'CARD_UPDATE_INTERVAL_MS', 1000, { min: 100, max: 60_000 }),
-            minGrowthChars: integer(env, 'CARD_UPDATE_MIN_CHARS', 50, { min: 1, max: 5000 }),
-            maxChars: integer(env, 'CARD_MAX_CHARS', 2500, { min: 200, max: 3000 }),
-          },
+    card: cardTemplateId === undefined ? undefined : { templateId: cardTemplateId, ...cardCadence },
+    cardCadence,
+    robots: loadRobots(controlsText, env),
+    controlsPrefix: normalizePrefix(optionalString(env, 'CONTROLS_PREFIX', DEFAULT_CONTROLS_PREFIX)),
     showReasoning: boolean(env, 'SHOW_REASONING', false),
     imageMaxBytes: integer(env, 'IMAGE_MAX_BYTES', DEFAULT_PICTURE_BYTES, { min: 1024, max: 20 * 1024 * 1024 }),
     images: {

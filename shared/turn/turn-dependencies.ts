@@ -7,6 +7,7 @@ import type { Logger } from '../logging/logger';
 import type { ChatModel } from '../model/chat-model';
 import type { TurnControls } from '../controls/turn-controls';
 import type { CommandSettings } from './commands';
+import type { RobotControls } from '../controls/robot-controls';
 
 export interface CardSettings {
   minIntervalMs: number;
@@ -38,9 +39,16 @@ export interface TurnEvent extends ChannelTurn {
   deliveryId: string;
 }
 
+/** The robot a turn belongs to (docs/robots.md §7): its name in the controls file and what the company decided for it. */
+export interface TurnRobot {
+  name: string;
+  controls: RobotControls;
+}
+
 /** Everything one turn needs, passed in: the worker's steps read no module state and build no clients. */
 export interface TurnDependencies {
   settings: WorkerSettings;
+  robot: TurnRobot;
   history: ConversationHistory;
   /** Who answers which message: one small object per message (message-claims.ts). */
   claims: MessageClaims;

@@ -8,7 +8,8 @@ import type { ChatModel } from '../model/chat-model';
 import { parseJson, parseWith } from '../validation/parse';
 import { handleMessage } from '../turn/handle-message';
 import { defaultReplyReserveMs, type WorkerSettings } from '../turn/turn-dependencies';
-import { channelOf, WorkerEventSchema, type WorkerEvent } from './worker-event';
+import { channelOf, robotOf, WorkerEventSchema, type WorkerEvent } from './worker-event';
+import { DEFAULT_ROBOT_CONTROLS, type RobotControls } from '../controls/robot-controls';
 
 /** What the turn pipeline needs of storage; a deployment's storage may carry more for its channels. */
 export interface TurnStorage {
@@ -30,8 +31,26 @@ export interface Invocation<Storage extends TurnStorage = TurnStorage> {
  */
 export type ChannelSource<Storage extends TurnStorage = TurnStorage> = Channel | ((invocation: Invocation<Storage>) => Promise<Channel>);
 
-export interface WorkerDependencies<Storage extends TurnStorage = TurnStorage> {
+/**
+ * One robot of the deployment as its turns see it (docs/robots.md §7): its name, its settings (persona, models,
+ * card, the history prefix that keeps its conversations apart) and its controls.
+ */
+export interface WorkerRobot<Storage extends TurnStorage = TurnStorage> {
+  name: string;
   settings: WorkerSettings;
+  controls: RobotControls;
+  /** Its own channel (a DingTalk robot with its own app and card template); unset: the channel its events name. */
+  channel?: ChannelSource<Storage>;
+}
+
+export interface WorkerDependencies<Storage extends TurnStorage = TurnStorage> {
+  /** The settings of a robot `robots` does not set up (every robot when it is absent). */
+  settings: WorkerSettings;
+  /**
+   * The robot an event belongs to; undefined when this deployment does not serve it (the event is then dropped).
+   * Absent: every event is its channel's own robot with `settings` and the default controls.
+   */
+  robots?: (envelope: WorkerEvent) => WorkerRobot<Storage> | undefined;
   /** Built per invocation: the OSS client signs with the STS credentials of this invocation's context. */
   createStorage: (context: FcContext) => Storage;
   model: ChatModel | undefined;
@@ -66,14 +85,15 @@ export function createWorkerHandler<Storage extends TurnStorage>(deps: WorkerDep
       };
       const opened = await openTurn(event, invocation, deps);
       if (opened === undefined) return 'refused';
-      const { envelope, turn } = opened;
-      const fields = { channel: turn.message.channel, msgId: turn.message.id, deliveryId: envelope.deliveryId };
+      const { envelope, turn, robot } = opened;
+      const fields = { channel: turn.message.channel, ...(envelope.robot === undefined ? {} : { robot: robot.name }), msgId: turn.message.id, deliveryId: envelope.deliveryId };
       return withLogFields(fields, async () => {
         try {
           return await handleMessage(
             { ...turn, deliveryId: envelope.deliveryId },
             {
-              settings: deps.settings,
+              settings: robot.settings,
+              robot: { name: robot.name, controls: robot.controls },
               history: invocation.storage.history,
               claims: invocation.storage.claims,
               model: deps.model,
@@ -101,7 +121,7 @@ async function openTurn<Storage extends TurnStorage>(
   event: Buffer,
   invocation: Invocation<Storage>,
   deps: WorkerDependencies<Storage>,
-): Promise<{ envelope: WorkerEvent; turn: ChannelTurn } | undefined> {
+): Promise<{ envelope: WorkerEvent; turn: ChannelTurn; robot: WorkerRobot<Storage> } | undefined> {
   let envelope: WorkerEvent;
   try {
     const json = parseJson(event.toString('utf8'));
@@ -110,14 +130,22 @@ async function openTurn<Storage extends TurnStorage>(
     return refuse(error, deps.logger, {});
   }
   const name = channelOf(envelope);
-  const source = deps.channels[name];
+  const robot = deps.robots
+    ? deps.robots(envelope)
+    : { name: robotOf(envelope), settings: deps.settings, controls: DEFAULT_ROBOT_CONTROLS };
+  if (robot === undefined) {
+    const fields = { channel: name, robot: robotOf(envelope), deliveryId: envelope.deliveryId };
+    deps.logger.error('worker event refused: this worker does not serve its channel or robot', fields);
+    return undefined;
+  }
+  const source = robot.channel ?? deps.channels[name];
   if (source === undefined) {
     deps.logger.error('worker event refused: this worker does not serve its channel', { channel: name, deliveryId: envelope.deliveryId });
     return undefined;
   }
   try {
     const channel = typeof source === 'function' ? await source(invocation) : source;
-    return { envelope, turn: channel.open(envelope.message) };
+    return { envelope, turn: channel.open(envelope.message), robot };
   } catch (error) {
     return refuse(error, deps.logger, { channel: name });
   }

@@ -30,6 +30,17 @@ export interface SendOptions {
   expiredWebhook?: boolean;
   /** Another message type: its `msgtype` and `content` replace the text (picture, audio, richText, file, …). */
   media?: { msgtype: string; content: Record<string, unknown> };
+  /** A robot of the controls file: the message goes to its path with its robotCode, signed with its secret. */
+  robot?: E2eRobot;
+  /** Signs with this secret instead of the robot's own (a callback meant for another robot). */
+  signWith?: string;
+}
+
+/** One DingTalk app as the test's controls file describes it. */
+export interface E2eRobot {
+  path: string;
+  appKey: string;
+  appSecret: string;
 }
 
 /** Settings that depend on where the fake servers listen. */
@@ -53,6 +64,8 @@ export interface E2eStackOptions {
   redeliver?: (body: Buffer) => 'concurrently' | 'afterwards' | undefined;
   /** False: a deployment without the DingTalk robot, no DINGTALK_APP_KEY, DINGTALK_APP_SECRET or DINGTALK_API_BASE. */
   dingtalk?: false;
+  /** The controls file the functions find beside their bundles (as the build packs controls.json). */
+  controls?: unknown;
 }
 
 export async function startE2eStack(options: E2eStackOptions = {}) {
@@ -80,6 +93,7 @@ export async function startE2eStack(options: E2eStackOptions = {}) {
     // The fake DingTalk serves the session webhooks, so its host is the one webhooks may point at.
     webhookHosts: [new URL(dingtalk.url).host, ...(robot ? [new URL(robot.url).host] : [])],
     ...(robot && options.groupRobot ? { channelsConfig: JSON.stringify(options.groupRobot.config(robot)) } : {}),
+    ...(options.controls === undefined ? {} : { controls: JSON.stringify(options.controls) }),
     worker: { timeoutSeconds: options.workerTimeoutSeconds ?? 20, maxRetries: 3, retryDelayMs: 100 },
     faults: {
       ...(options.forgetTasks ? { remembersTask: () => false } : {}),
@@ -95,7 +109,7 @@ export async function startE2eStack(options: E2eStackOptions = {}) {
     const body = buildTextCallback({
       text: message.text,
       sessionWebhook: dingtalk.webhookUrl(`session-${(sessions += 1)}`),
-      robotCode: FAKE_APP_KEY,
+      robotCode: message.robot?.appKey ?? FAKE_APP_KEY,
       ...(message.group ? { group: true } : {}),
       ...(message.user ? { user: message.user } : {}),
       ...(message.msgId ? { msgId: message.msgId } : {}),
@@ -106,18 +120,19 @@ export async function startE2eStack(options: E2eStackOptions = {}) {
       delete body['text'];
       Object.assign(body, message.media);
     }
-    return post(JSON.stringify(body), headers ?? signedHeaders(FAKE_APP_SECRET, now));
+    const secret = message.signWith ?? message.robot?.appSecret ?? FAKE_APP_SECRET;
+    return post(JSON.stringify(body), headers ?? signedHeaders(secret, now), 'POST', message.robot?.path);
   }
 
-  function post(body: string, headers: Record<string, string> = signedHeaders(FAKE_APP_SECRET), method = 'POST'): Promise<Response> {
-    return fetch(`${stack.url}/`, { method, headers, ...(method === 'GET' ? {} : { body }) });
+  function post(body: string, headers: Record<string, string> = signedHeaders(FAKE_APP_SECRET), method = 'POST', path = '/'): Promise<Response> {
+    return fetch(`${stack.url}${path}`, { method, headers, ...(method === 'GET' ? {} : { body }) });
   }
 
-  /** The conversation's records, read back through the OSS protocol as the worker wrote them. */
-  async function history(user = 'local-user', group = false): Promise<HistoryRecord[]> {
+  /** The conversation's records, read back through the OSS protocol as the worker wrote them (`robot`: an extra one's). */
+  async function history(user = 'local-user', group = false, robot?: string): Promise<HistoryRecord[]> {
     const client = createOssClient({ bucket: stack.bucket, region: 'cn-local', endpoint: stack.oss.url, credentials: stack.credentials, timeoutMs: 5000 });
     const probe = buildTextCallback({ text: '', sessionWebhook: 'http://x/', robotCode: '', user, ...(group ? { group } : {}) });
-    const key = conversationKey(toInboundMessage(parseWith(DingTalkCallbackSchema, probe)), { prefix: 'dingtalk-llm/history/', groupShared: false });
+    const key = conversationKey(toInboundMessage(parseWith(DingTalkCallbackSchema, probe)), { prefix: robot ? `dingtalk-llm/history/robots/${robot}/` : 'dingtalk-llm/history/', groupShared: false });
     const tail = await createOssAppendLog(client).readTail(key, 1 << 20);
     return parseRecords(tail.text).records;
   }

@@ -9,12 +9,16 @@ import { historyLimits } from '../../shared/history/history-limits';
 import { createMessageClaims } from '../../shared/history/message-claims';
 import type { HistoryRecord } from '../../shared/history/records';
 import { silentLogger } from '../../shared/logging/logger';
+import { DEFAULT_ROBOT_CONTROLS } from '../../shared/controls/robot-controls';
 import type { TurnDependencies, TurnEvent } from '../../shared/turn/turn-dependencies';
 import { turnView, type TurnView } from '../../shared/turn/turn-view';
 import { createMemoryAppendLog } from '../../shared/storage/memory/memory-append-log';
 import { createImageFetcher, createWorkerSettings } from './worker-settings';
 
 export const TEST_NOW = 1_700_000_000_000;
+
+/** The env robot with the controls of a deployment without a controls file. */
+export const TEST_ROBOT = { name: 'dingtalk', controls: DEFAULT_ROBOT_CONTROLS };
 
 /** The ways back to a DingTalk chat that a test stands in for; the DingTalk channel itself is the real one. */
 export interface DingTalkBindings {
@@ -59,6 +63,7 @@ export function createTurnDependencies(overrides: Partial<TurnDependencies> & Di
   const bindings = { replier: replier ?? recording, cards, images: images ?? createImageFetcher() };
   return {
     settings,
+    robot: TEST_ROBOT,
     history: createConversationHistory({ log, ...historyLimits(settings.history, now) }),
     claims: createMessageClaims({ log, prefix: 'messages/' }),
     model: undefined,

@@ -17,6 +17,10 @@ export type { AsyncInvoker } from '../../fc/fc-invoker';
 export interface CallbackDependencies {
   appKey: string;
   appSecret: string;
+  /** The trigger path; `/` (the env robot) by default. */
+  path?: string;
+  /** The robot's name in the controls file, carried by its WorkerEvents; absent for the env robot (`dingtalk`). */
+  robot?: string;
   webhookHosts: WebhookHostList;
   /** Built per invocation: the FC role's credentials arrive in each invocation's context. */
   createInvoker: (context: FcContext) => AsyncInvoker;
@@ -27,25 +31,33 @@ export interface CallbackDependencies {
 }
 
 /**
- * The DingTalk robot's route, at the trigger's root path: check the callback (method, content type, signature,
+ * A DingTalk robot's route, at its trigger path (`/` for the env robot, its own for each robot of the controls file,
+ * each checked with that robot's secret and app key): check the callback (method, content type, signature,
  * encoding, schema, plausibility against the signature, webhook host, one message per signature), hand it to the
  * worker with an asynchronous invocation, answer 200 {}. A request that fails any check throws the BotError that
  * the router (shared/callback/router.ts) answers with, and never reaches the worker.
  */
 export function createDingTalkRoute(deps: CallbackDependencies): ChannelRoute {
   return {
-    path: '/',
+    path: deps.path ?? '/',
     async handle(request, context: FcContext) {
       const { message, timestamp, sign } = readSignedCallback(request, deps.appSecret, deps.now());
       checkPlausible(message, Number(timestamp), deps.appKey);
       if (!isAllowedWebhook(message.sessionWebhook, deps.webhookHosts)) throw new WebhookHostError();
       const canonical = JSON.stringify(message);
       const admission = await deps.createPairGuard(context).admit({ pair: [timestamp, sign], msgId: message.msgId, digest: messageDigest(canonical) });
-      const payload: WorkerEventInput = { channel: 'dingtalk', deliveryId: deps.newDeliveryId(), receivedAt: deps.now(), message };
+      const payload: WorkerEventInput = {
+        channel: 'dingtalk',
+        ...(deps.robot === undefined ? {} : { robot: deps.robot }),
+        deliveryId: deps.newDeliveryId(),
+        receivedAt: deps.now(),
+        message,
+      };
       const taskId = workerTaskId(deps.appKey, message.msgId);
       const invocation = await deps.createInvoker(context).invokeAsync(JSON.stringify(payload), { taskId });
       deps.logger.info(invocation.duplicate ? 'callback already handed over' : 'callback accepted', {
         ...describe(message),
+        ...(deps.robot === undefined ? {} : { robot: deps.robot }),
         deliveryId: payload.deliveryId,
         signature_pair: admission,
         worker_request_id: invocation.requestId,

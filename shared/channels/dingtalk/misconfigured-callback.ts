@@ -16,6 +16,8 @@ export interface MisconfiguredCallbackDependencies {
   logger: Logger;
   now: () => number;
   runsLocally: boolean;
+  /** The trigger path it refuses; `/` by default (one robot of the controls file refuses only its own). */
+  path?: string;
 }
 
 /** What every request the misconfigured callback cannot answer in a chat gets, the health check included. */
@@ -35,7 +37,7 @@ export function createMisconfiguredDingTalkRoute(deps: MisconfiguredCallbackDepe
   const notice = { title: CONFIG_NOTICE_TITLE, text: configErrorText(error, deps.runsLocally) };
 
   return {
-    path: '/',
+    path: deps.path ?? '/',
     async handle(request) {
       if (deps.appSecret === undefined) {
         logger.error('callback settings invalid; request refused', fields);

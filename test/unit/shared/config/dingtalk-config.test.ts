@@ -57,8 +57,33 @@ describe('which channels a deployment serves', () => {
     const error = configErrorOf(() => loadCallbackConfig(env));
     // Assess: the admin's log line and the user's chat text both say the alternatives
     expect(error.variable).toBe('DINGTALK_APP_KEY');
-    expect(error.message).toBe('Setting DINGTALK_APP_KEY is required unless WECHAT_TOKEN (a WeChat Official Account) or PUSH_TOKEN (the push endpoint) is set');
-    expect(configErrorText(error, false)).toContain('DINGTALK_APP_KEY 必须设置（钉钉机器人），除非已设置 WECHAT_TOKEN（微信公众号）或 PUSH_TOKEN（推送接口）');
+    expect(error.message).toBe(
+      'Setting DINGTALK_APP_KEY is required unless WECHAT_TOKEN (a WeChat Official Account), PUSH_TOKEN (the push endpoint) or a robot in controls.json is set',
+    );
+    expect(configErrorText(error, false)).toContain(
+      'DINGTALK_APP_KEY 必须设置（钉钉机器人），除非已设置 WECHAT_TOKEN（微信公众号）、PUSH_TOKEN（推送接口）或 controls.json 中的机器人',
+    );
+  });
+
+  it('named robots of the controls file only: the callback serves them without DINGTALK_APP_KEY', () => {
+    // Prepare
+    const controls = JSON.stringify({ robots: { sales: { appKey: 'ding-sales', appSecretVariable: 'SALES_APP_SECRET' } } });
+    // Act
+    const callback = loadCallbackConfig({ ...oss, SALES_APP_SECRET: 's' }, controls);
+    // Assess
+    expect(callback.dingtalk).toBeUndefined();
+    expect(callback.robots.map((robot) => [robot.name, robot.path])).toEqual([['sales', '/dingtalk/sales']]);
+  });
+
+  it('a malformed controls file: the chat names the field and says to edit controls.json, never .env', () => {
+    // Act
+    const error = configErrorOf(() => loadWorkerConfig(oss, JSON.stringify({ robots: { sales: { appKey: 'k' } } })));
+    // Assess
+    expect(error.variable).toBe('controls.json robots.sales.appSecretVariable');
+    expect(configErrorText(error, true)).toBe(
+      '⚠️ 机器人配置有误：控制文件 controls.json 中的 robots.sales.appSecretVariable 必须设置：保存该机器人 AppSecret 的环境变量名。请修改 controls.json 后重启 npm start。',
+    );
+    expect(configErrorText(error, false)).toMatch(/请管理员修改 controls\.json 后重新部署（s deploy）。$/);
   });
 
   it('with DINGTALK_APP_KEY set, DINGTALK_APP_SECRET is required in both functions, whatever else is on', () => {

@@ -10,6 +10,7 @@ import { handleMessage } from '../../../../shared/turn/handle-message';
 import type { TurnDependencies, TurnEvent } from '../../../../shared/turn/turn-dependencies';
 import { createMemoryAppendLog } from '../../../../shared/storage/memory/memory-append-log';
 import { createWorkerSettings } from '../../../helpers/worker-settings';
+import { TEST_ROBOT } from '../../../helpers/turn-dependencies';
 
 /** A 1:1 chat of a channel that can say its user left (as WeChat's unfollow), over one in-memory log. */
 function setup() {
@@ -28,6 +29,7 @@ function setup() {
   let clock = 1_700_000_000_000;
   const deps = (): TurnDependencies => ({
     settings,
+    robot: TEST_ROBOT,
     history: createConversationHistory({ log: store.log, ...historyLimits(settings.history, () => clock) }),
     claims: createMessageClaims({ log: store.log, prefix: 'messages/' }),
     model,

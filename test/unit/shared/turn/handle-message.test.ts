@@ -13,7 +13,7 @@ import type { WorkerSettings } from '../../../../shared/turn/turn-dependencies';
 import { createWorkerEvent } from '../../../helpers/builders';
 import { createMemoryAppendLog } from '../../../../shared/storage/memory/memory-append-log';
 import { createImageFetcher, createWorkerSettings } from '../../../helpers/worker-settings';
-import { openDingTalkTurn, type TestTurnDependencies, type TestWorkerEvent } from '../../../helpers/turn-dependencies';
+import { openDingTalkTurn, TEST_ROBOT, type TestTurnDependencies, type TestWorkerEvent } from '../../../helpers/turn-dependencies';
 
 const baseSettings: WorkerSettings = createWorkerSettings();
 
@@ -51,6 +51,7 @@ function setup(options: SetupOptions = {}) {
   };
   const deps = (): TestTurnDependencies => ({
     settings,
+    robot: TEST_ROBOT,
     history: createConversationHistory({ log: store.log, ...historyLimits(settings.history, () => clock) }),
     claims: createMessageClaims({ log: store.log, prefix: 'messages/' }),
     model: options.model === null ? undefined : (options.model ?? echoModel),
