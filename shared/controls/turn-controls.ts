@@ -1,14 +1,11 @@
 import type { ControlLedger } from './ledger/control-ledger';
-import type { RobotControls } from './robot-controls';
 
 /**
- * What one turn needs of the company's controls (docs/controls.md): the robot's settings from the controls file and
- * its ledger in the bucket, built for this invocation over the instance's kept view. Undefined on channels that
- * answer no people (the group robots' pushes and jobs).
+ * What one turn needs of the company's controls besides the robot's settings (TurnDependencies.robot): its ledger in
+ * the bucket, built for this invocation over the instance's kept view (docs/controls.md §1). Undefined on channels
+ * that answer no people (the group robots' pushes and jobs): nothing is then checked or counted.
  */
 export interface TurnControls {
-  robot: string;
-  settings: RobotControls;
   ledger: ControlLedger;
   /** The deployed version, for `/admin status`. */
   version: string;

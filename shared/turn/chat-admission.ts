@@ -36,7 +36,7 @@ export async function admitChat(event: TurnEvent, deps: TurnDependencies, estima
     subject: subjectOf(message),
     at,
     estimate: { tokens: estimatedTokens, calls: planned?.calls ?? 0 },
-    limits: controls.settings.limits,
+    limits: deps.robot.controls.limits,
     exempt: isAdmin(event, deps),
   });
   if (admission.admitted) {
@@ -55,7 +55,7 @@ export async function admitChat(event: TurnEvent, deps: TurnDependencies, estima
 function cadenceFor(state: ControlState, event: TurnEvent, deps: TurnDependencies, now: number, log: boolean): { cadence: CardCadence; calls: number } | undefined {
   const card = deps.settings.card;
   if (!event.cards || card === undefined || deps.controls === undefined) return undefined;
-  const { budget } = deps.controls.settings;
+  const { budget } = deps.robot.controls;
   const decision = cardStepFor(state, budget, now);
   const cadence = cardCadence(decision.step, card, { recentTurns: state.recentTurns, qps: budget.qps, now });
   if (log && decision.step !== 'normal') deps.logger.info('cards degraded by the DingTalk API budget', { step: decision.step, reason: decision.reason, used: decision.used, forecast: Math.round(decision.forecast) });

@@ -23,16 +23,16 @@ export async function adminCommand(text: string, view: TurnView, event: TurnEven
   }
   const now = deps.now();
   const state = await controls.ledger.state(now, ADMIN_CHANGES_WITHIN_MS);
-  const step = cardStepFor(state, controls.settings.budget, now);
+  const step = cardStepFor(state, deps.robot.controls.budget, now);
   const reply = await runAdminCommand(parseAdminCommand(text) ?? { kind: 'help' }, {
     message,
     ledger: controls.ledger,
-    controls: controls.settings,
+    controls: deps.robot.controls,
     now,
     status: {
       version: controls.version,
       model: currentModel(view.state.model, deps),
-      robot: controls.robot,
+      robot: deps.robot.name,
       cardStep: { step: step.step, ...(step.reason ? { reason: step.reason } : {}), used: step.used, forecast: step.forecast },
     },
   });
@@ -48,7 +48,7 @@ export async function usageWithLimits(view: TurnView, event: TurnEvent, deps: Tu
   if (controls === undefined) return conversation;
   const now = deps.now();
   const state = await controls.ledger.state(now, ADMIN_CHANGES_WITHIN_MS);
-  const lines = usageReport(state, subjectOf(message), controls.settings.limits, now);
+  const lines = usageReport(state, subjectOf(message), deps.robot.controls.limits, now);
   if (isAdmin(event, deps)) lines.push('（你是管理员，不受额度限制。）');
   return doneAnswer(message.id, deps.now(), [conversation.text, '', ...lines].join('\n'), 'usage');
 }

@@ -18,7 +18,7 @@ export async function refusedAtTheDoor(intent: Intent, event: TurnEvent, deps: T
   const { controls } = deps;
   if (controls === undefined || intent.kind === 'forget') return false;
   const blocked = intent.kind === 'chat' ? NOBODY : (await controls.ledger.state(deps.now(), ADMIN_CHANGES_WITHIN_MS)).blocked;
-  const decision = accessDecision(event.message, controls.settings.access, blocked);
+  const decision = accessDecision(event.message, deps.robot.controls.access, blocked);
   if (decision.allowed) return false;
   await tellRefused(event, deps, decision.reason);
   return true;
@@ -35,4 +35,4 @@ export async function tellRefused(event: TurnEvent, deps: TurnDependencies, reas
 
 /** Whether the sender is one of the robot's admins (who the lists and limits never refuse). */
 export const isAdmin = (event: TurnEvent, deps: TurnDependencies): boolean =>
-  deps.controls?.settings.access.admins.includes(event.message.sender.id) ?? false;
+  deps.controls !== undefined && deps.robot.controls.access.admins.includes(event.message.sender.id);

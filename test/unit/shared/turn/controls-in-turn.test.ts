@@ -1,6 +1,7 @@
 import { createControlLedger, createLedgerCache } from '../../../../shared/controls/ledger/create-control-ledger';
 import { DEFAULT_ROBOT_CONTROLS, type RobotControls } from '../../../../shared/controls/robot-controls';
 import type { TurnControls } from '../../../../shared/controls/turn-controls';
+import type { TurnRobot } from '../../../../shared/turn/turn-dependencies';
 import { createMemoryAppendLog } from '../../../../shared/storage/memory/memory-append-log';
 import { handleMessage } from '../../../../shared/turn/handle-message';
 import type { DingTalkMessage } from '../../../../shared/channels/dingtalk/schema';
@@ -8,15 +9,18 @@ import { createWorkerEvent } from '../../../helpers/builders';
 import { createFakeChatModel } from '../../../helpers/fake-chat-model';
 import { createTurnDependencies, TEST_NOW } from '../../../helpers/turn-dependencies';
 
+interface Instance {
+  robot: TurnRobot;
+  controls: TurnControls;
+}
+
 /** One robot's controls over one bucket; `instance()` is another FC instance: its own kept view of the ledger. */
 function rig(controls: Partial<RobotControls> = {}) {
   const { log } = createMemoryAppendLog();
   const settings: RobotControls = { ...DEFAULT_ROBOT_CONTROLS, ...controls };
-  const instance = (): TurnControls => ({
-    robot: 'dingtalk',
-    settings,
-    ledger: createControlLedger({ log, prefix: 'controls/', robot: 'dingtalk', cache: createLedgerCache() }),
-    version: '0.1.0-test',
+  const instance = (): Instance => ({
+    robot: { name: 'dingtalk', controls: settings },
+    controls: { ledger: createControlLedger({ log, prefix: 'controls/', robot: 'dingtalk', cache: createLedgerCache() }), version: '0.1.0-test' },
   });
   return { instance };
 }
@@ -24,8 +28,8 @@ function rig(controls: Partial<RobotControls> = {}) {
 let clock = TEST_NOW;
 const now = () => (clock += 7);
 
-async function send(controls: TurnControls, message: Partial<DingTalkMessage>, model = createFakeChatModel()) {
-  const deps = createTurnDependencies({ controls, model: model.model, now });
+async function send(instance: Instance, message: Partial<DingTalkMessage>, model = createFakeChatModel()) {
+  const deps = createTurnDependencies({ ...instance, model: model.model, now });
   const event = deps.open(createWorkerEvent({ msgId: `m-${clock}-${Math.random()}`, ...message }, `delivery-${clock}`));
   await handleMessage(event, deps);
   return { replies: deps.replies, asked: model.requests.length };
