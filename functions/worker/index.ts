@@ -26,6 +26,8 @@ import { createNodeHttpFetch } from '../../shared/model/node-http-fetch';
 import { createOpenAiChatModel } from '../../shared/model/openai-chat-model';
 import { createOssTransport } from '../../shared/storage/oss/urllib-transport';
 import { CARD_COOLDOWN_MS, createCardGate } from '../../shared/cards/card-gate';
+import { createControlLedger, createLedgerCache, LEDGER_MAX_BYTES } from '../../shared/controls/ledger/create-control-ledger';
+import { version as PACKAGE_VERSION } from '../../package.json';
 import { createWorkerHandler } from '../../shared/worker/create-worker-handler';
 import { createWorkerRobots, type DingTalkRobotApp } from '../../shared/worker/worker-robots';
 import { readControlsFile } from '../../shared/controls/config/controls-file';
@@ -73,7 +75,9 @@ function logger(level: WorkerConfig['logLevel'], secrets: string[]) {
 function wireWorker(config: Readonly<WorkerConfig>, wechat: Readonly<WechatWorkerConfig> | undefined) {
   const log = logger(config.logLevel, [...config.robots.map((robot) => robot.appSecret ?? ''), wechat?.appSecret ?? '', ...(config.model?.apiKeys ?? [])]);
   // Once per instance, so its kept-alive sockets serve the OSS clients of every warm invocation.
-  const ossTransport = createOssTransport({ maxBodyBytes: largestObjectRead(config.history) });
+  const ossTransport = createOssTransport({ maxBodyBytes: Math.max(largestObjectRead(config.history), LEDGER_MAX_BYTES + 2) });
+  // Once per instance: each robot's view of its control ledger, so a warm turn's admission costs one append.
+  const ledgerCache = createLedgerCache();
   // Once per instance: the channels config is cached here, and read with each invocation's storage.
   const groupRobot = createGroupRobotWorker({
     ...config.groupRobot,
@@ -103,6 +107,10 @@ function wireWorker(config: Readonly<WorkerConfig>, wechat: Readonly<WechatWorke
       dingtalkChannel: (robot) => dingtalkChannel(config, robot, log),
       logger: log,
     }),
+    controls: {
+      ledger: (robot, storage) => createControlLedger({ log: storage.log, prefix: config.controlsPrefix, robot, cache: ledgerCache }),
+      version: PACKAGE_VERSION,
+    },
     createStorage: (context: FcContext) => {
       const log = createOssAppendLog(createOssClient({ ...ossClientOptions(config.oss, context.credentials), transport: ossTransport }));
       return {

@@ -10,6 +10,9 @@ import { handleMessage } from '../turn/handle-message';
 import { defaultReplyReserveMs, type WorkerSettings } from '../turn/turn-dependencies';
 import { channelOf, robotOf, WorkerEventSchema, type WorkerEvent } from './worker-event';
 import { DEFAULT_ROBOT_CONTROLS, type RobotControls } from '../controls/robot-controls';
+import type { ControlLedger } from '../controls/ledger/control-ledger';
+import type { SensitiveCheck } from '../controls/sensitive/sensitive-check';
+import type { TurnDependencies } from '../turn/turn-dependencies';
 
 /** What the turn pipeline needs of storage; a deployment's storage may carry more for its channels. */
 export interface TurnStorage {
@@ -41,6 +44,10 @@ export interface WorkerRobot<Storage extends TurnStorage = TurnStorage> {
   controls: RobotControls;
   /** Its own channel (a DingTalk robot with its own app and card template); unset: the channel its events name. */
   channel?: ChannelSource<Storage>;
+  /** Its sensitive words, built once per instance; unset: none. */
+  sensitive?: SensitiveCheck;
+  /** True for events that answer no people (the group robots' pushes and jobs): no access, limits or ledger. */
+  uncontrolled?: boolean;
 }
 
 export interface WorkerDependencies<Storage extends TurnStorage = TurnStorage> {
@@ -53,6 +60,11 @@ export interface WorkerDependencies<Storage extends TurnStorage = TurnStorage> {
   robots?: (envelope: WorkerEvent) => WorkerRobot<Storage> | undefined;
   /** Built per invocation: the OSS client signs with the STS credentials of this invocation's context. */
   createStorage: (context: FcContext) => Storage;
+  /**
+   * A robot's control ledger over this invocation's storage (docs/controls.md §1), and the version `/admin status`
+   * shows; absent: nothing is checked or counted.
+   */
+  controls?: { ledger: (robot: string, storage: Storage) => ControlLedger; version: string };
   model: ChatModel | undefined;
   /** The channels this deployment serves; an event for any other is refused. */
   channels: Partial<Record<ChannelName, ChannelSource<Storage>>>;
@@ -94,6 +106,7 @@ export function createWorkerHandler<Storage extends TurnStorage>(deps: WorkerDep
             {
               settings: robot.settings,
               robot: { name: robot.name, controls: robot.controls },
+              ...turnControls(robot, invocation.storage, deps),
               history: invocation.storage.history,
               claims: invocation.storage.claims,
               model: deps.model,
@@ -158,4 +171,17 @@ function refuse(error: unknown, logger: Logger, fields: Record<string, unknown>)
   }
   logger.error('worker event refused', { ...fields, error: asBotError(error) });
   return undefined;
+}
+
+/** The robot's ledger and sensitive words for this turn; none for the events that answer no people. */
+function turnControls<Storage extends TurnStorage>(
+  robot: WorkerRobot<Storage>,
+  storage: Storage,
+  deps: WorkerDependencies<Storage>,
+): Pick<TurnDependencies, 'controls' | 'sensitive'> {
+  if (robot.uncontrolled === true) return {};
+  return {
+    ...(deps.controls ? { controls: { ledger: deps.controls.ledger(robot.name, storage), version: deps.controls.version } } : {}),
+    ...(robot.sensitive ? { sensitive: robot.sensitive } : {}),
+  };
 }

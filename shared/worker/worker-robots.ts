@@ -1,6 +1,8 @@
 import type { ResolvedRobot } from '../controls/config/resolve-robots';
 import { robotWorkerSettings } from '../controls/config/robot-settings';
-import { DEFAULT_ROBOT_CONTROLS } from '../controls/robot-controls';
+import { DEFAULT_ROBOT_CONTROLS, type SensitiveSettings } from '../controls/robot-controls';
+import { createSensitiveMatcher } from '../controls/sensitive/sensitive-matcher';
+import type { SensitiveCheck } from '../controls/sensitive/sensitive-check';
 import type { Logger } from '../logging/logger';
 import type { CardSettings, WorkerSettings } from '../turn/turn-dependencies';
 import type { ChannelSource, TurnStorage, WorkerRobot } from './create-worker-handler';
@@ -37,14 +39,16 @@ export function createWorkerRobots<Storage extends TurnStorage>(options: WorkerR
   function build(channel: string, name: string): WorkerRobot<Storage> | undefined {
     const robot = options.robots.find((one) => one.name === name && one.channel === channel);
     if (channel !== 'dingtalk' && channel !== 'wechat') {
-      return name === channel ? { name, settings: options.settings, controls: DEFAULT_ROBOT_CONTROLS } : undefined;
+      return name === channel ? { name, settings: options.settings, controls: DEFAULT_ROBOT_CONTROLS, uncontrolled: true } : undefined;
     }
     if (robot === undefined) return undefined;
+    const sensitive = sensitiveCheck(robot.controls.sensitive);
     // The Official Account takes controls only: its settings and history keys stay the deployment's.
-    if (channel === 'wechat') return { name, settings: options.settings, controls: robot.controls };
+    if (channel === 'wechat') return { name, settings: options.settings, controls: robot.controls, ...sensitive };
     const settings = robotWorkerSettings(options.settings, robot, options.cardCadence);
     if (robot.appKey === undefined || robot.appSecret === undefined) return undefined;
-    return { name, settings, controls: robot.controls, channel: options.dingtalkChannel({ ...robot, appKey: robot.appKey, appSecret: robot.appSecret }) };
+    const app = { ...robot, appKey: robot.appKey, appSecret: robot.appSecret };
+    return { name, settings, controls: robot.controls, channel: options.dingtalkChannel(app), ...sensitive };
   }
 
   return (envelope: WorkerEvent): WorkerRobot<Storage> | undefined => {
@@ -54,4 +58,10 @@ export function createWorkerRobots<Storage extends TurnStorage>(options: WorkerR
     if (!built.has(key)) built.set(key, build(channel, name));
     return built.get(key);
   };
+}
+
+/** Built once per robot and instance: the matcher folds the word list into its trie (docs/controls.md §4). */
+function sensitiveCheck(settings: SensitiveSettings): { sensitive?: SensitiveCheck } {
+  if (settings.words.length === 0) return {};
+  return { sensitive: { matcher: createSensitiveMatcher(settings.words), input: settings.input, output: settings.output } };
 }
