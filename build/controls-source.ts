@@ -6,7 +6,7 @@ import { resolveRobots } from '../shared/controls/config/resolve-robots';
 import { CONTROLS_FILE_NAME } from '../shared/controls/config/controls-setting';
 
 /**
- * The controls file the build packs beside each bundle (docs/robots.md §5): `controls.json` in the project root, or
+ * The controls file the build packs beside each bundle (docs/controls.md §5): `controls.json` in the project root, or
  * the file CONTROLS_FILE names (relative to the root). Checked here as the functions will check it at cold start,
  * except for the secrets, which only the functions' environment holds: a malformed file stops the build naming the
  * field, before anything is deployed. Undefined when there is none (every robot then has the defaults).

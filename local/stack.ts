@@ -54,7 +54,7 @@ export interface LocalStackOptions {
   /** The channels config (group robots, jobs) put into the bucket at CHANNELS_CONFIG_KEY before the stack is ready. */
   channelsConfig?: string;
   /**
-   * A controls file the functions find beside their bundles, as the build packs controls.json (docs/robots.md §5):
+   * A controls file the functions find beside their bundles, as the build packs controls.json (docs/controls.md §5):
    * the stack then runs copies of the built functions with it, so tests with different files can run side by side.
    * Absent: the bundles as built, with the project's own controls.json if it has one.
    */

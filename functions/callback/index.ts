@@ -23,7 +23,7 @@ import { loadWechatCallbackConfig, localWechatWaitMs, wechatNoticeSettings, type
 // Wiring only: settings once per instance, clients per invocation (they sign with that invocation's credentials),
 // each FC event handed to the shared pipeline. A malformed setting wires the handler that says which one instead.
 const env = withSettingsFile(process.env, readSettingsFile(__dirname));
-// The controls file packed beside the bundle (docs/robots.md §5), checked with the other settings below.
+// The controls file packed beside the bundle (docs/controls.md §5), checked with the other settings below.
 const controlsText = readControlsFile(__dirname);
 const functionName = process.env['FC_FUNCTION_NAME'] ?? 'dingtalk-llm-callback';
 // Logged stacks name the TypeScript sources; the bundle's map is read at the first one, not at start-up.

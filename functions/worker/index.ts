@@ -41,7 +41,7 @@ import type { WorkerSettings } from '../../shared/turn/turn-dependencies';
 // keep-alive sockets, the model key that last worked) are built here, the OSS client per invocation from its
 // STS credentials. A malformed setting wires the worker that tells the user which one instead.
 const env = withSettingsFile(process.env, readSettingsFile(__dirname));
-// The controls file packed beside the bundle (docs/robots.md §5), checked with the other settings below.
+// The controls file packed beside the bundle (docs/controls.md §5), checked with the other settings below.
 const controlsText = readControlsFile(__dirname);
 const functionName = process.env['FC_FUNCTION_NAME'] ?? 'dingtalk-llm-worker';
 // Bounded answers, no redirects followed (dingtalk-http.ts).

@@ -12,7 +12,7 @@ export const DEFAULT_CALLBACK_MAX_BODY_BYTES = 64 * 1024;
 export interface CallbackConfig {
   /** Set when the DingTalk robot is on (DINGTALK_APP_KEY): its route is '/'. */
   dingtalk: DingTalkApp | undefined;
-  /** Every DingTalk robot with its path: the env robot on '/' (when on) and the controls file's (docs/robots.md §7). */
+  /** Every DingTalk robot with its path: the env robot on '/' (when on) and the controls file's (docs/controls.md §7). */
   robots: readonly ResolvedRobot[];
   workerFunctionName: string;
   workerQualifier: string | undefined;

@@ -9,7 +9,7 @@ import { helpCommands, resetCommands } from './command-settings';
 import { loadRobots } from '../controls/config/load-robots';
 import type { ResolvedRobot } from '../controls/config/resolve-robots';
 
-/** CONTROLS_PREFIX: where the control ledger of each robot lives (`<prefix><robot>/…`, docs/robots.md §5). */
+/** CONTROLS_PREFIX: where the control ledger of each robot lives (`<prefix><robot>/…`, docs/controls.md §5). */
 export const DEFAULT_CONTROLS_PREFIX = 'dingtalk-llm/controls/';
 
 export const DEFAULT_SYSTEM_PROMPT =
@@ -35,7 +35,7 @@ export interface WorkerConfig {
   card: (CardCadence & { templateId: string }) | undefined;
   /** How any robot's cards are streamed, also a robot's of the controls file with a template of its own. */
   cardCadence: CardCadence;
-  /** The env robot (when on), the WeChat robot and the controls file's robots (docs/robots.md §7). */
+  /** The env robot (when on), the WeChat robot and the controls file's robots (docs/controls.md §7). */
   robots: readonly ResolvedRobot[];
   /** Where the control ledger objects go. */
   controlsPrefix: string;

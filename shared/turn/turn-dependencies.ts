@@ -39,7 +39,7 @@ export interface TurnEvent extends ChannelTurn {
   deliveryId: string;
 }
 
-/** The robot a turn belongs to (docs/robots.md §7): its name in the controls file and what the company decided for it. */
+/** The robot a turn belongs to (docs/controls.md §7): its name in the controls file and what the company decided for it. */
 export interface TurnRobot {
   name: string;
   controls: RobotControls;

@@ -35,7 +35,7 @@ export interface Invocation<Storage extends TurnStorage = TurnStorage> {
 export type ChannelSource<Storage extends TurnStorage = TurnStorage> = Channel | ((invocation: Invocation<Storage>) => Promise<Channel>);
 
 /**
- * One robot of the deployment as its turns see it (docs/robots.md §7): its name, its settings (persona, models,
+ * One robot of the deployment as its turns see it (docs/controls.md §7): its name, its settings (persona, models,
  * card, the history prefix that keeps its conversations apart) and its controls.
  */
 export interface WorkerRobot<Storage extends TurnStorage = TurnStorage> {

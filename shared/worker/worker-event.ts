@@ -14,7 +14,7 @@ export const WorkerEventSchema = v.object({
    */
   channel: v.optional(v.picklist(CHANNEL_NAMES)),
   /**
-   * Which DingTalk robot of the controls file received it (docs/robots.md §7); absent means the channel's own robot
+   * Which DingTalk robot of the controls file received it (docs/controls.md §7); absent means the channel's own robot
    * (`dingtalk`, the robot of DINGTALK_APP_KEY), as every event before there were several robots.
    */
   robot: v.optional(v.pipe(v.string(), v.regex(ROBOT_NAME_PATTERN))),

@@ -1,7 +1,7 @@
 import { startE2eStack, type E2eRobot, type E2eStack } from './e2e-stack';
 import { FAKE_APP_SECRET } from '../helpers/fake-dingtalk';
 
-/** Several DingTalk robots in one deployment (docs/robots.md §7), through the built bundles and the local stack. */
+/** Several DingTalk robots in one deployment (docs/controls.md §7), through the built bundles and the local stack. */
 const SALES: E2eRobot = { path: '/dingtalk/sales', appKey: 'dingsalesappkey', appSecret: 'sales-secret-0123456789abcdef' };
 const HR: E2eRobot = { path: '/hr', appKey: 'dinghrappkey', appSecret: 'hr-secret-0123456789abcdefgh' };
 const CONTROLS = {

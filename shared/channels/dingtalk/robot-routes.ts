@@ -8,7 +8,7 @@ export type RobotRouteDependencies = Omit<CallbackDependencies, 'appKey' | 'appS
   Pick<MisconfiguredCallbackDependencies, 'postNotice' | 'runsLocally'>;
 
 /**
- * One route per DingTalk robot, each on its own path and checked with its own secret (docs/robots.md §7). A robot
+ * One route per DingTalk robot, each on its own path and checked with its own secret (docs/controls.md §7). A robot
  * whose secret variable is unset or empty gets the misconfigured route on its path alone: it refuses that robot's
  * callbacks (it cannot prove them DingTalk's, so it tells nobody) and logs the variable once at start, while every
  * other robot keeps working. A wrong secret is no setting error: that robot's signatures simply fail (401).

@@ -14,7 +14,7 @@ const errors = (): typeof import('./controls-error') => require('./controls-erro
 /**
  * The controls file as the build packed it beside a bundle (esbuild.config.ts), unchecked: the function checks it in
  * its settings step, so a malformed file wires the function that says which field instead of failing its start.
- * Undefined when the project has none (every robot then has the defaults: docs/robots.md §5).
+ * Undefined when the project has none (every robot then has the defaults: docs/controls.md §5).
  */
 export function readControlsFile(bundleDir: string): string | undefined {
   const path = join(bundleDir, CONTROLS_FILE_NAME);

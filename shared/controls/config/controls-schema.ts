@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 
 /**
- * The controls file (`controls.json`, docs/robots.md §5): the company's rules per robot, deployed with the code.
+ * The controls file (`controls.json`, docs/controls.md §5): the company's rules per robot, deployed with the code.
  * Every object is strict, so a misspelt field is an error naming it instead of a rule that silently does nothing;
  * each check's message is a key of EXPECTATIONS (controls-error.ts), which says it in Chinese and English.
  */

@@ -4,7 +4,7 @@ import { resolveRobots, type ResolvedRobot } from './resolve-robots';
 
 /**
  * What each function reads at cold start, inside its settings step: the packed controls file checked again and the
- * robots it and the environment describe. Throws ConfigError naming the field (docs/robots.md §5).
+ * robots it and the environment describe. Throws ConfigError naming the field (docs/controls.md §5).
  */
 export const loadRobots = (controlsText: string | undefined, env: Env): ResolvedRobot[] => resolveRobots(parseControlsFile(controlsText), env);
 

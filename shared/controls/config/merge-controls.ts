@@ -3,7 +3,7 @@ import type { ControlSections } from './controls-schema';
 
 /**
  * One robot's controls: each field its own section sets, else the defaults' field, else DEFAULT_ROBOT_CONTROLS. Field
- * by field, so a robot that names only its admins keeps the company's lists and limits (docs/robots.md §5).
+ * by field, so a robot that names only its admins keeps the company's lists and limits (docs/controls.md §5).
  */
 export function mergeControls(defaults: ControlSections | undefined, robot: ControlSections | undefined): RobotControls {
   const base = DEFAULT_ROBOT_CONTROLS;

@@ -7,7 +7,7 @@ import type { ControlsFile, RobotSection } from './controls-schema';
 import { controlsSetting } from './controls-setting';
 
 /**
- * The robots of one deployment, resolved from the controls file and the environment (docs/robots.md §7): `dingtalk`
+ * The robots of one deployment, resolved from the controls file and the environment (docs/controls.md §7): `dingtalk`
  * is the robot of DINGTALK_APP_KEY on `/`, `wechat` the Official Account, any other name an extra DingTalk robot on
  * its own path with its own app. Secrets stay in the environment: an extra robot names the variable that holds its.
  */

@@ -2,7 +2,7 @@ import type { CardSettings, WorkerSettings } from '../../turn/turn-dependencies'
 import { ENV_ROBOT, type ResolvedRobot } from './resolve-robots';
 
 /**
- * A robot's worker settings: the deployment's, with what its section of the controls file sets (docs/robots.md §7).
+ * A robot's worker settings: the deployment's, with what its section of the controls file sets (docs/controls.md §7).
  * The persona is its system prompt; its models replace the deployment's field by field (its default first among the
  * allowed, as with OPENAI_MODELS); a card template streams its answers into cards with the deployment's cadence. An
  * extra robot's histories live under `<HISTORY_PREFIX>robots/<name>/`, so no two robots ever share a conversation;
