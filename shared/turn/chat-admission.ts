@@ -40,7 +40,10 @@ export async function admitChat(event: TurnEvent, deps: TurnDependencies, estima
     exempt: isAdmin(event, deps),
   });
   if (admission.admitted) {
-    const plan = cadenceFor(admission.state, event, deps, deps.now(), true);
+    // The step reflects the calls made before this turn: its own reservation is what the step will decide.
+    const reserved = planned?.calls ?? 0;
+    const before = { ...admission.state, calls: { day: admission.state.calls.day - reserved, month: admission.state.calls.month - reserved } };
+    const plan = cadenceFor(before, event, deps, deps.now(), true);
     return { kind: 'admitted', cadence: plan?.cadence };
   }
   if (admission.reason === 'blocked') {

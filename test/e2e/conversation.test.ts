@@ -27,7 +27,7 @@ describe('end to end: a conversation through the built bundles', () => {
     ]);
   });
 
-  it('costs 4 OSS requests in an ordinary turn: the claim of the message, the tail and record of the history, the signature record', async () => {
+  it('costs 5 OSS requests in an ordinary turn: the signature record, the claim, the tail and record of the history, and the controls’ one admission', async () => {
     // Prepare
     ok(await e2e.send({ text: '第一句' }));
     await e2e.drain();
@@ -41,7 +41,10 @@ describe('end to end: a conversation through the built bundles', () => {
     expect(operations('dingtalk-llm/messages/')).toEqual(['AppendObject']);
     expect(operations('dingtalk-llm/history/')).toEqual(['GetObject', 'AppendObject']);
     expect(operations('dingtalk-llm/signatures/')).toEqual(['AppendObject']);
-    expect(turn).toHaveLength(4);
+    // The one extra request the company controls may cost (docs/controls.md §1): the admission, which carries the
+    // first turn's settlement with it.
+    expect(operations('dingtalk-llm/controls/')).toEqual(['AppendObject']);
+    expect(turn).toHaveLength(5);
   });
 
   it('answers a message DingTalk delivers twice exactly once', async () => {
