@@ -503,4 +503,16 @@ describe('createControlLedger', () => {
       await expect(admitting).rejects.toBeInstanceOf(StorageError);
     });
   });
+
+  it('counts an admin like everyone but never blocks or limits them (an exempt admission)', async () => {
+    const { log } = createMemoryAppendLog();
+    const ledger = instance(log)();
+    await ledger.recordAdmin({ by: 'other-admin', at: NOON, change: { kind: 'block', user: 'u1' } });
+    const tight = limits({ messagesPerMinute: 1 });
+    const first = await ledger.admit(request('m1', NOON + 1, { limits: tight, exempt: true }));
+    const second = await ledger.admit(request('m2', NOON + 2, { limits: tight, exempt: true }));
+    const plain = await ledger.admit(request('m3', NOON + 3, { limits: tight }));
+    expect([first.admitted, second.admitted, plain.admitted]).toEqual([true, true, false]);
+    expect(second.state.users.get('u1')?.messagesToday).toBe(2);
+  });
 });
