@@ -38,6 +38,8 @@ export interface InboundMessage {
   conversation: { id: string; group: boolean };
   /** Who sent it: a stable id (never a nickname) and a display name for group speaker labels. */
   sender: { id: string; name?: string };
+  /** The people the message @-mentions, by the same kind of id as `sender.id` (the robot itself left out). */
+  mentions?: readonly string[];
   content: InboundContent;
 }
 

@@ -24,7 +24,7 @@ export async function adminCommand(text: string, view: TurnView, event: TurnEven
   const now = deps.now();
   const state = await controls.ledger.state(now, ADMIN_CHANGES_WITHIN_MS);
   const step = cardStepFor(state, deps.robot.controls.budget, now);
-  const reply = await runAdminCommand(parseAdminCommand(text) ?? { kind: 'help' }, {
+  const reply = await runAdminCommand(parseAdminCommand(text, message.mentions) ?? { kind: 'help' }, {
     message,
     ledger: controls.ledger,
     controls: deps.robot.controls,
@@ -36,7 +36,7 @@ export async function adminCommand(text: string, view: TurnView, event: TurnEven
       cardStep: { step: step.step, ...(step.reason ? { reason: step.reason } : {}), used: step.used, forecast: step.forecast },
     },
   });
-  deps.logger.info('admin command', { command: parseAdminCommand(text)?.kind ?? 'help' });
+  deps.logger.info('admin command', { command: parseAdminCommand(text, message.mentions)?.kind ?? 'help' });
   return doneAnswer(message.id, deps.now(), reply, 'admin');
 }
 

@@ -13,8 +13,15 @@ export function toInboundMessage(message: DingTalkMessage): InboundMessage {
     account: message.robotCode ?? '',
     conversation: { id: message.conversationId, group: isGroup(message) },
     sender: { id: message.senderStaffId || message.senderId, ...(message.senderNick === undefined ? {} : { name: message.senderNick }) },
+    ...mentionsOf(message),
     content: messageContent(message),
   };
+}
+
+/** The staff ids of the people @-mentioned: the robot's own entry carries none (docs/dingtalk.md §1). */
+function mentionsOf(message: DingTalkMessage): { mentions?: string[] } {
+  const ids = (message.atUsers ?? []).flatMap((user) => (user.staffId ? [user.staffId] : [])).filter((id) => id !== message.senderStaffId);
+  return ids.length === 0 ? {} : { mentions: ids };
 }
 
 /**

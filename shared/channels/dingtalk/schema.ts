@@ -28,6 +28,11 @@ export const DingTalkCallbackSchema = v.object({
   robotCode: optionalId,
   chatbotUserId: optionalId,
   isInAtList: v.optional(v.boolean()),
+  /**
+   * Who the message @-mentions; the robot's own entry has no staffId. Only `/admin` reads it, so a malformed list is
+   * dropped rather than refusing the message.
+   */
+  atUsers: v.fallback(v.optional(v.pipe(v.array(v.object({ dingtalkId: v.optional(v.string()), staffId: v.optional(v.string()) })), v.maxLength(100))), undefined),
   createAt: v.optional(epochMs),
   sessionWebhook: v.pipe(v.string(), v.url(), v.maxLength(2048), v.regex(/^https?:\/\//)),
   sessionWebhookExpiredTime: v.optional(epochMs),

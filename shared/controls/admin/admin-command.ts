@@ -39,10 +39,11 @@ const invalid = (why: string): AdminCommand => ({ kind: 'invalid', why });
  * `/admin …` or `/管理 …` (docs/controls.md §6); undefined when the text is not an admin command at all. NFKC
  * folds what Chinese keyboards type: the full-width slash, digits and `＝`. Names match case-insensitively.
  */
-export function parseAdminCommand(text: string): AdminCommand | undefined {
+export function parseAdminCommand(text: string, mentions: readonly string[] = []): AdminCommand | undefined {
   const words = text.normalize('NFKC').trim().replace(/\s*=\s*/g, '=').split(/\s+/);
   if (!is(NAMES, words[0])) return undefined;
-  const [sub, ...args] = words.slice(1);
+  const [sub, ...typed] = words.slice(1);
+  const args = withMention(sub, typed, mentions);
   if (sub === undefined || is(SUBCOMMANDS.help, sub)) return args.length === 0 ? { kind: 'help' } : invalid('帮助 不需要参数。');
   if (is(SUBCOMMANDS.status, sub)) return args.length === 0 ? { kind: 'status' } : invalid('状态 不需要参数。');
   if (is(SUBCOMMANDS.usage, sub)) return usage(args);
@@ -50,6 +51,20 @@ export function parseAdminCommand(text: string): AdminCommand | undefined {
   if (is(SUBCOMMANDS.unblock, sub)) return blocking('unblock', args);
   if (is(SUBCOMMANDS.quota, sub)) return quota(args);
   return invalid(`没有「${sub}」这个管理命令。`);
+}
+
+/**
+ * A person picked from DingTalk's @ list is not in the text, only in the callback's `atUsers` (docs/controls.md §6):
+ * one such mention fills the place where the command's target is missing.
+ */
+function withMention(sub: string | undefined, args: string[], mentions: readonly string[]): string[] {
+  const [mention, ...more] = mentions;
+  if (mention === undefined || more.length > 0 || sub === undefined) return args;
+  if (is(SUBCOMMANDS.block, sub) || is(SUBCOMMANDS.unblock, sub) || is(SUBCOMMANDS.usage, sub)) return args.length === 0 ? [mention] : args;
+  if (!is(SUBCOMMANDS.quota, sub)) return args;
+  const [scopeWord, id, ...rest] = args;
+  const targetMissing = id === undefined || id.includes('=') || is(RESET, id);
+  return targetMissing && scopeWord !== undefined ? [scopeWord, mention, ...(id === undefined ? [] : [id]), ...rest] : args;
 }
 
 function usage(args: string[]): AdminCommand {
@@ -60,8 +75,7 @@ function usage(args: string[]): AdminCommand {
 
 function blocking(kind: 'block' | 'unblock', args: string[]): AdminCommand {
   const verb = kind === 'block' ? '封禁' : '解封';
-  // In a group, a name picked from DingTalk's @ list never reaches the text (docs/controls.md §6).
-  if (args.length !== 1) return invalid(`请写明要${verb}的一个用户，例如「/admin ${kind} user123」或「/admin ${kind} @张三」（群里用 @ 选人时名字不会出现在消息里，请写 id）。`);
+  if (args.length !== 1) return invalid(`请写明要${verb}的一个用户，例如「/admin ${kind} user123」或「/admin ${kind} @张三」（一次只 @ 一个人）。`);
   const who = target(args[0] ?? '');
   if (who.kind === 'this') return invalid(`${verb}的对象是用户，不能是「本群」。`);
   return { kind, target: who };

@@ -93,3 +93,18 @@ describe('parseCount', () => {
     expect(parseCount(text)).toBeUndefined();
   });
 });
+
+describe('parseAdminCommand with a person picked from DingTalk’s @ list (not in the text, only in atUsers)', () => {
+  it('fills the missing target of block, unblock, usage and quota with the one mention', () => {
+    expect(parseAdminCommand('/admin block', ['staff-7'])).toEqual({ kind: 'block', target: { kind: 'id', id: 'staff-7' } });
+    expect(parseAdminCommand('/管理 解封 ', ['staff-7'])).toEqual({ kind: 'unblock', target: { kind: 'id', id: 'staff-7' } });
+    expect(parseAdminCommand('/admin usage', ['staff-7'])).toEqual({ kind: 'usage', target: { kind: 'id', id: 'staff-7' } });
+    expect(parseAdminCommand('/admin quota user day=10k', ['staff-7'])).toMatchObject({ kind: 'quota', scope: 'user', target: { kind: 'id', id: 'staff-7' }, values: { tokensPerDay: 10_000 } });
+    expect(parseAdminCommand('/admin quota user reset', ['staff-7'])).toEqual({ kind: 'quota-reset', scope: 'user', target: { kind: 'id', id: 'staff-7' } });
+  });
+
+  it('guesses nothing with two mentions, and a typed target wins over a mention', () => {
+    expect(parseAdminCommand('/admin block', ['staff-7', 'staff-8'])).toMatchObject({ kind: 'invalid' });
+    expect(parseAdminCommand('/admin block staff-1', ['staff-7'])).toEqual({ kind: 'block', target: { kind: 'id', id: 'staff-1' } });
+  });
+});
