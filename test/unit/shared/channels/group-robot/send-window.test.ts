@@ -6,6 +6,7 @@ import { createLogger } from '../../../../../shared/logging/logger';
 import type { AppendLog } from '../../../../../shared/storage/append-log';
 import { createMemoryAppendLog } from '../../../../../shared/storage/memory/memory-append-log';
 import { captureLog } from '../../../../helpers/builders';
+import { delayedLog } from '../../../../helpers/delayed-log';
 
 const START = Date.UTC(2026, 0, 5, 1, 0, 0);
 const OPS_TOKEN = 'opsaccesstoken0123456789';
@@ -42,25 +43,10 @@ function windowOn(log: ReturnType<typeof createMemoryAppendLog>['log'], clock: R
  */
 function jittered(log: AppendLog, seed: number): AppendLog {
   let state = seed;
-  const turns = async (): Promise<void> => {
+  return delayedLog(log, async () => {
     state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
     for (let turn = state % 7; turn > 0; turn -= 1) await Promise.resolve();
-  };
-  const delayed = <A extends unknown[], R>(call: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
-    await turns();
-    const result = await call(...args);
-    await turns();
-    return result;
-  };
-  return {
-    readTail: delayed(log.readTail.bind(log)),
-    append: delayed(log.append.bind(log)),
-    length: delayed(log.length.bind(log)),
-    remove: delayed(log.remove.bind(log)),
-    readAll: delayed(log.readAll.bind(log)),
-    readFrom: delayed(log.readFrom.bind(log)),
-    put: delayed(log.put.bind(log)),
-  };
+  });
 }
 
 /** The largest number of times in any span of `spanMs` (a sliding window over the sorted times). */

@@ -8,6 +8,7 @@ import { createMemoryAppendLog } from '../../../../../shared/storage/memory/memo
 import { createOssAppendLog } from '../../../../../shared/storage/oss/oss-append-log';
 import { createOssClient } from '../../../../../shared/storage/oss/oss-client';
 import { createOssTransport } from '../../../../../shared/storage/oss/urllib-transport';
+import { delayedLog } from '../../../../helpers/delayed-log';
 
 /** 2026-12-02 12:00 in Beijing. */
 const NOON = Date.UTC(2026, 11, 2, 4, 0, 0);
@@ -38,17 +39,7 @@ function seeded(seed: number): () => number {
 /** The log with each call delayed by a seeded 0–3 ms either side, so instances interleave as over a network. */
 function interleaved(log: AppendLog, seed: number): AppendLog {
   const random = seeded(seed);
-  const turns = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.floor(random() * 4)));
-  const delayed = <A extends unknown[], R>(call: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
-    await turns();
-    const result = await call(...args);
-    await turns();
-    return result;
-  };
-  return {
-    readTail: delayed(log.readTail.bind(log)), append: delayed(log.append.bind(log)), length: delayed(log.length.bind(log)),
-    remove: delayed(log.remove.bind(log)), readAll: delayed(log.readAll.bind(log)), readFrom: delayed(log.readFrom.bind(log)), put: delayed(log.put.bind(log)),
-  };
+  return delayedLog(log, () => new Promise((resolve) => setTimeout(resolve, Math.floor(random() * 4))));
 }
 
 /** An FC instance: its own cache, kept across its invocations, each of which builds a ledger over it. */
