@@ -88,11 +88,17 @@ export function createControlLedger(options: ControlLedgerOptions): ControlLedge
     state: (at, maxAgeMs) =>
       serialized(robot, async () => {
         const { view, loaded } = await currentView(store, at);
-        if (!loaded && at - view.readAt > maxAgeMs) {
+        if (!loaded && at - view.readAt <= maxAgeMs) return stateOf(view, at);
+        const admin = await viewOfAdmin(store.objects, robot, view.fold.adminPos);
+        if (!loaded) {
+          // A view older than asked for: the day's new lines, and admin.jsonl to its end (a marker may be missing).
           await catchUpDay(store.objects, view, at);
-          await viewOfAdmin(store.objects, robot, view.fold.adminPos);
+          await catchUpAdmin(store.objects, admin);
         }
-        return stateOf(view, at);
+        if (admin.length <= view.fold.adminPos) return stateOf(view, at);
+        // A change whose marker never landed (the run that wrote it failed in between): announce it now, so that the
+        // other instances apply it at their next turn too (docs/controls.md §1).
+        return appendDecided<ControlState>(store, at, () => ({ kind: 'append', line: { t: 'admin', at, pos: admin.length }, value: (after) => stateOf(after, at) }));
       }),
   };
 }

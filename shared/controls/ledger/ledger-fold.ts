@@ -106,6 +106,7 @@ export function foldLine(fold: DayFold, line: DayLine): void {
       }
       fold.calls.month = line.calls;
       if (line.forced) fold.forced = { ...line.forced, until: line.forced.until ?? nextMonthStart(line.at) };
+      fold.adminPos = Math.max(fold.adminPos, line.admin ?? 0);
       return;
     case 'admit': {
       applySettle(fold, line.settle);
@@ -149,5 +150,5 @@ export function carryOf(fold: DayFold, day: string, at: number): Extract<DayLine
       }),
     );
   const forced = fold.forced !== undefined && fold.forced.until > at ? fold.forced : undefined;
-  return { t: 'open', day, at, users: carried(fold.users), groups: carried(fold.groups), calls: fold.calls.month, ...(forced ? { forced } : {}) };
+  return { t: 'open', day, at, users: carried(fold.users), groups: carried(fold.groups), calls: fold.calls.month, ...(forced ? { forced } : {}), ...(fold.adminPos > 0 ? { admin: fold.adminPos } : {}) };
 }

@@ -38,6 +38,8 @@ export const DayLineSchema = v.variant('t', [
     groups: v.record(v.string(), CarriedSchema),
     calls: count,
     forced: v.optional(ForcedSchema),
+    /** How far admin.jsonl was announced: a new day starts knowing which admin changes every instance was told of. */
+    admin: v.optional(count),
   }),
   v.object({
     t: v.literal('admit'),

@@ -2,7 +2,7 @@ import { AppendConflictError, StorageError } from '../../errors';
 import { jsonLine } from '../../validation/json-lines';
 import type { DayLine } from './ledger-records';
 import { catchUpDay, foldAppended, viewOfDay, type DayView } from './day-view';
-import { viewOfAdmin, type LedgerObjects, type RobotEntry } from './ledger-views';
+import { catchUpAdmin, viewOfAdmin, type LedgerObjects, type RobotEntry } from './ledger-views';
 import { beijingDay } from '../beijing-time';
 
 /**
@@ -50,8 +50,13 @@ export const jitter = (store: LedgerStore, attempt: number): Promise<void> =>
 /** The view of `at`'s day and the admin changes its markers name; `loaded` when it was read in this call. */
 export async function currentView(store: LedgerStore, at: number): Promise<{ view: DayView; loaded: boolean }> {
   const loaded = store.entry.day?.day !== beijingDay(at);
-  // A cold instance reads admin.jsonl alongside the day object rather than after it.
-  const [view] = await Promise.all([viewOfDay(store.objects, store.entry, at), store.entry.admin ? undefined : viewOfAdmin(store.objects, store.entry)]);
+  const known = store.entry.admin;
+  // A cold instance reads admin.jsonl alongside the day object rather than after it; a warm one starting a new day
+  // reads what admin.jsonl gained since, as the markers that announced it were in the day it has left.
+  const [view] = await Promise.all([
+    viewOfDay(store.objects, store.entry, at),
+    known === undefined ? viewOfAdmin(store.objects, store.entry) : loaded ? catchUpAdmin(store.objects, known) : undefined,
+  ]);
   await viewOfAdmin(store.objects, store.entry, view.fold.adminPos);
   return { view, loaded };
 }

@@ -506,4 +506,37 @@ describe('createControlLedger', () => {
     expect([first.admitted, second.admitted, plain.admitted]).toEqual([true, true, false]);
     expect(second.state.users.get('u1')?.messagesToday).toBe(2);
   });
+
+  it('applies a block made late in the day on a warm instance that never read that day’s marker, the next morning', async () => {
+    const { log } = createMemoryAppendLog();
+    const first = instance(log, 1);
+    const second = instance(log, 2);
+    expect((await first().admit(request('m1', NOON))).admitted).toBe(true);
+    await second().recordAdmin({ by: 'boss', at: NOON + 10 * HOUR, change: { kind: 'block', user: 'u1' } });
+    const morning = await first().admit(request('m2', NOON + DAY - 3 * HOUR));
+    expect(morning).toMatchObject({ admitted: false, reason: 'blocked' });
+  });
+
+  it('announces an admin change whose marker never landed at the next fresh read, so other instances apply it', async () => {
+    const { log } = createMemoryAppendLog();
+    let failMarker = true;
+    const flaky: AppendLog = {
+      ...log,
+      append: async (key, position, data) => {
+        if (failMarker && key.includes('/usage/') && data.includes('"t":"admin"')) {
+          failMarker = false;
+          throw new StorageError('the marker’s append was lost');
+        }
+        return log.append(key, position, data);
+      },
+      readTail: log.readTail.bind(log), length: log.length.bind(log), remove: log.remove.bind(log), readAll: log.readAll.bind(log), readFrom: log.readFrom.bind(log), put: log.put.bind(log),
+    };
+    const warm = instance(flaky, 1);
+    const admin = instance(flaky, 2);
+    expect((await warm().admit(request('m1', NOON))).admitted).toBe(true);
+    await expect(admin().recordAdmin({ by: 'boss', at: NOON + 1, change: { kind: 'block', user: 'u1' } })).rejects.toThrow(StorageError);
+    // The admin looks again (a retry of the command reads fresh): the change is in admin.jsonl, its marker is written now.
+    expect((await admin().state(NOON + 2, 0)).blocked.has('u1')).toBe(true);
+    expect(await warm().admit(request('m2', NOON + 3))).toMatchObject({ admitted: false, reason: 'blocked' });
+  });
 });

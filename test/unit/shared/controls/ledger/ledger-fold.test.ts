@@ -53,7 +53,7 @@ describe('the day fold', () => {
     }
   });
 
-  it('carries the month, names and a step still forced to the next day', () => {
+  it('carries the month, names, a step still forced and how far admin.jsonl was announced to the next day', () => {
     const fold = foldInPieces(DAY_TEXT, []);
 
     expect(carryOf(fold, '2026-12-03', NOON + 60_000)).toEqual({
@@ -62,6 +62,7 @@ describe('the day fold', () => {
       groups: { g1: { tokens: 5_030 } },
       calls: 43,
       forced: { step: 'fewer', reason: 'qps-limit', at: NOON + 4, until: NOON + 4 + 600_000 },
+      admin: 321,
     });
     expect(carryOf(fold, '2026-12-03', NOON + 700_000).forced).toBeUndefined();
   });
