@@ -13,6 +13,13 @@ export type ChatAdmission =
   /** Over a limit, or blocked by an admin: this answer instead of the model's. */
   | { kind: 'refused'; answer: Answer };
 
+/**
+ * Reserved for the answer at admission, on top of the prompt's estimate: its real size is known only after, and the
+ * settlement that replaces the reservation rides on the instance's next append, which a reclaimed instance never
+ * makes (docs/controls.md §1). About two pages of Chinese: an answer longer than that is charged when it settles.
+ */
+export const COMPLETION_RESERVE_TOKENS = 1_000;
+
 export const subjectOf = (message: InboundMessage): Subject => ({
   user: message.sender.id,
   ...(message.sender.name ? { userName: message.sender.name } : {}),

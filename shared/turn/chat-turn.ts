@@ -7,7 +7,7 @@ import type { TurnRecord } from '../history/records';
 import type { ChatCompletion, ChatMessage, ChatUsage, ContentPart } from '../model/chat-model';
 import { doneAnswer, type Answer } from './answer';
 import { answerInCard } from '../cards/card-answer';
-import { admitChat } from './chat-admission';
+import { admitChat, COMPLETION_RESERVE_TOKENS } from './chat-admission';
 import { presentCompletion, withNote } from './present-answer';
 import { currentModel } from './settings-commands';
 import { modelBudgetMs, type TurnDependencies, type TurnEvent } from './turn-dependencies';
@@ -47,20 +47,25 @@ export async function chatTurn(input: ChatInput, view: TurnView, event: TurnEven
   const placeholders = input.images.slice(0, settings.images.maxCount).map(() => ({ dataUrl: '' }));
   const alone = tooLongAlone(userContent(userText, placeholders), budget);
   if (alone) return doneAnswer(message.id, deps.now(), messageTooLongText(alone), 'message-too-long');
+  const promptOf = (pictures: ReadonlyArray<{ dataUrl: string }>) =>
+    buildPrompt(view.records, userContent(userText, pictures), {
+      ...budget,
+      sessionTimeoutMs: settings.history.sessionTimeoutMs,
+      historyTokenBudget: settings.history.tokenBudget,
+      nowMs: deps.now(),
+    });
+  const planned = promptOf(placeholders);
+  if (planned.kind === 'too-long') return doneAnswer(message.id, deps.now(), messageTooLongText(planned), 'message-too-long');
+  // The limits and the card's cadence, decided in the robot's ledger before any picture is downloaded or the model
+  // asked (docs/controls.md §1): the prompt's estimate with placeholders is the same, whatever the pictures' bytes.
+  const admission = await admitChat(event, deps, planned.estimatedTokens + COMPLETION_RESERVE_TOKENS);
+  if (admission.kind === 'refused') return admission.answer;
   const { pictures, note } = await fetchTurnPictures(input.images, event.media, deps);
-  const prompt = buildPrompt(view.records, userContent(userText, pictures), {
-    ...budget,
-    sessionTimeoutMs: settings.history.sessionTimeoutMs,
-    historyTokenBudget: settings.history.tokenBudget,
-    nowMs: deps.now(),
-  });
+  const prompt = input.images.length === 0 ? planned : promptOf(pictures);
   if (prompt.kind === 'too-long') return doneAnswer(message.id, deps.now(), messageTooLongText(prompt), 'message-too-long');
   const { messages } = prompt;
   const request = { messages, model, timeoutMs: modelBudgetMs(deps) };
 
-  // The limits and the card's cadence, decided in the robot's ledger before the model is asked (docs/controls.md §1).
-  const admission = await admitChat(event, deps, prompt.estimatedTokens);
-  if (admission.kind === 'refused') return admission.answer;
   const carded = await answerInCard(request, deps.model, event, resume, deps, note, admission.cadence);
   if (carded?.kind === 'failed') return carded.answer;
   // A card screened its answer as it streamed; a markdown answer is screened whole.

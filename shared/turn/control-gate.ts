@@ -28,7 +28,7 @@ export async function refusedAtTheDoor(intent: Intent, event: TurnEvent, deps: T
 export async function tellRefused(event: TurnEvent, deps: TurnDependencies, reason: AccessRefusal): Promise<void> {
   const { controls } = deps;
   if (controls === undefined) return;
-  const first = await controls.ledger.firstRefusalToday(event.message.sender.id, deps.now());
+  const first = await controls.ledger.firstRefusalToday(event.message.sender.id, deps.now(), event.message.id);
   deps.logger.info('sender refused by the access controls', { reason, told: first });
   if (first) await deliver(event, accessRefusal(reason), 0);
 }

@@ -19,13 +19,15 @@ import { errorText, rotationNotice } from './user-messages';
 /**
  * One message, from any channel, start to end (docs/delivery.md):
  * 1. claim it in its own claim object: a redelivery or a concurrent copy finds it busy or answered and stops;
+ *    a sender the robot's access lists refuse is told once a day, and nothing else happens (control-gate.ts);
  * 2. read the conversation (moving it to a fresh object first when its own can take no more);
- * 3. resume a reply an earlier run could not send, or stop if an earlier run answered, or work out the answer;
+ * 3. resume a reply an earlier run could not send, or stop if an earlier run answered, or work out the answer (a
+ *    chat message is admitted against the robot's limits first, chat-admission.ts);
  * 4. send the reply, then record it: the record tells every later run that the message was answered.
  * A `forget` message stops after the claim: its sender's data is deleted, and nothing is sent or recorded.
- * Ordinary cost: three OSS requests (claim, tail read, record). Only a delivery failure that a retry can help is
- * thrown, so that FC retries the invocation; the reply goes with it in the claim object, and the retry sends the
- * rest without asking the model again.
+ * Ordinary cost: four OSS requests (claim, tail read, the controls' admission in chat-admission.ts, record). Only a
+ * delivery failure that a retry can help is thrown, so that FC retries the invocation; the reply goes with it in the
+ * claim object, and the retry sends the rest without asking the model again.
  */
 export async function handleMessage(event: TurnEvent, deps: TurnDependencies): Promise<'answered' | 'skipped'> {
   const { message } = event;
@@ -77,6 +79,8 @@ export async function handleMessage(event: TurnEvent, deps: TurnDependencies): P
     // An earlier run could not send its reply and nobody has since: send the rest of it, then record it.
     log.warn('resuming: sending the stored reply instead of asking again', { sent_parts: claim.stored.parts });
     await send(event, deps, claimKey, stored, claim.stored.parts);
+    // The run that asked the model settled on its own instance; this one adds what its delivery cost, if nobody did.
+    if (intent.kind === 'chat') deps.controls?.ledger.settle(message.id, { calls: event.apiCalls?.() ?? 0 });
     await record(deps, view, { text: storedReply(stored[0]), build: () => stored }, event);
     return 'answered';
   }
@@ -91,10 +95,15 @@ export async function handleMessage(event: TurnEvent, deps: TurnDependencies): P
 
   const records = recordsFor(answer, view, deps.settings.history.tailBytes);
   log.info('answered', { intent: intent.kind, outcome: records[0].t === 'done' ? records[0].kind : records[0].t, via: answer.delivered ? 'card' : 'markdown' });
+  // What the message really cost rides on this instance's next ledger append: settled before the reply goes out (a
+  // failed delivery still settles) and again after it with the calls the delivery made. A settle for a message that
+  // was not admitted (one over a limit) changes nothing; without tokens (the model failed) the reservation stands.
+  const settle = (): void => {
+    if (intent.kind === 'chat') deps.controls?.ledger.settle(message.id, { tokens: answer.tokens, calls: event.apiCalls?.() ?? 0 });
+  };
+  settle();
   await send(event, deps, claimKey, records, 0);
-  // What the message really cost rides on this instance's next ledger append (a settle for a message that was not
-  // admitted, such as one over a limit, changes nothing).
-  if (intent.kind === 'chat') deps.controls?.ledger.settle(message.id, { tokens: answer.tokens ?? 0, calls: event.apiCalls?.() ?? 0 });
+  settle();
   await record(deps, view, answer, event);
   return 'answered';
 }

@@ -89,10 +89,16 @@ export interface ControlState {
 export interface ControlLedger {
   /** Decides on a complete view (the append that records it lands only on the current end): exact under concurrency. */
   admit(request: AdmitRequest): Promise<Admission>;
-  /** What the admitted message really used; written with this instance's next append (no request of its own). */
-  settle(id: string, used: { tokens: number; calls: number }): void;
-  /** True exactly once per user per Beijing day, across instances: the refused user is told then, and not again. */
-  firstRefusalToday(user: string, at: number): Promise<boolean>;
+  /**
+   * What the admitted message really used, written with this instance's next append (no request of its own). Without
+   * `tokens` (the model failed) the reserved estimate stands.
+   */
+  settle(id: string, used: { tokens?: number | undefined; calls: number }): void;
+  /**
+   * True exactly once per user per Beijing day, across instances: the refused user is told then, and not again; true
+   * again for the same `message` (an FC retry of the run that was to tell them, whose reply did not go out).
+   */
+  firstRefusalToday(user: string, at: number, message: string): Promise<boolean>;
   /** Records a limit DingTalk answered with, so every instance moves down at its next turn. */
   reportApiLimit(kind: ApiLimitKind, at: number): Promise<void>;
   /** Applies and records an admin change (the audit record); returns the state that includes it. */

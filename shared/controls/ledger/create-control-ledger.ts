@@ -57,10 +57,12 @@ export function createControlLedger(options: ControlLedgerOptions): ControlLedge
 
     settle: (id, used) => queueSettle(robot, id, used),
 
-    firstRefusalToday: (user, at) =>
+    firstRefusalToday: (user, at, message) =>
       serialized(robot, () =>
         appendDecided<boolean>(store, at, (view) =>
-          view.fold.told.has(user) ? { kind: 'answer', value: false } : { kind: 'append', line: { t: 'told', u: user, at }, value: () => true },
+          view.fold.told.has(user)
+            ? { kind: 'answer', value: view.fold.told.get(user) === message }
+            : { kind: 'append', line: { t: 'told', u: user, id: message, at }, value: () => true },
         ),
       ),
 
@@ -88,17 +90,19 @@ export function createControlLedger(options: ControlLedgerOptions): ControlLedge
     state: (at, maxAgeMs) =>
       serialized(robot, async () => {
         const { view, loaded } = await currentView(store, at);
-        if (!loaded && at - view.readAt <= maxAgeMs) return stateOf(view, at);
         const admin = await viewOfAdmin(store.objects, robot, view.fold.adminPos);
-        if (!loaded) {
+        if (!loaded && at - view.readAt > maxAgeMs) {
           // A view older than asked for: the day's new lines, and admin.jsonl to its end (a marker may be missing).
           await catchUpDay(store.objects, view, at);
           await catchUpAdmin(store.objects, admin);
         }
-        if (admin.length <= view.fold.adminPos) return stateOf(view, at);
-        // A change whose marker never landed (the run that wrote it failed in between): announce it now, so that the
-        // other instances apply it at their next turn too (docs/controls.md §1).
-        return appendDecided<ControlState>(store, at, () => ({ kind: 'append', line: { t: 'admin', at, pos: admin.length }, value: (after) => stateOf(after, at) }));
+        // A change whose marker never landed (the run that wrote it failed in between) is announced now, so the other
+        // instances apply it at their next turn too; settlements this instance holds are written, so that `/usage`
+        // and `/admin` show what its turns really used rather than estimates (docs/controls.md §1).
+        const unannounced = admin.length > view.fold.adminPos;
+        if (!unannounced && robot.pending.length === 0) return stateOf(view, at);
+        const line: AppendedLineOf<'admin' | 'settle'> = unannounced ? { t: 'admin', at, pos: admin.length } : { t: 'settle', at };
+        return appendDecided<ControlState>(store, at, () => ({ kind: 'append', line, value: (after) => stateOf(after, at) }));
       }),
   };
 }

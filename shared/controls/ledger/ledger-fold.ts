@@ -37,7 +37,8 @@ export interface DayFold {
   groups: Map<string, Usage>;
   calls: { day: number; month: number };
   admits: Map<string, Admitted>;
-  told: Set<string>;
+  /** Who was told today, by the message that told them (the first told line of a user counts). */
+  told: Map<string, string | undefined>;
   turns: number[];
   forced: Forcing | undefined;
   /** The longest admin.jsonl any marker names. */
@@ -53,7 +54,7 @@ const KEEP_MS = 120_000;
 const MINUTE_MS = 60_000;
 
 export function emptyDay(): DayFold {
-  return { users: new Map(), groups: new Map(), calls: { day: 0, month: 0 }, admits: new Map(), told: new Set(), turns: [], forced: undefined, adminPos: 0, lines: 0 };
+  return { users: new Map(), groups: new Map(), calls: { day: 0, month: 0 }, admits: new Map(), told: new Map(), turns: [], forced: undefined, adminPos: 0, lines: 0 };
 }
 
 function usageOf(map: Map<string, Usage>, id: string): Usage {
@@ -73,7 +74,8 @@ function applySettle(fold: DayFold, settle: readonly Settle[] | undefined): void
     // Not admitted today (an admit of yesterday, or a foreign id) or settled already: nothing to correct.
     if (admitted === undefined || admitted.settled) continue;
     admitted.settled = true;
-    const tokens = entry.tokens - admitted.tokens;
+    // Without tokens (the model failed, so nobody knows what it billed) the reservation stands.
+    const tokens = (entry.tokens ?? admitted.tokens) - admitted.tokens;
     for (const usage of [fold.users.get(admitted.user), admitted.group === undefined ? undefined : fold.groups.get(admitted.group)]) {
       if (usage === undefined) continue;
       usage.tokensToday += tokens;
@@ -128,7 +130,7 @@ export function foldLine(fold: DayFold, line: DayLine): void {
     }
     case 'told':
       applySettle(fold, line.settle);
-      fold.told.add(line.u);
+      if (!fold.told.has(line.u)) fold.told.set(line.u, line.id);
       return;
     case 'limit':
       applySettle(fold, line.settle);
@@ -137,6 +139,9 @@ export function foldLine(fold: DayFold, line: DayLine): void {
     case 'admin':
       applySettle(fold, line.settle);
       fold.adminPos = Math.max(fold.adminPos, line.pos);
+      return;
+    case 'settle':
+      applySettle(fold, line.settle);
   }
 }
 

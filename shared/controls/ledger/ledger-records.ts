@@ -11,7 +11,7 @@ const at = v.pipe(v.number(), v.finite());
 const id = v.pipe(v.string(), v.minLength(1));
 
 /** A turn's real usage, replacing its admit's estimate; it rides on this instance's next line of the same day. */
-const SettleSchema = v.object({ id, tokens: count, calls: count });
+const SettleSchema = v.object({ id, tokens: v.optional(count), calls: count });
 export type Settle = v.InferOutput<typeof SettleSchema>;
 const settle = v.optional(v.array(SettleSchema));
 
@@ -52,11 +52,13 @@ export const DayLineSchema = v.variant('t', [
     settle,
   }),
   /** The refused user was told today (the once-a-day refusal notice). */
-  v.object({ t: v.literal('told'), u: id, at, settle }),
+  v.object({ t: v.literal('told'), u: id, id: v.optional(id), at, settle }),
   /** DingTalk answered 90020 (quota-exhausted) or a QpsLimit. */
   v.object({ t: v.literal('limit'), kind: v.picklist(['quota-exhausted', 'qps-limit']), at, settle }),
   /** admin.jsonl has grown to `pos` bytes: readers behind it read it again from where they were. */
   v.object({ t: v.literal('admin'), at, pos: count, settle }),
+  /** Settlements only: written when someone asks what is left (`/usage`) while this instance holds some. */
+  v.object({ t: v.literal('settle'), at, settle }),
 ]);
 export type DayLine = v.InferOutput<typeof DayLineSchema>;
 export type OpenLine = Extract<DayLine, { t: 'open' }>;

@@ -95,7 +95,7 @@ export async function appendDecided<T>(store: LedgerStore, at: number, decide: (
 }
 
 /** Queues a turn's real usage for the next append (a later settle of the same id replaces an earlier one). */
-export function queueSettle(entry: RobotEntry, id: string, used: { tokens: number; calls: number }): void {
-  const settle = { id, tokens: Math.max(0, used.tokens), calls: Math.max(0, used.calls) };
+export function queueSettle(entry: RobotEntry, id: string, used: { tokens?: number | undefined; calls: number }): void {
+  const settle = { id, ...(used.tokens === undefined ? {} : { tokens: Math.max(0, used.tokens) }), calls: Math.max(0, used.calls) };
   entry.pending = [...entry.pending.filter((waiting) => waiting.id !== id), settle].slice(-MAX_PENDING);
 }

@@ -324,15 +324,18 @@ describe('createControlLedger', () => {
       const [a, b] = [instance(log), instance(log)];
 
       // Act
-      const answers = await Promise.all([a().firstRefusalToday('u1', NOON), b().firstRefusalToday('u1', NOON + 1)]);
-      const later = [await a().firstRefusalToday('u1', NOON + 2), await b().firstRefusalToday('u1', NOON + 3)];
-      const other = await b().firstRefusalToday('u2', NOON + 4);
-      const tomorrow = await a().firstRefusalToday('u1', NOON + DAY);
+      const answers = await Promise.all([a().firstRefusalToday('u1', NOON, 'm1'), b().firstRefusalToday('u1', NOON + 1, 'm2')]);
+      const later = [await a().firstRefusalToday('u1', NOON + 2, 'm3'), await b().firstRefusalToday('u1', NOON + 3, 'm4')];
+      const other = await b().firstRefusalToday('u2', NOON + 4, 'm5');
+      const tomorrow = await a().firstRefusalToday('u1', NOON + DAY, 'm6');
 
       // Assess
       expect(answers.filter(Boolean)).toHaveLength(1);
       expect(later).toEqual([false, false]);
       expect([other, tomorrow]).toEqual([true, true]);
+      // The run that was to tell them, retried by FC because its reply failed, tells them after all.
+      const teller = answers[0] ? 'm1' : 'm2';
+      expect(await b().firstRefusalToday('u1', NOON + 5, teller)).toBe(true);
     });
   });
 
