@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createCallbackRouter } from '../../shared/callback/router';
 import type { ChannelRoute } from '../../shared/channels/channel';
 import { createDingTalkRobotRoutes } from '../../shared/channels/dingtalk/robot-routes';
-import { readControlsFile } from '../../shared/controls/config/controls-file';
+import { readControlsFile, robotSecretsOf } from '../../shared/controls/config/controls-file';
 import { createSignaturePairGuard } from '../../shared/callback/signature-pairs';
 import { createMisconfiguredDingTalkRoute, MISCONFIGURED_RESPONSE } from '../../shared/channels/dingtalk/misconfigured-callback';
 import { postWebhookNotice } from '../../shared/channels/dingtalk/webhook-notice';
@@ -44,7 +44,7 @@ export const handler = wireWithSettings(
     const runsLocally = env['LOCAL_STACK'] === 'true';
     // WeChat users are told too, when the settings that verify and seal their messages are fine.
     const wechat = wechatNoticeSettings(env);
-    const log = logger('info', [appSecret ?? '', optionalString(env, 'PUSH_TOKEN') ?? '', wechat?.token ?? '', wechat?.encodingAesKey ?? '']);
+    const log = logger('info', [appSecret ?? '', optionalString(env, 'PUSH_TOKEN') ?? '', wechat?.token ?? '', wechat?.encodingAesKey ?? '', ...robotSecretsOf(controlsText, env)]);
     const maxBodyBytes = DEFAULT_CALLBACK_MAX_BODY_BYTES;
     const routes = [
       createMisconfiguredDingTalkRoute({

@@ -30,7 +30,7 @@ import { createControlLedger, createLedgerCache, LEDGER_MAX_BYTES } from '../../
 import { version as PACKAGE_VERSION } from '../../package.json';
 import { createWorkerHandler } from '../../shared/worker/create-worker-handler';
 import { createWorkerRobots, type DingTalkRobotApp } from '../../shared/worker/worker-robots';
-import { readControlsFile } from '../../shared/controls/config/controls-file';
+import { readControlsFile, robotSecretsOf } from '../../shared/controls/config/controls-file';
 import { createMisconfiguredWorker } from '../../shared/worker/misconfigured-worker';
 import { createWechatWorker, wechatNoticeChannel } from '../../shared/channels/wechat/wechat-worker';
 import { loadWechatWorkerConfig, type WechatWorkerConfig } from '../../shared/config/wechat-config';
@@ -55,7 +55,7 @@ export const handler = wireWithSettings(
   () => ({ config: loadWorkerConfig(env, controlsText), wechat: loadWechatWorkerConfig(env) }),
   ({ config, wechat }) => wireWorker(config, wechat),
   (error) => {
-    const log = logger('info', [env['DINGTALK_APP_SECRET'] ?? '', env['WECHAT_APP_SECRET'] ?? '', ...list(env, 'OPENAI_API_KEY', [])]);
+    const log = logger('info', [env['DINGTALK_APP_SECRET'] ?? '', env['WECHAT_APP_SECRET'] ?? '', ...list(env, 'OPENAI_API_KEY', []), ...robotSecretsOf(controlsText, env)]);
     return createMisconfiguredWorker({
       error,
       channels: {

@@ -5,6 +5,8 @@
  */
 const OFFSET_MS = 8 * 3_600_000;
 const DAY_MS = 86_400_000;
+/** The rate limit's window, and the span of turns card pacing looks at. */
+export const MINUTE_MS = 60_000;
 
 /** The UTC calendar fields of Beijing's wall clock at `at`. */
 const wallClock = (at: number): Date => new Date(at + OFFSET_MS);

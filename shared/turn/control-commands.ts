@@ -24,7 +24,8 @@ export async function adminCommand(text: string, view: TurnView, event: TurnEven
   const now = deps.now();
   const state = await controls.ledger.state(now, ADMIN_CHANGES_WITHIN_MS);
   const step = cardStepFor(state, deps.robot.controls.budget, now);
-  const reply = await runAdminCommand(parseAdminCommand(text, message.mentions) ?? { kind: 'help' }, {
+  const command = parseAdminCommand(text, message.mentions) ?? { kind: 'help' };
+  const reply = await runAdminCommand(command, {
     message,
     ledger: controls.ledger,
     controls: deps.robot.controls,
@@ -36,7 +37,7 @@ export async function adminCommand(text: string, view: TurnView, event: TurnEven
       cardStep: { step: step.step, ...(step.reason ? { reason: step.reason } : {}), used: step.used, forecast: step.forecast },
     },
   });
-  deps.logger.info('admin command', { command: parseAdminCommand(text, message.mentions)?.kind ?? 'help' });
+  deps.logger.info('admin command', { command: command.kind });
   return doneAnswer(message.id, deps.now(), reply, 'admin');
 }
 

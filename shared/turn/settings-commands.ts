@@ -2,6 +2,7 @@ import { stateRecord } from '../history/conversation-state';
 import { doneAnswer, type Answer } from './answer';
 import type { TurnDependencies } from './turn-dependencies';
 import type { TurnView } from './turn-view';
+import { BEIJING, formatBeijing } from '../controls/beijing-time';
 import {
   modelChosen,
   modelList,
@@ -40,20 +41,11 @@ export function modelCommand(name: string, view: TurnView, msgId: string, deps: 
 }
 
 export function usageCommand(view: TurnView, msgId: string, deps: TurnDependencies): Answer {
-  return doneAnswer(msgId, deps.now(), usageText(view.state.usage, formatChinaTime), 'usage');
+  return doneAnswer(msgId, deps.now(), usageText(view.state.usage, (ms) => `${formatBeijing(ms)}${BEIJING}`), 'usage');
 }
 
 /** The conversation's chosen model while the admin still allows it; the configured one otherwise. */
 export function currentModel(chosen: string | undefined, deps: TurnDependencies): string {
   const { models } = deps.settings;
   return chosen !== undefined && models.allowed.includes(chosen) ? chosen : models.default;
-}
-
-/** Users are mostly in China; FC runs in UTC, so the zone is explicit. */
-export function formatChinaTime(ms: number): string {
-  const parts = new Intl.DateTimeFormat('zh-CN', {
-    timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false,
-  }).formatToParts(new Date(ms));
-  const part = (type: string): string => parts.find((entry) => entry.type === type)?.value ?? '';
-  return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}`;
 }

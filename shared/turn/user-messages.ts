@@ -63,7 +63,7 @@ export function usageText(usage: UsageSum | undefined, formatTime: (ms: number) 
   if (usage === undefined || usage.turns === 0) return '本会话还没有调用过模型，用量为 0。';
   const total = usage.prompt + usage.completion;
   const lines = [
-    `本会话（自 ${formatTime(usage.since)} 起）共 ${usage.turns} 轮对话：`,
+    `本会话（自 ${formatTime(usage.since)}起）共 ${usage.turns} 轮对话：`,
     '',
     `- 输入 ${usage.prompt.toLocaleString('en-US')} tokens`,
     `- 输出 ${usage.completion.toLocaleString('en-US')} tokens`,

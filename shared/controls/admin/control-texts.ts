@@ -1,7 +1,7 @@
 import type { AccessRefusal } from '../access/access-decision';
 import { effectiveLimits, type ControlState, type LimitName, type Subject, type SubjectUsage } from '../ledger/control-ledger';
 import type { LimitSettings, LimitValues } from '../robot-controls';
-import { BEIJING, beijingDay, formatBeijing, formatBeijingClock, nextMidnight, nextMonthStart } from '../beijing-time';
+import { BEIJING, beijingDay, formatBeijing, formatBeijingClock, nextMidnight, nextMonthStart, MINUTE_MS } from '../beijing-time';
 import { isUnlimited } from './quota-values';
 
 /**
@@ -49,7 +49,6 @@ export function limitRefusal(limit: LimitName, value: number, resetsAt: number):
   return `${reached}，将在 ${formatBeijing(resetsAt)}${BEIJING}恢复。`;
 }
 
-const MINUTE_MS = 60_000;
 const remaining = (limit: number, used: number): string => `剩余 ${count(Math.max(0, limit - used))} / ${count(limit)}`;
 
 function tokenLine(label: string, limit: number | undefined, used: number, resetsAt: number): string {

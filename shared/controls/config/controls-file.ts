@@ -34,3 +34,24 @@ export function parseControlsFile(text: string | undefined): ControlsFile | unde
   if (!result.success) throw errors().controlsSchemaError(result.issues);
   return result.output;
 }
+
+/**
+ * The values of every `appSecretVariable` the file names, for the logger to mask even when the file or a setting is
+ * malformed (the misconfigured functions log too). Best effort: a file that is not JSON names none.
+ */
+export function robotSecretsOf(text: string | undefined, env: Readonly<Record<string, string | undefined>>): string[] {
+  if (text === undefined) return [];
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  const robots = (json as { robots?: unknown } | null)?.robots;
+  if (typeof robots !== 'object' || robots === null) return [];
+  return Object.values(robots).flatMap((robot: unknown) => {
+    const variable = (robot as { appSecretVariable?: unknown } | null)?.appSecretVariable;
+    const value = typeof variable === 'string' ? env[variable] : undefined;
+    return value === undefined || value === '' ? [] : [value];
+  });
+}

@@ -1,4 +1,4 @@
-import { nextMidnight, nextMonthStart } from '../beijing-time';
+import { nextMidnight, nextMonthStart, MINUTE_MS } from '../beijing-time';
 import { effectiveLimits, type ControlState, type LimitName, type Subject } from './control-ledger';
 import type { LimitSettings } from '../robot-controls';
 
@@ -7,7 +7,6 @@ export type Refusal =
   | { admitted: false; reason: 'blocked' }
   | { admitted: false; reason: 'limit'; limit: LimitName; value: number; resetsAt: number };
 
-const MINUTE_MS = 60_000;
 
 /**
  * The decision on `state` for a message of `subject` at `at`. Counts are what was used before this message: a

@@ -1,5 +1,5 @@
 import { stepIndex, CARD_STEPS } from '../budget/card-step';
-import { nextMonthStart } from '../beijing-time';
+import { nextMonthStart, MINUTE_MS } from '../beijing-time';
 import type { DayLine, Settle } from './ledger-records';
 
 /**
@@ -51,7 +51,6 @@ export const QPS_HOLD_MS = 10 * 60_000;
 /** QpsLimit answers closer together than this are one burst. */
 export const QPS_BURST_MS = 60_000;
 const KEEP_MS = 120_000;
-const MINUTE_MS = 60_000;
 
 export function emptyDay(): DayFold {
   return { users: new Map(), groups: new Map(), calls: { day: 0, month: 0 }, admits: new Map(), told: new Map(), turns: [], forced: undefined, adminPos: 0, lines: 0 };

@@ -2,6 +2,7 @@ import type { LimitValues } from '../robot-controls';
 import type { AdminRecord, ControlState, SubjectUsage } from './control-ledger';
 import type { DayFold, Usage } from './ledger-fold';
 import type { AdminLine } from './ledger-records';
+import { MINUTE_MS } from '../beijing-time';
 
 /** admin.jsonl folded: blocks and quota changes in force, and the latest changes for `/admin status`. */
 export interface AdminFold {
@@ -11,7 +12,6 @@ export interface AdminFold {
 }
 
 const RECENT_ADMIN = 20;
-const MINUTE_MS = 60_000;
 
 export const emptyAdmin = (): AdminFold => ({ blocked: new Set(), quotas: { user: new Map(), group: new Map() }, recent: [] });
 
