@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { InboundMessage } from '../channels/channel';
 import { createAnswerGuard } from '../controls/sensitive/answer-guard';
 import type { CardCadence } from '../controls/budget/card-cadence';
-import { apiLimitOf, asBotError } from '../errors';
+import { asBotError } from '../errors';
+import { reportApiLimit } from '../turn/report-api-limit';
 import type { ChatCompletion, ChatModel, ChatRequest } from '../model/chat-model';
 import { doneAnswer, type Answer } from '../turn/answer';
 import { startCardStream } from './card-stream';
@@ -116,17 +117,4 @@ export async function answerInCard(
 export function outTrackIdFor(message: InboundMessage): string {
   const scope = message.channel === 'dingtalk' ? '' : `${message.channel}\n`;
   return `dtllm-${createHash('sha256').update(`${scope}${message.account}\n${message.id}`).digest('hex').slice(0, 32)}`;
-}
-
-/**
- * A 90020 (the month's OpenAPI quota is spent) or a QpsLimit moves every instance's cards down a step at their next
- * turn (docs/controls.md §3); failing to record it changes nothing for this answer, which goes on as markdown.
- */
-async function reportApiLimit(error: unknown, deps: TurnDependencies): Promise<void> {
-  const kind = apiLimitOf(error);
-  if (kind === undefined || deps.controls === undefined) return;
-  deps.logger.warn('DingTalk answered with a limit; every instance moves its cards down', { limit: kind });
-  await deps.controls.ledger.reportApiLimit(kind, deps.now()).catch((failure: unknown) => {
-    deps.logger.error('the DingTalk limit could not be recorded', { error: asBotError(failure) });
-  });
 }

@@ -5,6 +5,7 @@ import { retryUntil } from './retry-until';
 import { turnWorkEndsAt, type TurnDependencies, type TurnEvent } from './turn-dependencies';
 import { laterView, turnView, type TurnView } from './turn-view';
 import { recordsFor, storedReply } from './turn-records';
+import { reportApiLimit } from './report-api-limit';
 
 /** The last two steps of a message (handle-message.ts): send the reply, then record it. docs/delivery.md. */
 
@@ -50,6 +51,8 @@ export async function send(event: TurnEvent, deps: TurnDependencies, claimKey: s
     await deliver(event, text, sentParts);
   } catch (error) {
     const failure = error instanceof DeliveryError ? error : new DeliveryError('reply could not be delivered', { cause: error });
+    // A reply the OpenAPI refused for the month's quota (or a QpsLimit) moves every instance's cards down too.
+    await reportApiLimit(failure, deps);
     if (!failure.retryable) {
       deps.logger.error('reply cannot be delivered; a retry would not help', { error: failure });
       return;
