@@ -37,7 +37,7 @@ export async function admitChat(event: TurnEvent, deps: TurnDependencies, estima
   if (controls === undefined) return { kind: 'admitted', cadence: undefined };
   const at = deps.now();
   // The view this instance already holds (read only on a cold start): enough to estimate what the card will cost.
-  const planned = cadenceFor(await controls.ledger.state(at, Number.POSITIVE_INFINITY), event, deps, at, false);
+  const planned = cadenceFor(await controls.ledger.held(at), event, deps, at, false);
   const admission = await controls.ledger.admit({
     id: message.id,
     subject: subjectOf(message),

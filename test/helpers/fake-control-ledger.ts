@@ -90,6 +90,9 @@ export function createFakeControlLedger(seed: FakeLedgerSeed = {}): FakeControlL
       stateReads.push({ at, maxAgeMs });
       return current();
     },
+    async held(): Promise<ControlState> {
+      return current();
+    },
   };
 }
 

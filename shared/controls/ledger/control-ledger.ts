@@ -103,8 +103,13 @@ export interface ControlLedger {
   reportApiLimit(kind: ApiLimitKind, at: number): Promise<void>;
   /** Applies and records an admin change (the audit record); returns the state that includes it. */
   recordAdmin(record: AdminRecord): Promise<ControlState>;
-  /** The state, read again when this instance's view is older than `maxAgeMs` (admin changes reach it within that). */
+  /**
+   * The state, read again when this instance's view is older than `maxAgeMs` (admin changes reach it within that);
+   * it writes this instance's settlements first, so that what it shows is what the turns really used.
+   */
   state(at: number, maxAgeMs: number): Promise<ControlState>;
+  /** The state as this instance holds it, with no request unless it holds none (a cold start): for estimates. */
+  held(at: number): Promise<ControlState>;
 }
 
 /** The limits in force for a subject: the controls file's, with the admins' changes over them. */

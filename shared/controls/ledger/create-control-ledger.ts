@@ -87,6 +87,8 @@ export function createControlLedger(options: ControlLedgerOptions): ControlLedge
         return appendDecided<ControlState>(store, record.at, () => ({ kind: 'append', line: { t: 'admin', at: record.at, pos }, value: (after) => stateOf(after, record.at) }));
       }),
 
+    held: (at) => serialized(robot, async () => stateOf((await currentView(store, at)).view, at)),
+
     state: (at, maxAgeMs) =>
       serialized(robot, async () => {
         const { view, loaded } = await currentView(store, at);
