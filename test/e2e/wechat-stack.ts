@@ -11,11 +11,12 @@ import { startE2eStack } from './e2e-stack';
 export const WAIT_MS = 1000;
 export const WECHAT_PREFIX = 'dingtalk-llm/wechat/';
 
-export async function startWechatE2e(options: { env?: Record<string, string>; safeMode?: boolean; customerService?: boolean; dingtalk?: false } = {}) {
+export async function startWechatE2e(options: { env?: Record<string, string>; safeMode?: boolean; customerService?: boolean; dingtalk?: false; controls?: unknown } = {}) {
   const api = await startFakeWechatApi({ appId: WECHAT.appId, appSecret: WECHAT.appSecret });
   const e2e = await startE2eStack({
     workerTimeoutSeconds: 15,
     ...(options.dingtalk === false ? { dingtalk: false as const } : {}),
+    ...(options.controls === undefined ? {} : { controls: options.controls }),
     env: {
       WECHAT_TOKEN: WECHAT.token,
       WECHAT_APP_ID: WECHAT.appId,
