@@ -4,14 +4,16 @@ import { chineseText, QUESTION_CHARS } from './history-fill';
 import { divertStdout } from './in-process';
 import { checkReplay, prepareReplay, sendReplay, type OssTwin } from './replay';
 import { BUCKETS, STS, type LoggedRequest } from './stand-ins/protocol';
+import { syncLedgerTwin } from './twin-sync';
 import type { WorkerHandler, WorkerStack } from './worker-harness';
 
 /**
  * Figure 3: what one turn of the worker costs besides the model's own time. The model answers at once, so a turn is
  * the worker's work plus its HTTP round trips to OSS, the model and DingTalk, all served by the stand-ins process.
  * The floor replays that very turn's requests (from the stand-ins' log) with plain node:http keep-alive, so every
- * server does the same work again; OSS requests go to a twin bucket kept identical to the worker's. Turn and floor
- * alternate, so drift on the shared machine hits both alike.
+ * server does the same work again; OSS requests go to a twin bucket kept identical to the worker's (the shared
+ * control ledger copied in first, twin-sync.ts; every object then changes in both alike). Turn and floor alternate,
+ * so drift on the shared machine hits both alike.
  */
 const CONVERSATIONS = 20;
 const WARMUP = 40;
@@ -39,6 +41,7 @@ export async function measureOverhead(stack: WorkerStack, handler: WorkerHandler
   let operations: string[] = [];
   let logLines = 0;
   let requests = 0;
+  await syncLedgerTwin(stack, HISTORY_TWIN);
   const stdout = divertStdout();
   try {
     for (let n = 0; n < WARMUP + TURNS; n += 1) {
@@ -74,7 +77,8 @@ export async function measureOverhead(stack: WorkerStack, handler: WorkerHandler
   const perTurn = round(requests / TURNS, 2);
   const what =
     `the same turn's ${perTurn} requests (${shape}) replayed with node:http keep-alive, same method, path, headers and ` +
-    `body, to the same stand-ins (OSS into a twin bucket, re-signed beforehand), right after the turn`;
+    `body, to the same stand-ins (OSS into a twin bucket holding the same history and control-ledger objects, re-signed ` +
+    `beforehand), right after the turn`;
   const setting =
     `${TURNS} turns after ${WARMUP} warm-up, the built worker in the bench process as FC loads it; local OSS (STS), fake ` +
     `OpenAI (zero delay) and the fake session webhook in a separate stand-ins process over loopback; each turn a fresh ` +
