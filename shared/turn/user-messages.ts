@@ -17,7 +17,7 @@ export function helpText(commands: CommandSettings, groupShared: boolean, unknow
     `- 开启新对话（清空记忆和人设）：${quoted(commands.reset)}`,
     `- 设定人设 / set a persona：${quoted(SLASH_COMMANDS.persona)} 加上描述，例如「/system 你是资深 Go 工程师」；不加内容则查看当前人设`,
     `- 切换模型 / choose a model：${quoted(SLASH_COMMANDS.model)} 加模型名；不加则列出可用模型`,
-    `- 本会话用量 / token usage：${quoted(SLASH_COMMANDS.usage)}`,
+    `- 用量与剩余额度 / usage and what is left：${quoted(SLASH_COMMANDS.usage)}`,
     `- 查看本说明 / help：${quoted(commands.help)}`,
     '',
     groupShared ? '本群的会话记录由所有成员共享。' : '每个人的会话记录相互独立。',
