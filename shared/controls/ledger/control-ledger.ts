@@ -104,7 +104,7 @@ export interface ControlLedger {
   /** Applies and records an admin change (the audit record); returns the state that includes it. */
   recordAdmin(record: AdminRecord): Promise<ControlState>;
   /**
-   * The state, read again when this instance's view is older than `maxAgeMs` (admin changes reach it within that);
+   * The state, read again when this instance's view is `maxAgeMs` old or more (0: always; admin changes reach it within that);
    * it writes this instance's settlements first, so that what it shows is what the turns really used.
    */
   state(at: number, maxAgeMs: number): Promise<ControlState>;

@@ -93,7 +93,7 @@ export function createControlLedger(options: ControlLedgerOptions): ControlLedge
       serialized(robot, async () => {
         const { view, loaded } = await currentView(store, at);
         const admin = await viewOfAdmin(store.objects, robot, view.fold.adminPos);
-        if (!loaded && at - view.readAt > maxAgeMs) {
+        if (!loaded && at - view.readAt >= maxAgeMs) {
           // A view older than asked for: the day's new lines, and admin.jsonl to its end (a marker may be missing).
           await catchUpDay(store.objects, view, at);
           await catchUpAdmin(store.objects, admin);

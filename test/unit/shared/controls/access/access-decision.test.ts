@@ -1,6 +1,6 @@
 import { accessDecision } from '../../../../../shared/controls/access/access-decision';
 import type { AccessSettings } from '../../../../../shared/controls/robot-controls';
-import { inboundMessage } from '../../../../helpers/fake-control-ledger';
+import { inboundMessage } from '../../../../helpers/control-state';
 
 const open: AccessSettings = { allowUsers: [], denyUsers: [], allowGroups: [], denyGroups: [], admins: [] };
 const none = new Set<string>();

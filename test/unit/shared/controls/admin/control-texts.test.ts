@@ -1,7 +1,7 @@
 import { accessRefusal, limitRefusal, usageReport } from '../../../../../shared/controls/admin/control-texts';
 import { UNLIMITED } from '../../../../../shared/controls/admin/quota-values';
 import type { LimitSettings } from '../../../../../shared/controls/robot-controls';
-import { createFakeControlLedger } from '../../../../helpers/fake-control-ledger';
+import { controlState } from '../../../../helpers/control-state';
 
 const utc = (iso: string): number => Date.parse(iso);
 
@@ -50,9 +50,9 @@ describe('usageReport', () => {
     // Arrange: 23:59:30 on 31 December in Beijing; three messages in the last minute, one older than a minute.
     const now = utc('2026-12-31T15:59:30Z');
     const recent = [now - 70_000, now - 50_000, now - 20_000, now - 5_000];
-    const ledger = createFakeControlLedger({ day: '2026-12-31', users: { u1: { tokensToday: 30_000, tokensMonth: 456_789, recent } } });
+    const state = controlState({ day: '2026-12-31', users: { u1: { tokensToday: 30_000, tokensMonth: 456_789, recent } } });
     // Act
-    const lines = usageReport(ledger.current(), { user: 'u1' }, limits, now);
+    const lines = usageReport(state, { user: 'u1' }, limits, now);
     // Assess
     expect(lines).toEqual([
       '**你的额度**（北京时间）',
@@ -65,13 +65,13 @@ describe('usageReport', () => {
   it('adds the group in a group, and applies the admins’ quota changes over the file’s limits', () => {
     // Arrange
     const now = utc('2026-12-02T06:00:00Z');
-    const ledger = createFakeControlLedger({
+    const state = controlState({
       users: { u1: { tokensToday: 150_000 } },
       groups: { g1: { tokensToday: 5_000, tokensMonth: 990_000 } },
       quotas: { user: { u1: { tokensPerDay: 120_000, messagesPerMinute: UNLIMITED } } },
     });
     // Act
-    const lines = usageReport(ledger.current(), { user: 'u1', group: 'g1' }, limits, now);
+    const lines = usageReport(state, { user: 'u1', group: 'g1' }, limits, now);
     // Assess
     expect(lines).toEqual([
       '**你的额度**（北京时间）',
@@ -87,10 +87,10 @@ describe('usageReport', () => {
 
   it('does not count the last day’s or month’s tokens when the view was read before Beijing midnight on the 1st', () => {
     // Arrange: the view is of 31 December; it is now 00:00:10 on 1 January in Beijing.
-    const ledger = createFakeControlLedger({ day: '2026-12-31', month: '2026-12', users: { u1: { tokensToday: 100_000, tokensMonth: 9_999 } } });
+    const state = controlState({ day: '2026-12-31', month: '2026-12', users: { u1: { tokensToday: 100_000, tokensMonth: 9_999 } } });
     const now = utc('2026-12-31T16:00:10Z');
     // Act
-    const lines = usageReport(ledger.current(), { user: 'u1' }, limits, now);
+    const lines = usageReport(state, { user: 'u1' }, limits, now);
     // Assess
     expect(lines[2]).toBe('- 今日 tokens：剩余 100,000 / 100,000，2027-01-02 00:00 重置');
     expect(lines[3]).toBe('- 本月 tokens：不限（已用 0）');
@@ -98,7 +98,7 @@ describe('usageReport', () => {
 
   it('counts a user the ledger has not seen as having used nothing', () => {
     // Act
-    const lines = usageReport(createFakeControlLedger().current(), { user: 'new' }, limits, utc('2026-12-02T06:00:00Z'));
+    const lines = usageReport(controlState(), { user: 'new' }, limits, utc('2026-12-02T06:00:00Z'));
     // Assess
     expect(lines[1]).toBe('- 本分钟消息：剩余 10 / 10 条');
     expect(lines[2]).toBe('- 今日 tokens：剩余 100,000 / 100,000，2026-12-03 00:00 重置');
