@@ -1,7 +1,6 @@
 import { parseAdminCommand } from '../controls/admin/admin-command';
 import { usageReport } from '../controls/admin/control-texts';
 import { runAdminCommand } from '../controls/admin/run-admin-command';
-import { cardStepFor } from '../controls/budget/card-budget';
 import { ADMIN_CHANGES_WITHIN_MS } from '../controls/turn-controls';
 import { doneAnswer, type Answer } from './answer';
 import { subjectOf } from './chat-admission';
@@ -21,21 +20,13 @@ export async function adminCommand(text: string, view: TurnView, event: TurnEven
   if (controls === undefined || !isAdmin(event, deps)) {
     return doneAnswer(message.id, deps.now(), helpText(settings.commands, settings.history.groupShared, text.split(/\s+/)[0]), 'help');
   }
-  const now = deps.now();
-  const state = await controls.ledger.state(now, ADMIN_CHANGES_WITHIN_MS);
-  const step = cardStepFor(state, deps.robot.controls.budget, now);
   const command = parseAdminCommand(text, message.mentions) ?? { kind: 'help' };
   const reply = await runAdminCommand(command, {
     message,
     ledger: controls.ledger,
     controls: deps.robot.controls,
-    now,
-    status: {
-      version: controls.version,
-      model: currentModel(view.state.model, deps),
-      robot: deps.robot.name,
-      cardStep: { step: step.step, ...(step.reason ? { reason: step.reason } : {}), used: step.used, forecast: step.forecast },
-    },
+    now: deps.now(),
+    status: { version: controls.version, model: currentModel(view.state.model, deps), robot: deps.robot.name },
   });
   deps.logger.info('admin command', { command: command.kind });
   return doneAnswer(message.id, deps.now(), reply, 'admin');

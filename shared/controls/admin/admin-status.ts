@@ -1,3 +1,4 @@
+import { cardStepFor } from '../budget/card-budget';
 import type { CardStep } from '../budget/card-step';
 import type { ControlState } from '../ledger/control-ledger';
 import type { RobotControls } from '../robot-controls';
@@ -5,13 +6,11 @@ import { describeChange, limitsText } from './admin-texts';
 import { BEIJING, formatBeijing } from '../beijing-time';
 import { count } from './control-texts';
 
-/** What `/admin status` shows that the ledger does not know: the deployment, and the card step the lead computed. */
+/** What `/admin status` shows that the ledger does not know: the deployment. */
 export interface StatusFacts {
   version: string;
   model: string;
   robot: string;
-  /** `used`: DingTalk OpenAPI calls this month; `forecast`: where the month ends at the pace so far. */
-  cardStep: { step: CardStep; reason?: string; used: number; forecast: number };
 }
 
 const STEP_TEXT: Record<CardStep, string> = {
@@ -30,9 +29,10 @@ const REASON_TEXT: Record<string, string> = {
 
 const RECENT_SHOWN = 5;
 
-export function statusText(state: ControlState, controls: RobotControls, facts: StatusFacts): string {
+/** The status from one fresh read: the card step is the one every instance computes from it (docs/controls.md §3). */
+export function statusText(state: ControlState, controls: RobotControls, facts: StatusFacts, now: number): string {
   const { limits, budget } = controls;
-  const { step, reason, used, forecast } = facts.cardStep;
+  const { step, reason, used, forecast } = cardStepFor(state, budget, now);
   const percent = budget.monthlyCalls > 0 ? `（${((used / budget.monthlyCalls) * 100).toFixed(1)}%）` : '';
   const why = reason === undefined ? '' : `，${REASON_TEXT[reason] ?? reason}`;
   const recent = state.recentAdmin.slice(-RECENT_SHOWN).reverse();

@@ -27,7 +27,7 @@ export async function runAdminCommand(command: AdminCommand, context: AdminConte
     case 'invalid':
       return invalidReply(command.why);
     case 'status':
-      return statusText(await fresh(context), context.controls, context.status);
+      return statusText(await fresh(context), context.controls, context.status, context.now);
     case 'usage':
       return usage(command.target, context);
     case 'block':
