@@ -12,7 +12,7 @@ import { cardCadence, estimatedCardCalls, type CardPacing } from '../shared/cont
 import { CARD_STEPS, type CardStep } from '../shared/controls/budget/card-step';
 import { silentLogger } from '../shared/logging/logger';
 import { createDingTalkMessage } from '../test/helpers/builders';
-import { FAKE_APP_KEY, FAKE_CARD_CONTENT_KEY, FAKE_CARD_TEMPLATE_ID, startFakeDingTalk } from '../test/helpers/fake-dingtalk';
+import { STAND_IN_APP_KEY, STAND_IN_CARD_CONTENT_KEY, STAND_IN_CARD_TEMPLATE_ID, startDingTalkStandIn } from '../local/dingtalk/dingtalk-stand-in';
 
 /**
  * `npm run build && node dist/bench/card-budget.js`: the metered DingTalk calls one 1,000-character answer costs at
@@ -38,14 +38,14 @@ interface Run {
 }
 
 async function main(): Promise<void> {
-  const fake = await startFakeDingTalk();
+  const fake = await startDingTalkStandIn();
   const http = createDingTalkHttp({ timeoutMs: 5000 });
   const tokens = createAccessTokenProvider({ http, apiBase: fake.url, appKey: fake.appKey, appSecret: fake.appSecret });
   const api = { http, apiBase: fake.url, tokens, appKey: fake.appKey };
   const channel = createDingTalkChannel({
     replier: createReplier({ ...api, webhookHosts: parseWebhookHosts([new URL(fake.url).host]), logger: silentLogger }),
     cards: {
-      client: createCardClient({ ...api, templateId: FAKE_CARD_TEMPLATE_ID, contentKey: FAKE_CARD_CONTENT_KEY }),
+      client: createCardClient({ ...api, templateId: STAND_IN_CARD_TEMPLATE_ID, contentKey: STAND_IN_CARD_CONTENT_KEY }),
       gate: createCardGate({ now: Date.now, cooldownMs: 60_000 }),
     },
     files: createMessageFiles({ ...api, maxBytes: 1024 * 1024 }),
@@ -76,7 +76,7 @@ async function measure(
   charsPerChunk: number,
   pacing: CardPacing,
 ): Promise<Run> {
-  const turn: ChannelTurn = channel.open(createDingTalkMessage({ msgId: `bench-${label}-${charsPerChunk}`, robotCode: FAKE_APP_KEY, ...webhook }));
+  const turn: ChannelTurn = channel.open(createDingTalkMessage({ msgId: `bench-${label}-${charsPerChunk}`, robotCode: STAND_IN_APP_KEY, ...webhook }));
   const cadence = cardCadence(step, BASE, pacing);
   const estimate = estimatedCardCalls(step, cadence, { chars: ANSWER_CHARS, charsPerSecond: (charsPerChunk * 1000) / CHUNK_MS });
   if (cadence.mode === 'none') {

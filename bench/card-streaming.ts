@@ -1,5 +1,5 @@
 import { Agent, get } from 'node:http';
-import { FAKE_CARD_TEMPLATE_ID } from '../test/helpers/fake-dingtalk';
+import { STAND_IN_CARD_TEMPLATE_ID } from '../local/dingtalk/dingtalk-stand-in';
 import { startE2eStack } from '../test/e2e/e2e-stack';
 import { againstFloor, elapsedMs, median, round, type Figure } from './figures';
 
@@ -23,7 +23,7 @@ function roundTripMs(url: string, agent: Agent): Promise<number> {
 
 export async function measureCardStreaming(rates: readonly number[] = [50, 200], answerChars = 1000): Promise<Figure[]> {
   const figures: Figure[] = [];
-  const e2e = await startE2eStack({ env: { DINGTALK_CARD_TEMPLATE_ID: FAKE_CARD_TEMPLATE_ID, OPENAI_TIMEOUT_MS: '100000' }, workerTimeoutSeconds: 120 });
+  const e2e = await startE2eStack({ env: { DINGTALK_CARD_TEMPLATE_ID: STAND_IN_CARD_TEMPLATE_ID, OPENAI_TIMEOUT_MS: '100000' }, workerTimeoutSeconds: 120 });
   try {
     const agent = new Agent({ keepAlive: true });
     const trips: number[] = [];

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { FcContext } from '../shared/fc/context';
 import { createWorkerEvent, fcContext } from '../test/helpers/builders';
-import { FAKE_APP_KEY, FAKE_APP_SECRET } from '../test/helpers/fake-dingtalk';
+import { STAND_IN_APP_KEY, STAND_IN_APP_SECRET } from '../local/dingtalk/dingtalk-stand-in';
 import { benchRoot } from './figures';
 import { loadBundle } from './in-process';
 import { startStandIns, type StandIns } from './stand-ins/client';
@@ -31,8 +31,8 @@ export interface WorkerStack {
 
 export function workerEnv(urls: StandIns['urls']): Record<string, string> {
   return {
-    DINGTALK_APP_KEY: FAKE_APP_KEY,
-    DINGTALK_APP_SECRET: FAKE_APP_SECRET,
+    DINGTALK_APP_KEY: STAND_IN_APP_KEY,
+    DINGTALK_APP_SECRET: STAND_IN_APP_SECRET,
     DINGTALK_API_BASE: urls.dingtalk,
     // The fake DingTalk serves the session webhooks; the worker posts only to listed hosts.
     DINGTALK_WEBHOOK_HOSTS: new URL(urls.dingtalk).host,
@@ -67,7 +67,7 @@ export async function startWorkerStack(standIns?: StandIns): Promise<WorkerStack
         senderId: `$:LWCP_v1:$${user}`,
         senderStaffId: user,
         createAt: now,
-        robotCode: FAKE_APP_KEY,
+        robotCode: STAND_IN_APP_KEY,
         sessionWebhook: await servers.call({ type: 'session', id: `session-${user}` }),
         sessionWebhookExpiredTime: now + 90 * 60_000,
         text: { content: text },

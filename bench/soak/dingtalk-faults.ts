@@ -1,4 +1,4 @@
-import type { FakeMessage } from '../../test/helpers/fake-dingtalk';
+import type { StandInMessage } from '../../local/dingtalk/dingtalk-stand-in';
 import type { FaultBook } from './fault-book';
 import { directConversation, type InFlight } from './in-flight';
 import type { Kills } from './kills';
@@ -15,7 +15,7 @@ import { drop, relay, sendText, type FaultHook } from './proxy';
 export interface Delivery {
   msgId: string | undefined;
   seq: number;
-  via: FakeMessage['via'];
+  via: StandInMessage['via'];
   text: string;
 }
 
@@ -28,7 +28,7 @@ export interface DingTalkFaultDeps {
   clock: () => number;
   inFlight: InFlight;
   /** The fake DingTalk's own record of what users were sent. */
-  recorded: readonly FakeMessage[];
+  recorded: readonly StandInMessage[];
   bySession: (session: string) => string | undefined;
   byTag: (tag: string) => string | undefined;
 }
@@ -36,7 +36,7 @@ export interface DingTalkFaultDeps {
 export function dingtalkFaults(deps: DingTalkFaultDeps) {
   const deliveries: Delivery[] = [];
 
-  const attribute = (message: Pick<FakeMessage, 'via' | 'session' | 'text' | 'conversationId' | 'userIds'>): string | undefined => {
+  const attribute = (message: Pick<StandInMessage, 'via' | 'session' | 'text' | 'conversationId' | 'userIds'>): string | undefined => {
     if (message.session !== undefined) return deps.bySession(message.session);
     const tag = tagIn(message.text);
     if (tag !== undefined) return deps.byTag(tag);
@@ -77,7 +77,7 @@ export function dingtalkFaults(deps: DingTalkFaultDeps) {
 }
 
 /** What an OpenAPI send names: its text (msgParam), and the group or the user it goes to. */
-function openApiTarget(body: Buffer): Pick<FakeMessage, 'via' | 'text' | 'conversationId' | 'userIds'> {
+function openApiTarget(body: Buffer): Pick<StandInMessage, 'via' | 'text' | 'conversationId' | 'userIds'> {
   try {
     const parsed = JSON.parse(body.toString('utf8')) as { msgParam?: string; openConversationId?: string; userIds?: string[] };
     const param = JSON.parse(parsed.msgParam ?? '{}') as { text?: string; content?: string };

@@ -4,7 +4,7 @@ import { toInboundMessage } from '../../shared/channels/dingtalk/inbound';
 import { DingTalkCallbackSchema } from '../../shared/channels/dingtalk/schema';
 import { conversationKey } from '../../shared/history/conversation-key';
 import { parseWith } from '../../shared/validation/parse';
-import { FAKE_APP_KEY, FAKE_APP_SECRET } from '../../test/helpers/fake-dingtalk';
+import { STAND_IN_APP_KEY, STAND_IN_APP_SECRET } from '../../local/dingtalk/dingtalk-stand-in';
 import type { FaultBook } from './fault-book';
 import type { SoakMessage } from './plan';
 import { HISTORY_PREFIX, type SoakStack } from './soak-stack';
@@ -27,7 +27,7 @@ export const historyKeyOf = (body: Record<string, unknown>): string =>
 
 export function callbackBody(message: SoakMessage, sessionWebhook: string, now: number): Record<string, unknown> {
   const body = buildTextCallback({
-    text: message.text, sessionWebhook, robotCode: FAKE_APP_KEY, user: message.user, msgId: message.msgId, now,
+    text: message.text, sessionWebhook, robotCode: STAND_IN_APP_KEY, user: message.user, msgId: message.msgId, now,
     ...(message.group === undefined ? {} : { group: true }),
   });
   return { ...body, conversationId: message.conversationId, ...(message.group === undefined ? {} : { conversationTitle: `测试群 ${message.group}` }) };
@@ -41,7 +41,7 @@ export async function drive(soak: SoakStack, messages: readonly SoakMessage[], b
   async function post(message: SoakMessage, body: Record<string, unknown>): Promise<void> {
     const now = Date.now();
     try {
-      const response = await fetch(`${soak.stack.url}/`, { method: 'POST', headers: signedHeaders(FAKE_APP_SECRET, now), body: JSON.stringify(body) });
+      const response = await fetch(`${soak.stack.url}/`, { method: 'POST', headers: signedHeaders(STAND_IN_APP_SECRET, now), body: JSON.stringify(body) });
       const text = await response.text();
       if (response.status !== 200) progress.callbackFailures.push(`${message.tag} HTTP ${response.status} ${text.slice(0, 200)}`);
     } catch (error) {
@@ -60,7 +60,7 @@ export async function drive(soak: SoakStack, messages: readonly SoakMessage[], b
         const delayMs = message.fault?.delayMs ?? 0;
         posts.push(sleep(delayMs).then(() => {
           book.note(message.msgId, kind);
-          if (kind === 'dingtalk-redelivery-forgotten') soak.forgotten.add(workerTaskId(FAKE_APP_KEY, message.msgId));
+          if (kind === 'dingtalk-redelivery-forgotten') soak.forgotten.add(workerTaskId(STAND_IN_APP_KEY, message.msgId));
           return post(message, body);
         }));
       }

@@ -2,7 +2,7 @@ import { appendFileSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { startLocalStack } from '../../local/stack';
-import { FAKE_APP_KEY, FAKE_APP_SECRET, startFakeDingTalk } from '../../test/helpers/fake-dingtalk';
+import { STAND_IN_APP_KEY, STAND_IN_APP_SECRET, startDingTalkStandIn } from '../../local/dingtalk/dingtalk-stand-in';
 import { startFakeOpenAi } from '../../test/helpers/fake-openai';
 import { dingtalkFaults } from './dingtalk-faults';
 import type { FaultBook } from './fault-book';
@@ -16,7 +16,7 @@ import { startProxy } from './proxy';
 /**
  * The built bundles on the local stack, with a fault proxy in front of each thing the worker talks to: the fake
  * model (test/helpers/fake-openai, whose default answer echoes the user's text and so the message's tag), the fake
- * DingTalk (test/helpers/fake-dingtalk: token, robot OpenAPI, session webhooks) and the OSS stand-in. FC runs the
+ * DingTalk (local/dingtalk/dingtalk-stand-in.ts: token, robot OpenAPI, session webhooks) and the OSS stand-in. FC runs the
  * worker with its retries (3, short delays) and may run an event twice or forget a task id when the plan says so.
  */
 export const SOAK_BUCKET = 'soak-history';
@@ -31,7 +31,7 @@ export async function startSoakStack(messages: readonly SoakMessage[], book: Fau
   const forgotten = new Set<string>();
   const logFile = join(mkdtempSync(join(tmpdir(), 'dingtalk-soak-')), 'functions.log');
 
-  const dingtalk = await startFakeDingTalk();
+  const dingtalk = await startDingTalkStandIn();
   const openai = await startFakeOpenAi({ apiKeys: API_KEYS });
   let ossUrl = '';
   let crash: (matches: (event: Buffer) => boolean) => Promise<number> = async () => 0;
@@ -54,8 +54,8 @@ export async function startSoakStack(messages: readonly SoakMessage[], book: Fau
     rootDir: projectRoot(),
     env: {
       PATH: process.env['PATH'] ?? '',
-      DINGTALK_APP_KEY: FAKE_APP_KEY,
-      DINGTALK_APP_SECRET: FAKE_APP_SECRET,
+      DINGTALK_APP_KEY: STAND_IN_APP_KEY,
+      DINGTALK_APP_SECRET: STAND_IN_APP_SECRET,
       DINGTALK_API_BASE: dingtalkProxy.url,
       OPENAI_API_KEY: API_KEYS.join(','),
       OPENAI_BASE_URL: `${modelProxy.url}/v1`,

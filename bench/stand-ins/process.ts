@@ -1,5 +1,5 @@
 import { startOssServer } from '../../local/oss/oss-server';
-import { startFakeDingTalk } from '../../test/helpers/fake-dingtalk';
+import { startDingTalkStandIn } from '../../local/dingtalk/dingtalk-stand-in';
 import { startFakeOpenAi } from '../../test/helpers/fake-openai';
 import { listen } from '../http-load';
 import { BUCKETS, STS, type StandInAnswers, type StandInCommand, type StandInEnvelope, type StandInName, type StandInReply } from './protocol';
@@ -16,7 +16,7 @@ const log = recordRequests(() => ports);
 async function main(): Promise<void> {
   const oss = await startOssServer({ buckets: Object.values(BUCKETS), credentials: [STS] });
   const openai = await startFakeOpenAi();
-  const dingtalk = await startFakeDingTalk();
+  const dingtalk = await startDingTalkStandIn();
   // FC's async InvokeFunction answer; the callback's invoker needs only the 202 (the request id feeds its log line).
   const fc = await listen(202, { 'x-fc-request-id': '1-bench-0', 'content-length': '0' }, '');
   const portOf = (url: string): number => Number(new URL(url).port);

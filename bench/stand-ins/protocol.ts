@@ -1,5 +1,5 @@
 import type { OssRequestRecord } from '../../local/oss/oss-server';
-import type { FakeFailure, FakeMessage, FakeRoute } from '../../test/helpers/fake-dingtalk';
+import type { StandInFailure, StandInMessage, StandInRoute } from '../../local/dingtalk/dingtalk-stand-in';
 import type { FakeReply } from '../../test/helpers/fake-openai';
 
 /**
@@ -48,7 +48,7 @@ export type StandInCommand =
   | { type: 'ossRecordCount' }
   | { type: 'session'; id: string }
   | { type: 'addFile'; downloadCode: string; pngBytes: number }
-  | { type: 'failNext'; route: FakeRoute; times: number; failure: FakeFailure }
+  | { type: 'failNext'; route: StandInRoute; times: number; failure: StandInFailure }
   | { type: 'enqueueModel'; replies: FakeReply[] }
   | { type: 'lastMessage' }
   | { type: 'lastModelBody' };
@@ -63,7 +63,7 @@ export interface StandInAnswers {
   addFile: null;
   failNext: null;
   enqueueModel: null;
-  lastMessage: FakeMessage | null;
+  lastMessage: StandInMessage | null;
   lastModelBody: unknown;
 }
 

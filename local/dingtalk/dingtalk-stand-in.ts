@@ -2,17 +2,17 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage } from 'no
 import type { AddressInfo } from 'node:net';
 import {
   CARD_ROUTES,
-  createFakeCards,
-  type FakeCard,
-  type FakeCardCall,
-  type FakeCardRoute,
-} from './fake-dingtalk-cards';
-import { createFakeFiles, FILE_PATH_PREFIX, type FakeFile, type FakeFileRoute } from './fake-dingtalk-files';
+  createStandInCards,
+  type StandInCard,
+  type StandInCardCall,
+  type StandInCardRoute,
+} from './stand-in-cards';
+import { createStandInFiles, FILE_PATH_PREFIX, type StandInFile, type StandInFileRoute } from './stand-in-files';
 import { asRecord } from '../../shared/validation/as-record';
 import {
   BAD_TOKEN,
   createFailureQueues,
-  type FakeFailure,
+  type StandInFailure,
   failureReply,
   ok,
   type Reply,
@@ -21,22 +21,22 @@ import {
   safeJson,
   send,
   spoilsAnswerOnly,
-} from './fake-dingtalk-http';
+} from './stand-in-http';
 
-export type { FakeCard, FakeCardCall, FakeCardUpdate } from './fake-dingtalk-cards';
-export type { FakeFile } from './fake-dingtalk-files';
+export type { StandInCard, StandInCardCall, StandInCardUpdate } from './stand-in-cards';
+export type { StandInFile } from './stand-in-files';
 
 /**
  * A real HTTP server on 127.0.0.1 that speaks the parts of DingTalk's wire protocol the bot uses: the OpenAPI token
- * endpoint, the two robot send APIs, session webhooks, AI cards (fake-dingtalk-cards.ts) and message file downloads
- * (fake-dingtalk-files.ts). It checks what DingTalk checks (credentials, tokens, known sessions, size limits) and
+ * endpoint, the two robot send APIs, session webhooks, AI cards (stand-in-cards.ts) and message file downloads
+ * (stand-in-files.ts). It checks what DingTalk checks (credentials, tokens, known sessions, size limits) and
  * records every delivered message and card in arrival order, so tests assert what the user sees.
  * Error shapes follow docs/dingtalk.md §4 and §8; where DingTalk's exact code is unknown it is marked.
  */
-export type FakeRoute = 'token' | 'batchSend' | 'groupSend' | 'webhook' | FakeCardRoute | FakeFileRoute;
-export type { FakeFailure } from './fake-dingtalk-http';
+export type StandInRoute = 'token' | 'batchSend' | 'groupSend' | 'webhook' | StandInCardRoute | StandInFileRoute;
+export type { StandInFailure } from './stand-in-http';
 
-export interface FakeMessage {
+export interface StandInMessage {
   via: 'webhook' | 'batchSend' | 'groupSend';
   session?: string;
   conversationId?: string;
@@ -47,15 +47,15 @@ export interface FakeMessage {
   atUserIds?: string[];
 }
 
-export interface FakeRequest {
-  route: FakeRoute | 'unknown';
+export interface StandInRequest {
+  route: StandInRoute | 'unknown';
   path: string;
   headers: IncomingHttpHeaders;
   body: unknown;
   status: number;
 }
 
-export interface FakeDingTalkOptions {
+export interface DingTalkStandInOptions {
   appKey?: string;
   appSecret?: string;
   /** The robotCode the send APIs accept; the app key by default, as for an enterprise-internal robot. */
@@ -63,25 +63,25 @@ export interface FakeDingTalkOptions {
   tokenTtlSeconds?: number;
   /** Status for a rejected token: 401 by default; real DingTalk often answers 400 (docs/dingtalk.md §8). */
   authFailureStatus?: 400 | 401;
-  /** Published AI card templates, templateId → content variable; `FAKE_CARD_TEMPLATE_ID` → 'content' by default. */
+  /** Published AI card templates, templateId → content variable; `STAND_IN_CARD_TEMPLATE_ID` → 'content' by default. */
   cardTemplates?: Record<string, string>;
 }
 
-export interface FakeDingTalk {
+export interface DingTalkStandIn {
   url: string;
   appKey: string;
   appSecret: string;
-  messages: FakeMessage[];
-  requests: FakeRequest[];
+  messages: StandInMessage[];
+  requests: StandInRequest[];
   /** AI cards in creation order, as the user sees them now. */
-  cards: FakeCard[];
+  cards: StandInCard[];
   /** Every card API call in arrival order, failed ones included, for asserting the order of updates. */
-  cardCalls: FakeCardCall[];
+  cardCalls: StandInCardCall[];
   webhookUrl(sessionId: string): string;
   /** Makes a callback's downloadCode downloadable through `messageFiles/download`. */
-  addFile(downloadCode: string, file: FakeFile): void;
+  addFile(downloadCode: string, file: StandInFile): void;
   /** The next `times` requests on `route` get `response`, after `after` more requests there have gone through. */
-  failNext(route: FakeRoute, times: number, response: FakeFailure, after?: number): void;
+  failNext(route: StandInRoute, times: number, response: StandInFailure, after?: number): void;
   /**
    * How DingTalk treats a staff id from now on: 'invalid' (outside the app's visible range: batchSend lists it in
    * invalidStaffIdList, a 1:1 card is created but not delivered), 'flowControlled' (batchSend lists it in
@@ -90,39 +90,39 @@ export interface FakeDingTalk {
   setRecipientProblem(staffId: string, problem: RecipientProblem | undefined): void;
   expireTokens(): void;
   setTokenTtl(seconds: number): void;
-  waitForMessages(count: number, timeoutMs?: number): Promise<FakeMessage[]>;
+  waitForMessages(count: number, timeoutMs?: number): Promise<StandInMessage[]>;
   /** Resolves once there are `condition` cards, or `condition(cards)` holds (checked after every card call). */
-  waitForCards(condition: number | ((cards: FakeCard[]) => boolean), timeoutMs?: number): Promise<FakeCard[]>;
+  waitForCards(condition: number | ((cards: StandInCard[]) => boolean), timeoutMs?: number): Promise<StandInCard[]>;
   close(): Promise<void>;
 }
 
 export type RecipientProblem = 'invalid' | 'flowControlled';
 
-export const FAKE_APP_KEY = 'dingfakeappkey';
-export const FAKE_APP_SECRET = 'fake-app-secret-0123456789';
-export const FAKE_CARD_TEMPLATE_ID = 'tpl-ai-card.schema';
-export const FAKE_CARD_CONTENT_KEY = 'content';
+export const STAND_IN_APP_KEY = 'dingfakeappkey';
+export const STAND_IN_APP_SECRET = 'fake-app-secret-0123456789';
+export const STAND_IN_CARD_TEMPLATE_ID = 'tpl-ai-card.schema';
+export const STAND_IN_CARD_CONTENT_KEY = 'content';
 
 const WEBHOOK_BODY_LIMIT = 20_000;
 const GROUP_MSG_PARAM_LIMIT = 15_000;
 const webhookError = (errcode: number, errmsg: string): Reply => ({ status: 200, body: { errcode, errmsg } });
 
-export async function startFakeDingTalk(options: FakeDingTalkOptions = {}): Promise<FakeDingTalk> {
-  const appKey = options.appKey ?? FAKE_APP_KEY;
-  const appSecret = options.appSecret ?? FAKE_APP_SECRET;
+export async function startDingTalkStandIn(options: DingTalkStandInOptions = {}): Promise<DingTalkStandIn> {
+  const appKey = options.appKey ?? STAND_IN_APP_KEY;
+  const appSecret = options.appSecret ?? STAND_IN_APP_SECRET;
   const robotCode = options.robotCode ?? appKey;
   let tokenTtlSeconds = options.tokenTtlSeconds ?? 7200;
   const tokens = new Map<string, number>();
   const sessions = new Set<string>();
   const recipientProblems = new Map<string, RecipientProblem>();
-  const failures = createFailureQueues<FakeRoute>();
+  const failures = createFailureQueues<StandInRoute>();
   const waiters: Array<{ count: number; resolve: () => void }> = [];
-  const messages: FakeMessage[] = [];
-  const requests: FakeRequest[] = [];
+  const messages: StandInMessage[] = [];
+  const requests: StandInRequest[] = [];
   let issued = 0;
   const lateAnswers = new Set<NodeJS.Timeout>();
 
-  const record = (message: FakeMessage): void => {
+  const record = (message: StandInMessage): void => {
     messages.push(message);
     for (const waiter of [...waiters]) if (messages.length >= waiter.count) waiter.resolve();
   };
@@ -134,8 +134,8 @@ export async function startFakeDingTalk(options: FakeDingTalkOptions = {}): Prom
   };
   const checkToken = (headers: IncomingHttpHeaders): Reply | undefined =>
     tokenValid(headers) ? undefined : { status: options.authFailureStatus ?? 401, body: BAD_TOKEN };
-  const cardTemplates = options.cardTemplates ?? { [FAKE_CARD_TEMPLATE_ID]: FAKE_CARD_CONTENT_KEY };
-  const cards = createFakeCards({
+  const cardTemplates = options.cardTemplates ?? { [STAND_IN_CARD_TEMPLATE_ID]: STAND_IN_CARD_CONTENT_KEY };
+  const cards = createStandInCards({
     robotCode,
     templates: cardTemplates,
     checkToken,
@@ -145,9 +145,9 @@ export async function startFakeDingTalk(options: FakeDingTalkOptions = {}): Prom
       return staffId !== undefined && recipientProblems.get(staffId) === 'invalid' ? 'staffId not in the visible scope of the app' : undefined;
     },
   });
-  const files = createFakeFiles({ robotCode, checkToken });
+  const files = createStandInFiles({ robotCode, checkToken });
 
-  const routes: Record<FakeRoute, RouteHandler> = {
+  const routes: Record<StandInRoute, RouteHandler> = {
     ...cards.routes,
     ...files.routes,
     token(body) {
@@ -193,7 +193,7 @@ export async function startFakeDingTalk(options: FakeDingTalkOptions = {}): Prom
       return ok({ processQueryKey: `pqk-${messages.length}` });
     },
     webhook(body, request, raw) {
-      const session = new URL(request.url ?? '/', 'http://fake').searchParams.get('session');
+      const session = new URL(request.url ?? '/', 'http://stand-in').searchParams.get('session');
       if (session === null || !sessions.has(session)) return webhookError(300001, 'session is not exist');
       if (raw.length > WEBHOOK_BODY_LIMIT) return webhookError(460101, 'message too long, exceed 20000 bytes');
       const markdown = asRecord(body['markdown']);
@@ -237,7 +237,7 @@ export async function startFakeDingTalk(options: FakeDingTalkOptions = {}): Prom
       const raw = Buffer.concat(chunks);
       const route = routeOf(request);
       const body = safeJson(raw.toString('utf8'));
-      const entry: FakeRequest = { route, path: request.url ?? '', headers: request.headers, body, status: 0 };
+      const entry: StandInRequest = { route, path: request.url ?? '', headers: request.headers, body, status: 0 };
       requests.push(entry);
       const taken = route === 'unknown' ? undefined : failures.take(route);
       const spoiler = spoilsAnswerOnly(taken) ? taken : undefined;
@@ -254,7 +254,7 @@ export async function startFakeDingTalk(options: FakeDingTalkOptions = {}): Prom
         failure !== undefined
           ? failureReply(failure)
           : route === 'unknown'
-            ? rejected(404, 'NotFound', 'no such API on the fake')
+            ? rejected(404, 'NotFound', 'no such API on the DingTalk stand-in')
             : body === undefined && request.method !== 'GET'
               ? rejected(400, 'InvalidJson', 'body is not JSON')
               : routes[route](asRecord(body), request, raw);
@@ -300,7 +300,7 @@ export async function startFakeDingTalk(options: FakeDingTalkOptions = {}): Prom
       tokenTtlSeconds = seconds;
     },
     waitForMessages(count, timeoutMs = 2000) {
-      return new Promise<FakeMessage[]>((resolve, reject) => {
+      return new Promise<StandInMessage[]>((resolve, reject) => {
         const waiter = {
           count,
           resolve: () => {
@@ -311,7 +311,7 @@ export async function startFakeDingTalk(options: FakeDingTalkOptions = {}): Prom
         };
         const timer = setTimeout(() => {
           waiters.splice(waiters.indexOf(waiter), 1);
-          reject(new Error(`fake DingTalk got ${messages.length} of ${count} messages within ${timeoutMs} ms`));
+          reject(new Error(`DingTalk stand-in got ${messages.length} of ${count} messages within ${timeoutMs} ms`));
         }, timeoutMs);
         waiters.push(waiter);
         if (messages.length >= count) waiter.resolve();
@@ -325,7 +325,7 @@ export async function startFakeDingTalk(options: FakeDingTalkOptions = {}): Prom
   };
 }
 
-const ROUTES: Record<string, FakeRoute> = {
+const ROUTES: Record<string, StandInRoute> = {
   'POST /v1.0/oauth2/accessToken': 'token',
   'POST /v1.0/robot/oToMessages/batchSend': 'batchSend',
   'POST /v1.0/robot/groupMessages/send': 'groupSend',
@@ -336,12 +336,12 @@ const ROUTES: Record<string, FakeRoute> = {
   'POST /v1.0/robot/messageFiles/download': 'fileDownload',
 };
 
-function routeOf(request: IncomingMessage): FakeRoute | 'unknown' {
-  const path = new URL(request.url ?? '/', 'http://fake').pathname;
+function routeOf(request: IncomingMessage): StandInRoute | 'unknown' {
+  const path = new URL(request.url ?? '/', 'http://stand-in').pathname;
   if (request.method === 'GET' && path.startsWith(FILE_PATH_PREFIX)) return 'fileContent';
   return ROUTES[`${request.method ?? ''} ${path}`] ?? 'unknown';
 }
 
-function isCardRoute(route: FakeRoute | 'unknown'): route is FakeCardRoute {
+function isCardRoute(route: StandInRoute | 'unknown'): route is StandInCardRoute {
   return (CARD_ROUTES as readonly string[]).includes(route);
 }

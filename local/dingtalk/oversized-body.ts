@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 
 /**
- * Bodies no client should read whole, for the fake servers: a huge one generated as it is sent (hundreds of MB are
+ * Bodies no client should read whole, for the local stand-ins and test fakes: a huge one generated as it is sent (hundreds of MB are
  * never allocated: one chunk is written again and again, as fast as the client reads), and a gzip bomb (a small
  * gzip body that inflates to `bytes` zeros), compressed once per size from a stream of zeros and kept.
  */

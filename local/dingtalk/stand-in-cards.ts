@@ -1,24 +1,24 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { asRecord } from '../../shared/validation/as-record';
-import { asStringMap, ok, type Reply, type RouteHandler, rejected } from './fake-dingtalk-http';
+import { asStringMap, ok, type Reply, type RouteHandler, rejected } from './stand-in-http';
 
 /**
- * The fake DingTalk's AI card API (card_1_0): createAndDeliver, streaming updates and instance updates, with the
+ * The DingTalk stand-in's AI card API (card_1_0): createAndDeliver, streaming updates and instance updates, with the
  * checks DingTalk makes (token, published template, open space and deliver model, known outTrackId, the streaming key
  * bound in the template). Cards are kept as the user would see them; every call is logged in arrival order so tests
  * can assert ordering. Codes follow docs/dingtalk.md §5 and §8; those marked "assumed" are not in our
  * sources.
  */
-export type FakeCardRoute = 'cardCreate' | 'cardStreaming' | 'cardInstance';
+export type StandInCardRoute = 'cardCreate' | 'cardStreaming' | 'cardInstance';
 
-export interface FakeCardUpdate {
+export interface StandInCardUpdate {
   content: string;
   isFinalize: boolean;
   isError: boolean;
   at: number;
 }
 
-export interface FakeCard {
+export interface StandInCard {
   outTrackId: string;
   templateId: string;
   openSpaceId: string;
@@ -33,18 +33,18 @@ export interface FakeCard {
   /** A streaming call with isError arrived. */
   error: boolean;
   /** Streaming calls only, in arrival order. */
-  updates: FakeCardUpdate[];
+  updates: StandInCardUpdate[];
 }
 
-export interface FakeCardCall {
-  route: FakeCardRoute;
+export interface StandInCardCall {
+  route: StandInCardRoute;
   outTrackId: string | undefined;
   at: number;
   /** The HTTP status answered; 0 when the connection was dropped (failNext 'hangup'). */
   status: number;
 }
 
-export interface FakeCardsContext {
+export interface StandInCardsContext {
   robotCode: string;
   /** Published templates: templateId → the variable its streaming markdown component is bound to. */
   templates: Record<string, string>;
@@ -55,14 +55,14 @@ export interface FakeCardsContext {
 }
 
 interface CardState {
-  card: FakeCard;
+  card: StandInCard;
   contentKey: string;
   params: Record<string, string>;
   /** Created without callbackType: streaming then fails with 500 (community report, docs/dingtalk.md §5). */
   streamable: boolean;
 }
 
-export const CARD_ROUTES: readonly FakeCardRoute[] = ['cardCreate', 'cardStreaming', 'cardInstance'];
+export const CARD_ROUTES: readonly StandInCardRoute[] = ['cardCreate', 'cardStreaming', 'cardInstance'];
 /** A 400 whose code is our guess: DingTalk's exact code is not in our sources. */
 const assumed = (code: string, message: string): Reply => rejected(400, code, `${message} (code assumed)`);
 const BAD_PARAM_MAP = assumed('invalidParameter.cardParamMap', 'cardParamMap 的值须为字符串');
@@ -70,9 +70,9 @@ const UNKNOWN_ERROR: Reply = { status: 500, body: { code: 'unknownError', messag
 const GROUP_SPACE = /^dtv1\.card\/\/IM_GROUP\../;
 const ROBOT_SPACE = /^dtv1\.card\/\/IM_ROBOT\../;
 
-export function createFakeCards(context: FakeCardsContext) {
-  const cards: FakeCard[] = [];
-  const cardCalls: FakeCardCall[] = [];
+export function createStandInCards(context: StandInCardsContext) {
+  const cards: StandInCard[] = [];
+  const cardCalls: StandInCardCall[] = [];
   const states = new Map<string, CardState>();
   const listeners = new Set<() => void>();
 
@@ -82,7 +82,7 @@ export function createFakeCards(context: FakeCardsContext) {
     return state ?? assumed('cardInstance.notExist', '卡片实例不存在');
   };
 
-  const routes: Record<FakeCardRoute, RouteHandler> = {
+  const routes: Record<StandInCardRoute, RouteHandler> = {
     cardCreate(body, request) {
       const denied = context.checkToken(request.headers);
       if (denied) return denied;
@@ -101,7 +101,7 @@ export function createFakeCards(context: FakeCardsContext) {
       if (params === undefined) return BAD_PARAM_MAP;
       const space = checkSpace(body, context.robotCode);
       if ('status' in space) return space;
-      const card: FakeCard = {
+      const card: StandInCard = {
         outTrackId,
         templateId,
         ...space,
@@ -162,16 +162,16 @@ export function createFakeCards(context: FakeCardsContext) {
     cardCalls,
     routes,
     /** Called by the server for every card request once its answer (or hang-up) is known. */
-    recordCall(route: FakeCardRoute, body: unknown, status: number): void {
+    recordCall(route: StandInCardRoute, body: unknown, status: number): void {
       const outTrackId = asRecord(body)['outTrackId'];
       const id = typeof outTrackId === 'string' ? outTrackId : undefined;
       cardCalls.push({ route, outTrackId: id, at: Date.now(), status });
       for (const listener of [...listeners]) listener();
     },
     /** Resolves once there are `condition` cards, or `condition(cards)` holds, checked after every card call. */
-    waitForCards(condition: number | ((cards: FakeCard[]) => boolean), timeoutMs = 2000): Promise<FakeCard[]> {
+    waitForCards(condition: number | ((cards: StandInCard[]) => boolean), timeoutMs = 2000): Promise<StandInCard[]> {
       const met = (): boolean => (typeof condition === 'number' ? cards.length >= condition : condition(cards));
-      return new Promise<FakeCard[]>((resolve, reject) => {
+      return new Promise<StandInCard[]>((resolve, reject) => {
         const done = (): void => {
           clearTimeout(timer);
           listeners.delete(check);
@@ -184,7 +184,7 @@ export function createFakeCards(context: FakeCardsContext) {
         const timer = setTimeout(() => {
           listeners.delete(check);
           const got = `${cards.length} cards, ${cardCalls.length} card calls`;
-          reject(new Error(`fake DingTalk cards did not reach the expected state within ${timeoutMs} ms (${got})`));
+          reject(new Error(`DingTalk stand-in cards did not reach the expected state within ${timeoutMs} ms (${got})`));
         }, timeoutMs);
         listeners.add(check);
         check();
@@ -193,7 +193,7 @@ export function createFakeCards(context: FakeCardsContext) {
   };
 }
 
-export type FakeCards = ReturnType<typeof createFakeCards>;
+export type StandInCards = ReturnType<typeof createStandInCards>;
 
 type Space = { openSpaceId: string; atUserIds?: Record<string, string> };
 

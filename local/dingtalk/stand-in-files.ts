@@ -1,16 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { gzipSync } from 'node:zlib';
-import { ok, type Reply, type RouteHandler, rejected } from './fake-dingtalk-http';
+import { ok, type Reply, type RouteHandler, rejected } from './stand-in-http';
 
 /**
- * The fake DingTalk's robot message files: `messageFiles/download` trades a downloadCode for a temporary URL on this
+ * The DingTalk stand-in's robot message files: `messageFiles/download` trades a downloadCode for a temporary URL on this
  * server, and a GET of that URL (no token, like DingTalk's storage URL) serves the bytes
  * (docs/dingtalk.md §6). Codes marked "assumed" are not in our sources.
  */
-export type FakeFileRoute = 'fileDownload' | 'fileContent';
+export type StandInFileRoute = 'fileDownload' | 'fileContent';
 
-export interface FakeFile {
+export interface StandInFile {
   body: Buffer;
   /** What the storage URL answers; DingTalk's often says application/octet-stream even for pictures. */
   contentType?: string;
@@ -20,18 +20,18 @@ export interface FakeFile {
   gzip?: boolean;
 }
 
-export interface FakeFilesContext {
+export interface StandInFilesContext {
   robotCode: string;
   checkToken(headers: IncomingHttpHeaders): Reply | undefined;
 }
 
 export const FILE_PATH_PREFIX = '/files/';
 
-export function createFakeFiles(context: FakeFilesContext) {
-  const byCode = new Map<string, FakeFile>();
-  const byLink = new Map<string, FakeFile>();
+export function createStandInFiles(context: StandInFilesContext) {
+  const byCode = new Map<string, StandInFile>();
+  const byLink = new Map<string, StandInFile>();
 
-  const routes: Record<FakeFileRoute, RouteHandler> = {
+  const routes: Record<StandInFileRoute, RouteHandler> = {
     fileDownload(body, request) {
       const denied = context.checkToken(request.headers);
       if (denied) return denied;
@@ -47,7 +47,7 @@ export function createFakeFiles(context: FakeFilesContext) {
       return ok({ downloadUrl: `http://${request.headers.host ?? '127.0.0.1'}${FILE_PATH_PREFIX}${link}` });
     },
     fileContent(_body, request) {
-      const link = new URL(request.url ?? '/', 'http://fake').pathname.slice(FILE_PATH_PREFIX.length);
+      const link = new URL(request.url ?? '/', 'http://stand-in').pathname.slice(FILE_PATH_PREFIX.length);
       const file = byLink.get(link);
       if (file === undefined) return rejected(404, 'NoSuchKey', 'The specified key does not exist.');
       return {
@@ -63,7 +63,7 @@ export function createFakeFiles(context: FakeFilesContext) {
   return {
     routes,
     /** Makes `downloadCode` (as in a picture callback's content.downloadCode) downloadable. */
-    addFile(downloadCode: string, file: FakeFile): void {
+    addFile(downloadCode: string, file: StandInFile): void {
       byCode.set(downloadCode, file);
     },
   };

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type OversizedBody, sendOversized } from './oversized-body';
 
 /**
- * The reply plumbing shared by the fake DingTalk server's route modules (robot messages, AI cards, message files):
+ * The reply plumbing shared by the DingTalk stand-in's route modules (robot messages, AI cards, message files):
  * what a route answers, and how it goes on the wire.
  */
 export interface Reply {
@@ -25,7 +25,7 @@ export interface Reply {
  * usual (DingTalk acted on it, a message is recorded) and only spoil the answer: `{ lateByMs }` sends it that much
  * later (after the client gave up), 'handled-then-hangup' drops the connection instead of answering.
  */
-export type FakeFailure =
+export type StandInFailure =
   | { status: number; body?: unknown; headers?: Record<string, string> }
   | { status: number; oversized: OversizedBody }
   | 'hangup'
@@ -33,7 +33,7 @@ export type FakeFailure =
 
 export type AnswerSpoiler = { lateByMs: number } | 'handled-then-hangup';
 
-export const spoilsAnswerOnly = (failure: FakeFailure | undefined): failure is AnswerSpoiler =>
+export const spoilsAnswerOnly = (failure: StandInFailure | undefined): failure is AnswerSpoiler =>
   failure === 'handled-then-hangup' || (typeof failure === 'object' && 'lateByMs' in failure);
 
 export type RouteHandler = (body: Record<string, unknown>, request: IncomingMessage, raw: Buffer) => Reply;
@@ -45,14 +45,14 @@ export const rejected = (status: number, code: string, message: string): Reply =
 
 /** Per route, the canned failures `failNext` queued: each skips `after` requests, then answers `times` of them. */
 export function createFailureQueues<Route>() {
-  const queues = new Map<Route, Array<{ skip: number; remaining: number; response: FakeFailure }>>();
+  const queues = new Map<Route, Array<{ skip: number; remaining: number; response: StandInFailure }>>();
   return {
-    add(route: Route, times: number, response: FakeFailure, after = 0): void {
+    add(route: Route, times: number, response: StandInFailure, after = 0): void {
       const queue = queues.get(route) ?? [];
       queue.push({ skip: after, remaining: times, response });
       queues.set(route, queue);
     },
-    take(route: Route): FakeFailure | undefined {
+    take(route: Route): StandInFailure | undefined {
       const queue = queues.get(route);
       const next = queue?.[0];
       if (!queue || !next) return undefined;
@@ -68,7 +68,7 @@ export function createFailureQueues<Route>() {
 }
 
 /** A failNext answer as the reply the server sends. */
-export function failureReply(failure: Exclude<FakeFailure, 'hangup' | AnswerSpoiler>): Reply {
+export function failureReply(failure: Exclude<StandInFailure, 'hangup' | AnswerSpoiler>): Reply {
   if ('oversized' in failure) return { status: failure.status, body: undefined, oversized: failure.oversized };
   return { status: failure.status, body: failure.body ?? {}, ...(failure.headers ? { headers: failure.headers } : {}) };
 }

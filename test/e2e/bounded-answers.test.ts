@@ -1,4 +1,4 @@
-import { FAKE_CARD_CONTENT_KEY, FAKE_CARD_TEMPLATE_ID, type FakeDingTalk, startFakeDingTalk } from '../helpers/fake-dingtalk';
+import { STAND_IN_CARD_CONTENT_KEY, STAND_IN_CARD_TEMPLATE_ID, type DingTalkStandIn, startDingTalkStandIn } from '../../local/dingtalk/dingtalk-stand-in';
 import { startE2eStack, type E2eStack } from './e2e-stack';
 
 const MB = 1024 * 1024;
@@ -9,9 +9,9 @@ const VISIBLE_RANGE_ADVICE = "add the user to the app's visible range in the Din
 
 describe('end to end: what DingTalk answers is read bounded, and redirects are not followed', () => {
   let e2e: E2eStack;
-  let elsewhere: FakeDingTalk;
+  let elsewhere: DingTalkStandIn;
   beforeEach(async () => {
-    [e2e, elsewhere] = await Promise.all([startE2eStack(), startFakeDingTalk()]);
+    [e2e, elsewhere] = await Promise.all([startE2eStack(), startDingTalkStandIn()]);
   });
   afterEach(async () => {
     await Promise.all([e2e.close(), elsewhere.close()]);
@@ -66,7 +66,7 @@ describe('end to end: what DingTalk answers is read bounded, and redirects are n
 describe('end to end: an AI card DingTalk did not deliver', () => {
   it('falls back to a markdown message', async () => {
     // Prepare
-    const e2e = await startE2eStack({ env: { DINGTALK_CARD_TEMPLATE_ID: FAKE_CARD_TEMPLATE_ID, DINGTALK_CARD_CONTENT_KEY: FAKE_CARD_CONTENT_KEY } });
+    const e2e = await startE2eStack({ env: { DINGTALK_CARD_TEMPLATE_ID: STAND_IN_CARD_TEMPLATE_ID, DINGTALK_CARD_CONTENT_KEY: STAND_IN_CARD_CONTENT_KEY } });
     try {
       e2e.dingtalk.setRecipientProblem('outsider', 'invalid');
       // Act

@@ -1,5 +1,5 @@
 import { buildTextCallback, signedHeaders } from '../../local/dingtalk-callback';
-import { FAKE_APP_KEY, FAKE_APP_SECRET } from '../helpers/fake-dingtalk';
+import { STAND_IN_APP_KEY, STAND_IN_APP_SECRET } from '../../local/dingtalk/dingtalk-stand-in';
 import { startE2eStack, type E2eStack } from './e2e-stack';
 
 describe('end to end: callbacks that must be refused', () => {
@@ -11,7 +11,7 @@ describe('end to end: callbacks that must be refused', () => {
 
   it.each([
     ['a bad signature', 401, () => signedHeaders('not-the-app-secret')],
-    ['a stale timestamp', 401, () => signedHeaders(FAKE_APP_SECRET, Date.now() - 2 * 3_600_000)],
+    ['a stale timestamp', 401, () => signedHeaders(STAND_IN_APP_SECRET, Date.now() - 2 * 3_600_000)],
     ['no signature', 401, () => ({ 'content-type': 'application/json' })],
   ])('refuses %s with %i and starts no work', async (_name, status, headers) => {
     // Act
@@ -41,7 +41,7 @@ describe('end to end: callbacks that must be refused', () => {
   });
 
   const valid = (overrides: Record<string, unknown> = {}) =>
-    JSON.stringify({ ...buildTextCallback({ text: '你好', sessionWebhook: e2e.dingtalk.webhookUrl('refused'), robotCode: FAKE_APP_KEY }), ...overrides });
+    JSON.stringify({ ...buildTextCallback({ text: '你好', sessionWebhook: e2e.dingtalk.webhookUrl('refused'), robotCode: STAND_IN_APP_KEY }), ...overrides });
   it.each([
     ['JSON nested 5000 levels deep', 400, 'PAYLOAD_INVALID', () => `${'['.repeat(5000)}${']'.repeat(5000)}`],
     ['a lone surrogate in msgId', 400, 'PAYLOAD_INVALID', () => valid().replace(/"msgId":"[^"]+"/, '"msgId":"msg\\udc00"')],
@@ -63,7 +63,7 @@ describe('end to end: callbacks that must be refused', () => {
     // Prepare
     const bytes = Buffer.concat([Buffer.from(valid().slice(0, -3)), Buffer.from([0xe4, 0xbd]), Buffer.from('"}}')]);
     // Act
-    const response = await fetch(`${e2e.stack.url}/`, { method: 'POST', headers: signedHeaders(FAKE_APP_SECRET), body: bytes });
+    const response = await fetch(`${e2e.stack.url}/`, { method: 'POST', headers: signedHeaders(STAND_IN_APP_SECRET), body: bytes });
     await e2e.drain();
     // Assess
     expect(response.status).toBe(400);
@@ -75,7 +75,7 @@ describe('end to end: callbacks that must be refused', () => {
     'refuses a declared Content-Type of %s with 415',
     async (contentType) => {
       // Act
-      const response = await e2e.post(valid(), { ...signedHeaders(FAKE_APP_SECRET), 'content-type': contentType });
+      const response = await e2e.post(valid(), { ...signedHeaders(STAND_IN_APP_SECRET), 'content-type': contentType });
       await e2e.drain();
       // Assess
       expect(response.status).toBe(415);
@@ -87,7 +87,7 @@ describe('end to end: callbacks that must be refused', () => {
   it('answers a GET with a short health text and other methods with 405', async () => {
     // Act
     const health = await e2e.post('', {}, 'GET');
-    const put = await e2e.post('{}', signedHeaders(FAKE_APP_SECRET), 'PUT');
+    const put = await e2e.post('{}', signedHeaders(STAND_IN_APP_SECRET), 'PUT');
     // Assess
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok' });

@@ -1,7 +1,7 @@
 import { buildTextCallback, signedHeaders } from '../../local/dingtalk-callback';
 import { signaturePairKey } from '../../shared/callback/signature-pairs';
 import { createOssClient } from '../../shared/storage/oss/oss-client';
-import { FAKE_APP_KEY, FAKE_APP_SECRET } from '../helpers/fake-dingtalk';
+import { STAND_IN_APP_KEY, STAND_IN_APP_SECRET } from '../../local/dingtalk/dingtalk-stand-in';
 import { startRecordingServer, type RecordingServer } from '../helpers/recording-server';
 import { startE2eStack, type E2eStack } from './e2e-stack';
 
@@ -32,7 +32,7 @@ describe('end to end: a captured signature cannot be turned against users', () =
       msgId: options.msgId,
       user: options.user ?? 'local-user',
       now: options.now,
-      robotCode: FAKE_APP_KEY,
+      robotCode: STAND_IN_APP_KEY,
       sessionWebhook: options.webhook ?? e2e.dingtalk.webhookUrl(`session-${options.msgId}`),
     });
   const counts = () => ({
@@ -45,7 +45,7 @@ describe('end to end: a captured signature cannot be turned against users', () =
   it('refuses 40 forged bodies under a 50-minute-old pair first seen more than 10 s ago, and nothing reaches anyone', async () => {
     // Prepare: the genuine message under this pair was seen 11 s ago (its record is written as the callback would)
     const signedAt = Date.now() - 50 * MINUTE;
-    const headers = signedHeaders(FAKE_APP_SECRET, signedAt);
+    const headers = signedHeaders(STAND_IN_APP_SECRET, signedAt);
     const oss = createOssClient({ bucket: e2e.stack.bucket, region: 'cn-local', endpoint: e2e.stack.oss.url, credentials: e2e.stack.credentials, timeoutMs: 5000 });
     const seen = `${JSON.stringify({ msgId: 'msgGENUINE==', digest: 'genuine-digest', at: Date.now() - 11_000 })}\n`;
     await oss.append(signaturePairKey('dingtalk-llm/signatures/', String(signedAt), headers['sign'] as string), Buffer.from(seen), { position: '0' });
@@ -77,7 +77,7 @@ describe('end to end: a captured signature cannot be turned against users', () =
     const before = counts();
 
     // Act
-    const response = await e2e.post(JSON.stringify(body({ now, msgId: `msgHOST${now}==`, user: 'victim', webhook: webhook() })), signedHeaders(FAKE_APP_SECRET, now));
+    const response = await e2e.post(JSON.stringify(body({ now, msgId: `msgHOST${now}==`, user: 'victim', webhook: webhook() })), signedHeaders(STAND_IN_APP_SECRET, now));
     await e2e.drain();
 
     // Assess
@@ -99,7 +99,7 @@ describe('end to end: a captured signature cannot be turned against users', () =
     const before = counts();
 
     // Act
-    const response = await e2e.post(JSON.stringify(forged), signedHeaders(FAKE_APP_SECRET, now));
+    const response = await e2e.post(JSON.stringify(forged), signedHeaders(STAND_IN_APP_SECRET, now));
     await e2e.drain();
 
     // Assess
@@ -111,7 +111,7 @@ describe('end to end: a captured signature cannot be turned against users', () =
   it('answers both of two genuine messages signed in the same millisecond', async () => {
     // Prepare
     const now = Date.now();
-    const headers = signedHeaders(FAKE_APP_SECRET, now);
+    const headers = signedHeaders(STAND_IN_APP_SECRET, now);
     const before = counts();
 
     // Act
@@ -135,9 +135,9 @@ describe('end to end: a captured signature cannot be turned against users', () =
     const before = counts();
 
     // Act
-    const responses = [await e2e.post(message, signedHeaders(FAKE_APP_SECRET, first))];
+    const responses = [await e2e.post(message, signedHeaders(STAND_IN_APP_SECRET, first))];
     await e2e.drain();
-    responses.push(await e2e.post(message, signedHeaders(FAKE_APP_SECRET, first + 2000)));
+    responses.push(await e2e.post(message, signedHeaders(STAND_IN_APP_SECRET, first + 2000)));
     await e2e.drain();
 
     // Assess
@@ -153,7 +153,7 @@ describe('end to end: a captured signature cannot be turned against users', () =
     const before = counts();
 
     // Act
-    const response = await e2e.post(JSON.stringify(body({ now, msgId: 'msgLATE202==', user: 'late' })), signedHeaders(FAKE_APP_SECRET, now));
+    const response = await e2e.post(JSON.stringify(body({ now, msgId: 'msgLATE202==', user: 'late' })), signedHeaders(STAND_IN_APP_SECRET, now));
     await e2e.drain();
 
     // Assess

@@ -1,10 +1,10 @@
-import { FAKE_CARD_CONTENT_KEY, FAKE_CARD_TEMPLATE_ID } from '../helpers/fake-dingtalk';
+import { STAND_IN_CARD_CONTENT_KEY, STAND_IN_CARD_TEMPLATE_ID } from '../../local/dingtalk/dingtalk-stand-in';
 import { startE2eStack, type E2eStack } from './e2e-stack';
 
 const ok = (response: Response): void => expect(response.status).toBe(200);
 const CARD_ENV = {
-  DINGTALK_CARD_TEMPLATE_ID: FAKE_CARD_TEMPLATE_ID,
-  DINGTALK_CARD_CONTENT_KEY: FAKE_CARD_CONTENT_KEY,
+  DINGTALK_CARD_TEMPLATE_ID: STAND_IN_CARD_TEMPLATE_ID,
+  DINGTALK_CARD_CONTENT_KEY: STAND_IN_CARD_CONTENT_KEY,
   CARD_UPDATE_INTERVAL_MS: '400',
   CARD_UPDATE_MIN_CHARS: '1',
 };

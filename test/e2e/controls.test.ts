@@ -1,12 +1,12 @@
-import { FAKE_CARD_CONTENT_KEY, FAKE_CARD_TEMPLATE_ID } from '../helpers/fake-dingtalk';
+import { STAND_IN_CARD_CONTENT_KEY, STAND_IN_CARD_TEMPLATE_ID } from '../../local/dingtalk/dingtalk-stand-in';
 import { startE2eStack, type E2eStack } from './e2e-stack';
 
 /** The company controls of docs/controls.md, through the built bundles, the local FC instances and the OSS stand-in. */
 const ok = (response: Response): void => expect(response.status).toBe(200);
 const texts = (e2e: E2eStack): string[] => e2e.dingtalk.messages.map((message) => message.text);
 const CARD_ENV = {
-  DINGTALK_CARD_TEMPLATE_ID: FAKE_CARD_TEMPLATE_ID,
-  DINGTALK_CARD_CONTENT_KEY: FAKE_CARD_CONTENT_KEY,
+  DINGTALK_CARD_TEMPLATE_ID: STAND_IN_CARD_TEMPLATE_ID,
+  DINGTALK_CARD_CONTENT_KEY: STAND_IN_CARD_CONTENT_KEY,
   CARD_UPDATE_INTERVAL_MS: '200',
   CARD_UPDATE_MIN_CHARS: '1',
 };

@@ -11,7 +11,7 @@ import { parseWith } from '../../shared/validation/parse';
 import { createOssAppendLog } from '../../shared/storage/oss/oss-append-log';
 import { createOssClient } from '../../shared/storage/oss/oss-client';
 import { parseRecords, type HistoryRecord } from '../../shared/history/records';
-import { FAKE_APP_KEY, FAKE_APP_SECRET, startFakeDingTalk } from '../helpers/fake-dingtalk';
+import { STAND_IN_APP_KEY, STAND_IN_APP_SECRET, startDingTalkStandIn } from '../../local/dingtalk/dingtalk-stand-in';
 import { startFakeOpenAi } from '../helpers/fake-openai';
 import { startFakeGroupRobot, type FakeGroupRobot, type FakeRobotSecurity } from '../helpers/fake-group-robot';
 
@@ -69,7 +69,7 @@ export interface E2eStackOptions {
 }
 
 export async function startE2eStack(options: E2eStackOptions = {}) {
-  const dingtalk = await startFakeDingTalk();
+  const dingtalk = await startDingTalkStandIn();
   const robot = options.groupRobot ? await startFakeGroupRobot({ robots: options.groupRobot.robots }) : undefined;
   const openai = await startFakeOpenAi({ apiKeys: E2E_API_KEYS });
   const env = typeof options.env === 'function' ? options.env({ openaiBaseURL: openai.baseURL }) : options.env;
@@ -80,7 +80,7 @@ export async function startE2eStack(options: E2eStackOptions = {}) {
     rootDir: ROOT,
     env: {
       PATH: process.env['PATH'] ?? '',
-      ...(options.dingtalk === false ? {} : { DINGTALK_APP_KEY: FAKE_APP_KEY, DINGTALK_APP_SECRET: FAKE_APP_SECRET, DINGTALK_API_BASE: dingtalk.url }),
+      ...(options.dingtalk === false ? {} : { DINGTALK_APP_KEY: STAND_IN_APP_KEY, DINGTALK_APP_SECRET: STAND_IN_APP_SECRET, DINGTALK_API_BASE: dingtalk.url }),
       OPENAI_API_KEY: E2E_API_KEYS.join(','),
       OPENAI_BASE_URL: openai.baseURL,
       OPENAI_MODEL: 'fake-model',
@@ -109,7 +109,7 @@ export async function startE2eStack(options: E2eStackOptions = {}) {
     const body = buildTextCallback({
       text: message.text,
       sessionWebhook: dingtalk.webhookUrl(`session-${(sessions += 1)}`),
-      robotCode: message.robot?.appKey ?? FAKE_APP_KEY,
+      robotCode: message.robot?.appKey ?? STAND_IN_APP_KEY,
       ...(message.group ? { group: true } : {}),
       ...(message.user ? { user: message.user } : {}),
       ...(message.msgId ? { msgId: message.msgId } : {}),
@@ -120,11 +120,11 @@ export async function startE2eStack(options: E2eStackOptions = {}) {
       delete body['text'];
       Object.assign(body, message.media);
     }
-    const secret = message.signWith ?? message.robot?.appSecret ?? FAKE_APP_SECRET;
+    const secret = message.signWith ?? message.robot?.appSecret ?? STAND_IN_APP_SECRET;
     return post(JSON.stringify(body), headers ?? signedHeaders(secret, now), 'POST', message.robot?.path);
   }
 
-  function post(body: string, headers: Record<string, string> = signedHeaders(FAKE_APP_SECRET), method = 'POST', path = '/'): Promise<Response> {
+  function post(body: string, headers: Record<string, string> = signedHeaders(STAND_IN_APP_SECRET), method = 'POST', path = '/'): Promise<Response> {
     return fetch(`${stack.url}${path}`, { method, headers, ...(method === 'GET' ? {} : { body }) });
   }
 

@@ -1,5 +1,5 @@
 import { E2E_API_KEYS, startE2eStack, type E2eStack } from './e2e-stack';
-import { FAKE_APP_SECRET } from '../helpers/fake-dingtalk';
+import { STAND_IN_APP_SECRET } from '../../local/dingtalk/dingtalk-stand-in';
 
 const waitFor = async (condition: () => boolean, timeoutMs = 10_000): Promise<void> => {
   const until = Date.now() + timeoutMs;
@@ -92,7 +92,7 @@ describe('end to end: failures the user is told about, and retries that answer o
     // Assess
     const logs = e2e.output.join('');
     expect(logs).toContain('"message":"answered"');
-    for (const secret of [FAKE_APP_SECRET, ...E2E_API_KEYS, 'session-1', 'session-2', e2e.stack.credentials.accessKeySecret]) {
+    for (const secret of [STAND_IN_APP_SECRET, ...E2E_API_KEYS, 'session-1', 'session-2', e2e.stack.credentials.accessKeySecret]) {
       expect(logs).not.toContain(secret);
     }
     expect(logs).not.toMatch(/"sign":"[A-Za-z0-9+/=]{20,}"/);

@@ -1,5 +1,5 @@
 import { startE2eStack, type E2eRobot, type E2eStack } from './e2e-stack';
-import { FAKE_APP_SECRET } from '../helpers/fake-dingtalk';
+import { STAND_IN_APP_SECRET } from '../../local/dingtalk/dingtalk-stand-in';
 
 /** Several DingTalk robots in one deployment (docs/controls.md §7), through the built bundles and the local stack. */
 const SALES: E2eRobot = { path: '/dingtalk/sales', appKey: 'dingsalesappkey', appSecret: 'sales-secret-0123456789abcdef' };
@@ -40,7 +40,7 @@ describe('end to end: several DingTalk robots', () => {
     // Prepare
     e2e = await startE2eStack({ controls: CONTROLS, env: { SALES_APP_SECRET: SALES.appSecret, HR_APP_SECRET: HR.appSecret } });
     // Act
-    const forged = await e2e.send({ text: '你好', robot: SALES, signWith: FAKE_APP_SECRET });
+    const forged = await e2e.send({ text: '你好', robot: SALES, signWith: STAND_IN_APP_SECRET });
     const own = await e2e.send({ text: '你好', robot: HR });
     await e2e.drain();
     // Assess: a signature that does not verify is 401 (shared/fc/http-response.ts), as on `/`

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FAKE_APP_KEY, FAKE_APP_SECRET } from '../helpers/fake-dingtalk';
+import { STAND_IN_APP_KEY, STAND_IN_APP_SECRET } from '../../local/dingtalk/dingtalk-stand-in';
 import { startE2eStack, type E2eStack } from './e2e-stack';
 
 const ROOT = join(__dirname, '..', '..');
@@ -103,8 +103,8 @@ describe('end to end: logged stack traces', () => {
           env: {
             PATH: process.env['PATH'] ?? '',
             OPENED_MAPS_LOG: log,
-            DINGTALK_APP_KEY: FAKE_APP_KEY,
-            DINGTALK_APP_SECRET: FAKE_APP_SECRET,
+            DINGTALK_APP_KEY: STAND_IN_APP_KEY,
+            DINGTALK_APP_SECRET: STAND_IN_APP_SECRET,
             OSS_BUCKET: 'bucket',
             OSS_REGION: 'oss-cn-hangzhou',
             OPENAI_API_KEY: 'sk-stack-traces-0000',

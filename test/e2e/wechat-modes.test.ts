@@ -1,5 +1,5 @@
 import { buildTextCallback, signedHeaders } from '../../local/dingtalk-callback';
-import { FAKE_APP_KEY, FAKE_APP_SECRET } from '../helpers/fake-dingtalk';
+import { STAND_IN_APP_KEY, STAND_IN_APP_SECRET } from '../../local/dingtalk/dingtalk-stand-in';
 import { WECHAT } from '../helpers/wechat-rig';
 import { startWechatE2e, WECHAT_PREFIX, type WechatE2e } from './wechat-stack';
 
@@ -75,8 +75,8 @@ describe('end to end: WeChat modes', () => {
     // Act
     const passiveTurn = await ossRequestsDuring(passive, () => passive.platform().send(WECHAT.user, { type: 'text', content: '数一数' }));
     const dingtalkTurn = await ossRequestsDuring(passive, async () => {
-      const body = buildTextCallback({ text: '数一数', sessionWebhook: passive.e2e.dingtalk.webhookUrl('s-1'), robotCode: FAKE_APP_KEY, now: Date.now() });
-      await fetch(`${passive.e2e.stack.url}/`, { method: 'POST', headers: signedHeaders(FAKE_APP_SECRET), body: JSON.stringify(body) });
+      const body = buildTextCallback({ text: '数一数', sessionWebhook: passive.e2e.dingtalk.webhookUrl('s-1'), robotCode: STAND_IN_APP_KEY, now: Date.now() });
+      await fetch(`${passive.e2e.stack.url}/`, { method: 'POST', headers: signedHeaders(STAND_IN_APP_SECRET), body: JSON.stringify(body) });
     });
     await passive.close();
     wx = await startWechatE2e({ customerService: true });

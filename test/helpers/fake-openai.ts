@@ -3,7 +3,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Writable } from 'node:stream';
 import { brotliCompressSync, createBrotliCompress, createDeflate, createGzip, deflateSync, gzipSync } from 'node:zlib';
-import { type OversizedBody, sendOversized } from './oversized-body';
+import { type OversizedBody, sendOversized } from '../../local/dingtalk/oversized-body';
 
 /**
  * A real HTTP server on 127.0.0.1 speaking the OpenAI chat-completions wire protocol (JSON and SSE, as openai-node 6

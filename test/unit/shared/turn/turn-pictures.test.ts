@@ -4,7 +4,7 @@ import { createMessageFiles } from '../../../../shared/channels/dingtalk/message
 import { MediaError } from '../../../../shared/errors';
 import type { MessageFiles } from '../../../../shared/channels/dingtalk/message-files';
 import { fetchTurnPictures } from '../../../../shared/turn/turn-pictures';
-import { type FakeDingTalk, startFakeDingTalk } from '../../../helpers/fake-dingtalk';
+import { type DingTalkStandIn, startDingTalkStandIn } from '../../../../local/dingtalk/dingtalk-stand-in';
 import { createWorkerEvent } from '../../../helpers/builders';
 import { createTurnDependencies } from '../../../helpers/turn-dependencies';
 import { createWorkerSettings } from '../../../helpers/worker-settings';
@@ -15,7 +15,7 @@ const picture = (bytes: number): Buffer => Buffer.concat([PNG_HEAD, Buffer.alloc
 
 describe('fetchTurnPictures', () => {
   const http = createDingTalkHttp({ timeoutMs: 5000 });
-  let fake: FakeDingTalk;
+  let fake: DingTalkStandIn;
   const downloads = (): number => fake.requests.filter((request) => request.route === 'fileContent').length;
   const depsFor = (images: { maxCount: number; totalMaxBytes: number }, fetcher?: MessageFiles) => {
     const tokens = createAccessTokenProvider({ http, apiBase: fake.url, appKey: fake.appKey, appSecret: fake.appSecret });
@@ -32,7 +32,7 @@ describe('fetchTurnPictures', () => {
     });
 
   beforeEach(async () => {
-    fake = await startFakeDingTalk();
+    fake = await startDingTalkStandIn();
   });
   afterEach(() => fake.close());
 

@@ -2,24 +2,24 @@ import axios from 'axios';
 import { createCallMeter } from '../../../../../shared/channels/dingtalk/call-meter';
 import { createAccessTokenProvider } from '../../../../../shared/channels/dingtalk/access-token';
 import { DingTalkApiError } from '../../../../../shared/errors';
-import { FAKE_APP_KEY, FAKE_APP_SECRET, type FakeDingTalk, startFakeDingTalk } from '../../../../helpers/fake-dingtalk';
+import { STAND_IN_APP_KEY, STAND_IN_APP_SECRET, type DingTalkStandIn, startDingTalkStandIn } from '../../../../../local/dingtalk/dingtalk-stand-in';
 
 describe('createAccessTokenProvider', () => {
   const http = axios.create({ timeout: 5000 });
-  let fake: FakeDingTalk;
+  let fake: DingTalkStandIn;
   let clock: number;
   const tokenRequests = (): number => fake.requests.filter((request) => request.route === 'token').length;
   const provider = (overrides: { appSecret?: string } = {}) =>
     createAccessTokenProvider({
       http,
       apiBase: fake.url,
-      appKey: FAKE_APP_KEY,
-      appSecret: overrides.appSecret ?? FAKE_APP_SECRET,
+      appKey: STAND_IN_APP_KEY,
+      appSecret: overrides.appSecret ?? STAND_IN_APP_SECRET,
       now: () => clock,
     });
 
   beforeEach(async () => {
-    fake = await startFakeDingTalk();
+    fake = await startDingTalkStandIn();
     clock = 1_700_000_000_000;
   });
   afterEach(() => fake.close());
@@ -43,7 +43,7 @@ describe('createAccessTokenProvider', () => {
     const url = fake.url;
     await fake.close();
     const meter = createCallMeter();
-    const tokens = createAccessTokenProvider({ http, apiBase: url, appKey: FAKE_APP_KEY, appSecret: FAKE_APP_SECRET });
+    const tokens = createAccessTokenProvider({ http, apiBase: url, appKey: STAND_IN_APP_KEY, appSecret: STAND_IN_APP_SECRET });
 
     // Act
     const error = await tokens.get(meter).catch((caught: unknown) => caught);
@@ -51,7 +51,7 @@ describe('createAccessTokenProvider', () => {
     // Assess
     expect(error).toBeInstanceOf(DingTalkApiError);
     expect(meter.total()).toBe(0);
-    fake = await startFakeDingTalk();
+    fake = await startDingTalkStandIn();
   });
 
   it('asks DingTalk once and reuses the token while it is fresh', async () => {
@@ -67,7 +67,7 @@ describe('createAccessTokenProvider', () => {
     expect(first).toMatch(/^fake-token-/);
     expect(second).toBe(first);
     expect(tokenRequests()).toBe(1);
-    expect(fake.requests[0]?.body).toEqual({ appKey: FAKE_APP_KEY, appSecret: FAKE_APP_SECRET });
+    expect(fake.requests[0]?.body).toEqual({ appKey: STAND_IN_APP_KEY, appSecret: STAND_IN_APP_SECRET });
   });
 
   it('shares one request between concurrent callers', async () => {

@@ -13,23 +13,23 @@ import type { ApiLimitKind } from '../../../../../shared/controls/budget/card-st
 import { DingTalkApiError } from '../../../../../shared/errors';
 import { createDingTalkMessage } from '../../../../helpers/builders';
 import {
-  FAKE_CARD_CONTENT_KEY,
-  FAKE_CARD_TEMPLATE_ID,
-  type FakeDingTalk,
-  type FakeDingTalkOptions,
-  type FakeFailure,
-  startFakeDingTalk,
-} from '../../../../helpers/fake-dingtalk';
+  STAND_IN_CARD_CONTENT_KEY,
+  STAND_IN_CARD_TEMPLATE_ID,
+  type DingTalkStandIn,
+  type DingTalkStandInOptions,
+  type StandInFailure,
+  startDingTalkStandIn,
+} from '../../../../../local/dingtalk/dingtalk-stand-in';
 
 describe('createCardClient', () => {
   const http = axios.create({ timeout: 5000 });
-  let fake: FakeDingTalk;
+  let fake: DingTalkStandIn;
   let tokens: AccessTokenProvider;
   const count = (route: string): number => fake.requests.filter((request) => request.route === route).length;
   const bodyOf = (route: string): Record<string, unknown> =>
     fake.requests.find((request) => request.route === route)?.body as Record<string, unknown>;
-  const start = async (options: FakeDingTalkOptions = {}): Promise<void> => {
-    fake = await startFakeDingTalk(options);
+  const start = async (options: DingTalkStandInOptions = {}): Promise<void> => {
+    fake = await startDingTalkStandIn(options);
     tokens = createAccessTokenProvider({ http, apiBase: fake.url, appKey: fake.appKey, appSecret: fake.appSecret });
   };
   const client = (overrides: { templateId?: string; contentKey?: string } = {}): CardClient =>
@@ -38,8 +38,8 @@ describe('createCardClient', () => {
       apiBase: `${fake.url}/`,
       tokens,
       appKey: fake.appKey,
-      templateId: overrides.templateId ?? FAKE_CARD_TEMPLATE_ID,
-      contentKey: overrides.contentKey ?? FAKE_CARD_CONTENT_KEY,
+      templateId: overrides.templateId ?? STAND_IN_CARD_TEMPLATE_ID,
+      contentKey: overrides.contentKey ?? STAND_IN_CARD_CONTENT_KEY,
     });
   const groupMessage = (): DingTalkMessage =>
     createDingTalkMessage({ conversationType: '2', conversationId: 'cidGroup==', robotCode: fake.appKey });
@@ -59,7 +59,7 @@ describe('createCardClient', () => {
     expect(fake.cards).toEqual([
       {
         outTrackId: 'track-1',
-        templateId: FAKE_CARD_TEMPLATE_ID,
+        templateId: STAND_IN_CARD_TEMPLATE_ID,
         openSpaceId: 'dtv1.card//IM_GROUP.cidGroup==',
         atUserIds: { 'staff-1': '张三' },
         content: '思考中…',
@@ -70,7 +70,7 @@ describe('createCardClient', () => {
       },
     ]);
     expect(bodyOf('cardCreate')).toEqual({
-      cardTemplateId: FAKE_CARD_TEMPLATE_ID,
+      cardTemplateId: STAND_IN_CARD_TEMPLATE_ID,
       outTrackId: 'track-1',
       cardData: { cardParamMap: { content: '思考中…', flowStatus: '1' } },
       callbackType: 'STREAM',
@@ -194,7 +194,7 @@ describe('createCardClient', () => {
     expect(streams[0]?.body).toEqual({
       outTrackId: 'track-1',
       guid: expect.any(String),
-      key: FAKE_CARD_CONTENT_KEY,
+      key: STAND_IN_CARD_CONTENT_KEY,
       content: '今天',
       isFull: true,
       isFinalize: false,
@@ -243,7 +243,7 @@ describe('createCardClient', () => {
   });
 
   const QPS_LIMIT = 'Forbidden.AccessDenied.QpsLimitForAppkeyAndApi';
-  it.each<[string, FakeFailure, number | undefined, string | undefined, ApiLimitKind | undefined]>([
+  it.each<[string, StandInFailure, number | undefined, string | undefined, ApiLimitKind | undefined]>([
     ['403 QpsLimit', { status: 403, body: { code: QPS_LIMIT } }, 403, QPS_LIMIT, 'qps-limit'],
     ['errcode 90020 in a 200', { status: 200, body: { errcode: 90020, errmsg: 'api quota exceeded' } }, 200, '90020', 'quota-exhausted'],
     ['errcode 90020 in a 403', { status: 403, body: { errcode: 90020 } }, 403, '90020', 'quota-exhausted'],
@@ -326,7 +326,7 @@ describe('createCardClient', () => {
     expect(error).toMatchObject({ status: 400, apiCode: 'cardInstance.notExist' });
   });
 
-  it.each<[string, FakeFailure]>([
+  it.each<[string, StandInFailure]>([
     ['a rejection', { status: 400, body: { code: 'param.contentUnsafe', message: '内容不安全' } }],
     ['a dropped connection', 'hangup'],
   ])('keeps the access token out of the error on %s', async (_label, failure) => {
@@ -370,7 +370,7 @@ describe('card call bounds and error kinds', () => {
       apiBase: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
       tokens: { get: async () => 'token-1', invalidate: () => undefined },
       appKey: 'app',
-      templateId: FAKE_CARD_TEMPLATE_ID,
+      templateId: STAND_IN_CARD_TEMPLATE_ID,
       contentKey: 'content',
       timeoutMs: 100,
     });

@@ -11,13 +11,13 @@ import { parseWebhookHosts } from '../../../../../shared/channels/dingtalk/webho
 import { PayloadParseError } from '../../../../../shared/errors';
 import { silentLogger } from '../../../../../shared/logging/logger';
 import { createDingTalkMessage } from '../../../../helpers/builders';
-import { FAKE_CARD_CONTENT_KEY, FAKE_CARD_TEMPLATE_ID, type FakeDingTalk, startFakeDingTalk } from '../../../../helpers/fake-dingtalk';
+import { STAND_IN_CARD_CONTENT_KEY, STAND_IN_CARD_TEMPLATE_ID, type DingTalkStandIn, startDingTalkStandIn } from '../../../../../local/dingtalk/dingtalk-stand-in';
 
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(24)]);
 
 describe('the DingTalk channel', () => {
   const http = createDingTalkHttp({ timeoutMs: 5000 });
-  let fake: FakeDingTalk;
+  let fake: DingTalkStandIn;
 
   /** The worker's DingTalk channel, its clients talking to the fake DingTalk server. */
   const channel = (options: { cards?: boolean } = {}): Channel => {
@@ -26,7 +26,7 @@ describe('the DingTalk channel', () => {
     return createDingTalkChannel({
       replier: createReplier({ ...api, webhookHosts: parseWebhookHosts([new URL(fake.url).host]), logger: silentLogger }),
       cards: options.cards === false ? undefined : {
-        client: createCardClient({ ...api, templateId: FAKE_CARD_TEMPLATE_ID, contentKey: FAKE_CARD_CONTENT_KEY }),
+        client: createCardClient({ ...api, templateId: STAND_IN_CARD_TEMPLATE_ID, contentKey: STAND_IN_CARD_CONTENT_KEY }),
         gate: createCardGate({ now: Date.now, cooldownMs: 60_000 }),
       },
       files: createMessageFiles({ ...api, maxBytes: 1024 * 1024 }),
@@ -41,7 +41,7 @@ describe('the DingTalk channel', () => {
     });
 
   beforeEach(async () => {
-    fake = await startFakeDingTalk();
+    fake = await startDingTalkStandIn();
   });
   afterEach(() => fake.close());
 

@@ -11,14 +11,14 @@ import { createSessionWebhookSender } from '../../../../../shared/channels/dingt
 import { parseWebhookHosts } from '../../../../../shared/channels/dingtalk/webhook-hosts';
 import { createDingTalkMessage } from '../../../../helpers/builders';
 import {
-  FAKE_CARD_CONTENT_KEY,
-  FAKE_CARD_TEMPLATE_ID,
-  type FakeDingTalk,
-  type FakeFailure,
-  type FakeRoute,
-  startFakeDingTalk,
-} from '../../../../helpers/fake-dingtalk';
-import { gzipBomb } from '../../../../helpers/oversized-body';
+  STAND_IN_CARD_CONTENT_KEY,
+  STAND_IN_CARD_TEMPLATE_ID,
+  type DingTalkStandIn,
+  type StandInFailure,
+  type StandInRoute,
+  startDingTalkStandIn,
+} from '../../../../../local/dingtalk/dingtalk-stand-in';
+import { gzipBomb } from '../../../../../local/dingtalk/oversized-body';
 import { useTestServers } from '../../../../helpers/test-servers';
 
 const MB = 1024 * 1024;
@@ -30,17 +30,17 @@ const BOMB_BYTES = 64 * MB;
  */
 describe('createDingTalkHttp', () => {
   const http = createDingTalkHttp({ timeoutMs: 5000 });
-  let fake: FakeDingTalk;
+  let fake: DingTalkStandIn;
   /** Where the redirects point: it must never be asked anything. */
-  let elsewhere: FakeDingTalk;
+  let elsewhere: DingTalkStandIn;
 
   beforeEach(async () => {
-    [fake, elsewhere] = await Promise.all([startFakeDingTalk(), startFakeDingTalk()]);
+    [fake, elsewhere] = await Promise.all([startDingTalkStandIn(), startDingTalkStandIn()]);
   });
   afterEach(() => Promise.all([fake.close(), elsewhere.close()]));
 
   const tokens = () => createAccessTokenProvider({ http, apiBase: fake.url, appKey: fake.appKey, appSecret: fake.appSecret });
-  const calls: Record<string, { route: FakeRoute; call: () => Promise<unknown> }> = {
+  const calls: Record<string, { route: StandInRoute; call: () => Promise<unknown> }> = {
     'the session webhook': {
       route: 'webhook',
       call: () => createSessionWebhookSender({ http, allowedHosts: parseWebhookHosts([new URL(fake.url).host]) }).send({ url: fake.webhookUrl('s1') }, { title: 't', text: '你好' }),
@@ -57,7 +57,7 @@ describe('createDingTalkHttp', () => {
     'an AI card (createAndDeliver)': {
       route: 'cardCreate',
       call: () =>
-        createCardClient({ http, apiBase: fake.url, tokens: tokens(), appKey: fake.appKey, templateId: FAKE_CARD_TEMPLATE_ID, contentKey: FAKE_CARD_CONTENT_KEY })
+        createCardClient({ http, apiBase: fake.url, tokens: tokens(), appKey: fake.appKey, templateId: STAND_IN_CARD_TEMPLATE_ID, contentKey: STAND_IN_CARD_CONTENT_KEY })
           .create({ outTrackId: 'card-1', message: createDingTalkMessage({ robotCode: fake.appKey }), content: '思考中…' }),
     },
     'a message file download URL': {
@@ -68,7 +68,7 @@ describe('createDingTalkHttp', () => {
       },
     },
   };
-  const attacks: Array<[string, () => FakeFailure, string]> = [
+  const attacks: Array<[string, () => StandInFailure, string]> = [
     ['a 300 MB answer', () => ({ status: 200, oversized: { bytes: 300 * MB } }), `larger than ${DINGTALK_ANSWER_MAX_BYTES} bytes`],
     ['a gzip bomb', () => ({ status: 200, oversized: { bytes: BOMB_BYTES, gzip: true } }), `larger than ${DINGTALK_ANSWER_MAX_BYTES} bytes`],
     ['a 302 redirect', () => ({ status: 302, headers: { location: `${elsewhere.url}/robot/sendBySession?session=x` } }), statusReason(302)],

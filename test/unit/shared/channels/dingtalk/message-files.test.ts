@@ -5,7 +5,7 @@ import { createDingTalkHttp, DINGTALK_ANSWER_MAX_BYTES, statusReason } from '../
 import { createMessageFiles, type MessageFiles, sniffImageType } from '../../../../../shared/channels/dingtalk/message-files';
 import { createByteAllowance } from '../../../../../shared/turn/turn-pictures';
 import { DingTalkApiError, MediaError } from '../../../../../shared/errors';
-import { type FakeDingTalk, type FakeFailure, startFakeDingTalk } from '../../../../helpers/fake-dingtalk';
+import { type DingTalkStandIn, type StandInFailure, startDingTalkStandIn } from '../../../../../local/dingtalk/dingtalk-stand-in';
 
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(64)]);
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(64)]);
@@ -23,7 +23,7 @@ const failure = (promise: Promise<unknown>): Promise<MediaError> =>
 
 describe('createMessageFiles', () => {
   const http = axios.create({ timeout: 5000 });
-  let fake: FakeDingTalk;
+  let fake: DingTalkStandIn;
   let tokens: AccessTokenProvider;
   let files: MessageFiles;
   const count = (route: string): number => fake.requests.filter((request) => request.route === route).length;
@@ -34,7 +34,7 @@ describe('createMessageFiles', () => {
   };
 
   beforeEach(async () => {
-    fake = await startFakeDingTalk();
+    fake = await startDingTalkStandIn();
     tokens = createAccessTokenProvider({ http, apiBase: fake.url, appKey: fake.appKey, appSecret: fake.appSecret });
     files = createMessageFiles({ http, apiBase: fake.url, tokens, appKey: fake.appKey, maxBytes: MAX_BYTES });
   });
@@ -142,7 +142,7 @@ describe('createMessageFiles', () => {
     expect(error.cause).toMatchObject({ status: 400, apiCode: 'invalidParameter.robotCode.notExsit' });
   });
 
-  it.each<[string, FakeFailure]>([
+  it.each<[string, StandInFailure]>([
     ['an expired link (403)', { status: 403, body: { code: 'AccessDenied' } }],
     ['a dropped connection', 'hangup'],
   ])('never puts the download URL in the error on %s', async (_label, answer) => {
@@ -181,12 +181,12 @@ describe('createMessageFiles on the worker\'s DingTalk HTTP client', () => {
   const http = createDingTalkHttp({ timeoutMs: 5000 });
   const MB = 1024 * 1024;
   const picture = (bytes: number): Buffer => Buffer.concat([PNG, Buffer.alloc(bytes - PNG.length)]);
-  let fake: FakeDingTalk;
-  let elsewhere: FakeDingTalk;
+  let fake: DingTalkStandIn;
+  let elsewhere: DingTalkStandIn;
   let files: MessageFiles;
 
   beforeEach(async () => {
-    [fake, elsewhere] = await Promise.all([startFakeDingTalk(), startFakeDingTalk()]);
+    [fake, elsewhere] = await Promise.all([startDingTalkStandIn(), startDingTalkStandIn()]);
     const tokens = createAccessTokenProvider({ http, apiBase: fake.url, appKey: fake.appKey, appSecret: fake.appSecret });
     files = createMessageFiles({ http, apiBase: fake.url, tokens, appKey: fake.appKey, maxBytes: 2 * MB });
   });

@@ -7,15 +7,15 @@ import {
   RECIPIENT_INVALID,
 } from '../../../../../shared/channels/dingtalk/openapi-client';
 import { DingTalkApiError } from '../../../../../shared/errors';
-import { type FakeDingTalk, type FakeDingTalkOptions, startFakeDingTalk } from '../../../../helpers/fake-dingtalk';
+import { type DingTalkStandIn, type DingTalkStandInOptions, startDingTalkStandIn } from '../../../../../local/dingtalk/dingtalk-stand-in';
 
 describe('createOpenApiClient', () => {
   const http = axios.create({ timeout: 5000 });
-  let fake: FakeDingTalk;
+  let fake: DingTalkStandIn;
   let tokens: AccessTokenProvider;
   const count = (route: string): number => fake.requests.filter((request) => request.route === route).length;
-  const start = async (options: FakeDingTalkOptions = {}): Promise<void> => {
-    fake = await startFakeDingTalk(options);
+  const start = async (options: DingTalkStandInOptions = {}): Promise<void> => {
+    fake = await startDingTalkStandIn(options);
     tokens = createAccessTokenProvider({ http, apiBase: fake.url, appKey: fake.appKey, appSecret: fake.appSecret });
   };
   const client = () => createOpenApiClient({ http, apiBase: `${fake.url}/`, tokens });

@@ -7,7 +7,7 @@ import { parseWebhookHosts } from '../../../../../shared/channels/dingtalk/webho
 import type { DingTalkMessage } from '../../../../../shared/channels/dingtalk/schema';
 import { DeliveryError } from '../../../../../shared/errors';
 import { describeError, type LogFields, type Logger } from '../../../../../shared/logging/logger';
-import { type FakeDingTalk, type FakeDingTalkOptions, startFakeDingTalk } from '../../../../helpers/fake-dingtalk';
+import { type DingTalkStandIn, type DingTalkStandInOptions, startDingTalkStandIn } from '../../../../../local/dingtalk/dingtalk-stand-in';
 
 const NOW = 1_700_000_000_000;
 const HOUR = 60 * 60 * 1000;
@@ -52,12 +52,12 @@ describe('createReplier', () => {
   // The worker's own client with a short timeout, so an answer the fake holds back for LATE_MS comes too late.
   const http = createDingTalkHttp({ timeoutMs: 500 });
   const LATE_MS = 1500;
-  let fake: FakeDingTalk;
+  let fake: DingTalkStandIn;
   let log: ReturnType<typeof recordingLogger>;
   let replier: Replier;
 
-  const start = async (options: FakeDingTalkOptions = {}, extraWebhookHosts: string[] = []): Promise<void> => {
-    fake = await startFakeDingTalk(options);
+  const start = async (options: DingTalkStandInOptions = {}, extraWebhookHosts: string[] = []): Promise<void> => {
+    fake = await startDingTalkStandIn(options);
     log = recordingLogger();
     const tokens = createAccessTokenProvider({ http, apiBase: fake.url, appKey: fake.appKey, appSecret: fake.appSecret });
     replier = createReplier({

@@ -3,17 +3,17 @@ import { createSessionWebhookSender, WEBHOOK_EXPIRED, WEBHOOK_HOST_REFUSED } fro
 import { parseWebhookHosts } from '../../../../../shared/channels/dingtalk/webhook-hosts';
 import { DingTalkApiError } from '../../../../../shared/errors';
 import { startRecordingServer, type RecordingServer } from '../../../../helpers/recording-server';
-import { type FakeDingTalk, startFakeDingTalk } from '../../../../helpers/fake-dingtalk';
+import { type DingTalkStandIn, startDingTalkStandIn } from '../../../../../local/dingtalk/dingtalk-stand-in';
 
 describe('createSessionWebhookSender', () => {
   const http = axios.create({ timeout: 5000 });
   const now = 1_700_000_000_000;
-  let fake: FakeDingTalk;
+  let fake: DingTalkStandIn;
   const sender = () =>
     createSessionWebhookSender({ http, allowedHosts: parseWebhookHosts([new URL(fake.url).host]), now: () => now, expiryMarginMs: 30_000 });
 
   beforeEach(async () => {
-    fake = await startFakeDingTalk();
+    fake = await startDingTalkStandIn();
   });
   afterEach(() => fake.close());
 

@@ -5,7 +5,7 @@ import { AppendConflictError, StorageError } from '../../../../../shared/errors'
 import { createOssAppendLog } from '../../../../../shared/storage/oss/oss-append-log';
 import { createOssClient } from '../../../../../shared/storage/oss/oss-client';
 import { createOssTransport, type OssTransportOptions } from '../../../../../shared/storage/oss/urllib-transport';
-import { sendOversized } from '../../../../helpers/oversized-body';
+import { sendOversized } from '../../../../../local/dingtalk/oversized-body';
 import { useTestServers } from '../../../../helpers/test-servers';
 
 const BUCKET = 'chat';
