@@ -161,12 +161,17 @@ export function createStandInCards(context: StandInCardsContext) {
     cards,
     cardCalls,
     routes,
-    /** Called by the server for every card request once its answer (or hang-up) is known. */
-    recordCall(route: StandInCardRoute, body: unknown, status: number): void {
+    /**
+     * Called by the server for every card request once its answer (or hang-up) is known; returns the delivered card
+     * the call was about, if there is one (none for a failed create, or a card its recipient never sees).
+     */
+    recordCall(route: StandInCardRoute, body: unknown, status: number): StandInCard | undefined {
       const outTrackId = asRecord(body)['outTrackId'];
       const id = typeof outTrackId === 'string' ? outTrackId : undefined;
       cardCalls.push({ route, outTrackId: id, at: Date.now(), status });
       for (const listener of [...listeners]) listener();
+      const card = id === undefined ? undefined : states.get(id)?.card;
+      return card !== undefined && cards.includes(card) ? card : undefined;
     },
     /** Resolves once there are `condition` cards, or `condition(cards)` holds, checked after every card call. */
     waitForCards(condition: number | ((cards: StandInCard[]) => boolean), timeoutMs = 2000): Promise<StandInCard[]> {
