@@ -28,6 +28,8 @@ interface Instance {
   busy: boolean;
   /** The event of the invocation it runs now, so a fault harness can kill the instance that runs a given message. */
   event?: Buffer;
+  /** Started with an environment since replaced (updateEnv): it takes no new invocation and stops once idle. */
+  stale: boolean;
 }
 
 /**
@@ -39,11 +41,12 @@ export function createFunctionHost(options: FunctionHostOptions) {
   const instances = new Set<Instance>();
   const waiting: Array<() => void> = [];
   const maxInstances = options.maxInstances ?? 10;
+  let env = options.env;
 
   function spawnInstance(): Instance {
     const child = fork(options.instanceScript ?? join(__dirname, 'instance.js'), [options.bundle], {
       // LOCAL_STACK tells the bundles they run under `npm start`: their hints then say "edit .env and restart".
-      env: { ...options.env, LOCAL_STACK: 'true', FC_FUNCTION_NAME: options.name, FC_REGION: options.region, FC_ACCOUNT_ID: options.accountId },
+      env: { ...env, LOCAL_STACK: 'true', FC_FUNCTION_NAME: options.name, FC_REGION: options.region, FC_ACCOUNT_ID: options.accountId },
       stdio: ['ignore', options.onOutput ? 'pipe' : 'inherit', options.onOutput ? 'pipe' : 'inherit', 'ipc'],
       // As on FC: no --enable-source-maps (the bundles map the stacks they log: shared/logging/source-mapped-stack.ts).
       execArgv: [],
@@ -57,15 +60,19 @@ export function createFunctionHost(options: FunctionHostOptions) {
       child.once('exit', (code) => reject(new Error(`instance exited with ${code} while starting`)));
     });
     ready.catch(() => undefined);
-    const instance: Instance = { child, ready, busy: false };
-    child.once('exit', () => instances.delete(instance));
+    const instance: Instance = { child, ready, busy: false, stale: false };
+    child.once('exit', () => {
+      instances.delete(instance);
+      // A stopped stale instance frees its slot: an invocation waiting for one may start now.
+      waiting.shift()?.();
+    });
     instances.add(instance);
     return instance;
   }
 
   async function acquire(): Promise<Instance> {
     for (;;) {
-      const idle = [...instances].find((instance) => !instance.busy);
+      const idle = [...instances].find((instance) => !instance.busy && !instance.stale);
       if (idle) return Object.assign(idle, { busy: true });
       if (instances.size < maxInstances) return Object.assign(spawnInstance(), { busy: true });
       await new Promise<void>((resolve) => waiting.push(resolve));
@@ -74,7 +81,21 @@ export function createFunctionHost(options: FunctionHostOptions) {
 
   function release(instance: Instance): void {
     instance.busy = false;
+    if (instance.stale) instance.child.kill('SIGKILL');
     waiting.shift()?.();
+  }
+
+  /**
+   * A new environment, as after FC's UpdateFunction: invocations that start later run on instances started with it.
+   * Idle instances stop now; busy ones finish their invocation on the old environment, then stop. (How FC retires the
+   * old instances is not in docs/function-compute.md; this is the behaviour a configuration change needs locally.)
+   */
+  function updateEnv(next: Record<string, string>): void {
+    env = { ...next };
+    for (const instance of instances) {
+      instance.stale = true;
+      if (!instance.busy) instance.child.kill('SIGKILL');
+    }
   }
 
   async function invoke(event: Buffer, requestId: string = randomUUID()): Promise<InvocationResult> {
@@ -132,7 +153,7 @@ export function createFunctionHost(options: FunctionHostOptions) {
     await Promise.all([...instances].map(killAndWait));
   }
 
-  return { name: options.name, invoke, crashInstancesRunning, close };
+  return { name: options.name, invoke, updateEnv, crashInstancesRunning, close };
 }
 
 function killAndWait(instance: Instance): Promise<void> {

@@ -9,6 +9,7 @@ function fakeHost(outcomes: InvocationResult[]) {
       calls.push({ body: body.toString(), requestId: requestId ?? '' });
       return outcomes.shift() ?? { ok: true, value: null, durationMs: 1 };
     },
+    updateEnv: () => undefined,
     crashInstancesRunning: async () => 0,
     close: async () => undefined,
   } satisfies FunctionHost;
