@@ -48,7 +48,8 @@ export interface LocalStackOptions {
   };
   /**
    * Where the local session webhooks and group-robot posts are received (`host:port`), added to
-   * DINGTALK_WEBHOOK_HOSTS for both functions; by default the receivers of `npm run chat` and of `npm start`'s robots.
+   * DINGTALK_WEBHOOK_HOSTS for both functions; by default the receivers of `npm run chat` and of `npm start`'s robots
+   * (localReceiverHosts). With the DingTalk stand-in, pass those plus its host (standInWebhookHost).
    */
   webhookHosts?: string[];
   /** The channels config (group robots, jobs) put into the bucket at CHANNELS_CONFIG_KEY before the stack is ready. */
@@ -115,11 +116,13 @@ export async function startLocalStack(options: LocalStackOptions) {
     memoryMb: 128,
   });
   const workerTimeout = options.worker?.timeoutSeconds ?? 120;
+  const workerBaseEnv: Record<string, string> = { ...options.env, ...ossEnv, [WEBHOOK_HOSTS_VARIABLE]: webhookHosts, ...options.faults?.workerEnv };
+  let workerEnv = workerBaseEnv;
   const worker = createFunctionHost({
     ...shared,
     name: WORKER_FUNCTION,
     bundle: join(functionDir('worker'), 'index.js'),
-    env: { ...options.env, ...ossEnv, [WEBHOOK_HOSTS_VARIABLE]: webhookHosts, ...options.faults?.workerEnv },
+    env: workerEnv,
     timeoutSeconds: workerTimeout,
     memoryMb: 256,
   });
@@ -170,6 +173,22 @@ export async function startLocalStack(options: LocalStackOptions) {
     if (functions !== undefined) rmSync(functions, { recursive: true, force: true });
   }
 
+  /**
+   * The worker's environment becomes its base one (what the stack started it with) with these overrides, an undefined
+   * one deleting its variable; each call replaces the previous overrides, so `{}` restores the base. Like FC after a
+   * configuration update, invocations that start later run on new instances (local/fc/function-host.ts updateEnv).
+   * The playground switches the demo model and AI cards with it.
+   */
+  const setWorkerEnv = (overrides: Readonly<Record<string, string | undefined>>): void => {
+    const next: Record<string, string> = { ...workerBaseEnv };
+    for (const [name, value] of Object.entries(overrides)) {
+      if (value === undefined) delete next[name];
+      else next[name] = value;
+    }
+    workerEnv = next;
+    worker.updateEnv(next);
+  };
+
   const delayNextAccepts = (times: number, delayMs: number): void => {
     for (let index = 0; index < times; index += 1) lateAccepts.push(delayMs);
   };
@@ -186,6 +205,9 @@ export async function startLocalStack(options: LocalStackOptions) {
     /** Async worker events whose payload matches that are still running or waiting for a retry. */
     workerInFlight: queue.inFlight,
     delayNextAccepts,
+    setWorkerEnv,
+    /** The worker's environment now (base plus the last setWorkerEnv overrides); a copy. Holds secrets: never log it. */
+    workerEnv: (): Record<string, string> => ({ ...workerEnv }),
     close,
   };
 }
@@ -202,7 +224,10 @@ function functionsWithControls(dist: string, controls: string): string {
   return dir;
 }
 
+/** Where `npm run chat` and `npm start`'s group robots receive the functions' posts (`host:port`). */
+export const localReceiverHosts = (env: Record<string, string>): string[] => [chatReceiverHost(env), groupRobotReceiverHost(env)];
+
 /** DINGTALK_WEBHOOK_HOSTS as the local functions get it: the admin's list and the local receivers. */
-export function localWebhookHosts(env: Record<string, string>, receivers: readonly string[] = [chatReceiverHost(env), groupRobotReceiverHost(env)]): string[] {
+export function localWebhookHosts(env: Record<string, string>, receivers: readonly string[] = localReceiverHosts(env)): string[] {
   return [...new Set([...list(env, WEBHOOK_HOSTS_VARIABLE, DEFAULT_WEBHOOK_HOSTS), ...receivers])];
 }
