@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -60,6 +60,11 @@ export interface LocalStackOptions {
    * Absent: the bundles as built, with the project's own controls.json if it has one.
    */
   controls?: string;
+  /**
+   * Local pages served on the trigger's own port ahead of the functions (the playground, docs/playground.md): true
+   * when it took the request. FC has nothing of the kind; only `npm start` passes it.
+   */
+  routes?: (request: IncomingMessage, response: ServerResponse) => boolean;
   /** Receives both functions' log output; printed to this process's console when absent. */
   onOutput?: (text: string) => void;
   onWorkerResult?: (entry: { requestId: string; attempt: number; result: InvocationResult; willRetry: boolean }) => void;
@@ -159,6 +164,7 @@ export async function startLocalStack(options: LocalStackOptions) {
   });
   server.on('request', (request, response) => {
     if (invokeApi(request, response)) return;
+    if (options.routes?.(request, response)) return;
     const handle = new URL(request.url ?? '/', 'http://localhost').pathname === LOCAL_TIMER_PATH ? timer : trigger;
     handle(request, response).catch((error: unknown) => {
       response.writeHead(500).end(String(error));
