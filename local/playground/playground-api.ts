@@ -75,6 +75,8 @@ export interface SendResult {
   body?: string;
   /** Time from sending the callback to its answer. */
   ackMs?: number;
+  /** Where the page can show the picture it sent again (GET /playground/api/pictures/<code>). */
+  pictureUrl?: string;
 }
 
 export const SettingsRequestSchema = v.object({
