@@ -6,6 +6,7 @@ import { loadWorkerConfig } from '../shared/config/worker-config';
 import { ChannelsConfigError, ConfigError } from '../shared/errors';
 import { readControlsFile } from '../shared/controls/config/controls-file';
 import { CONTROLS_FILE_NAME, controlsPathOf } from '../shared/controls/config/controls-setting';
+import { demoModelWanted } from './demo-model/demo-model-env';
 
 /**
  * What `npm start` checks before it says "ready": both functions' settings as each will see them (the environment
@@ -17,6 +18,8 @@ export interface LocalSettings {
   host: string;
   /** The robots of controls.json beside the env robot, each with its path (printed with the ready message). */
   robots: Array<{ name: string; path: string }>;
+  /** LOCAL_DEMO_MODEL=true: the local demo model answers (local/demo-model). */
+  demoModel: boolean;
 }
 
 export function checkLocalSettings(rootDir: string, env: Record<string, string>): LocalSettings {
@@ -31,7 +34,12 @@ export function checkLocalSettings(rootDir: string, env: Record<string, string>)
       robots = config.robots.flatMap((robot) => (robot.name === 'dingtalk' || robot.path === undefined ? [] : [{ name: robot.name, path: robot.path }]));
     } else loadWorkerConfig(functionEnv, readControlsFile(dir));
   }
-  return { port: integer(env, 'LOCAL_PORT', 9000, { min: 0, max: 65_535 }), host: env['LOCAL_HOST'] ?? '127.0.0.1', robots };
+  return {
+    port: integer(env, 'LOCAL_PORT', 9000, { min: 0, max: 65_535 }),
+    host: env['LOCAL_HOST'] ?? '127.0.0.1',
+    robots,
+    demoModel: demoModelWanted(env),
+  };
 }
 
 /** One line for the terminal: the variable and what it expects (never its value). */

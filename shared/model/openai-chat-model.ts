@@ -165,15 +165,17 @@ export function createOpenAiChatModel(options: OpenAiChatModelOptions): ChatMode
     async complete(request) {
       const deadline = startDeadline(request.timeoutMs, request.signal);
       const startedAt = Date.now();
+      const timed = timeFirstToken(request, startedAt);
       try {
         for (let offset = 0; offset < clients.length; offset++) {
           const keyIndex = (preferred + offset) % clients.length;
           try {
-            const completion = await attemptWithOneRetry(keyIndex, request, deadline);
+            const completion = await attemptWithOneRetry(keyIndex, timed.request, deadline);
             preferred = keyIndex;
+            const firstTokenMs = timed.firstTokenMs();
             logger.info('model call completed', {
               model: completion.model, keyIndex, streamed: request.onProgress !== undefined,
-              durationMs: Date.now() - startedAt, usage: completion.usage,
+              durationMs: Date.now() - startedAt, ...(firstTokenMs !== undefined && { firstTokenMs }), usage: completion.usage,
             });
             return completion;
           } catch (thrown) {
@@ -190,6 +192,21 @@ export function createOpenAiChatModel(options: OpenAiChatModelOptions): ChatMode
       }
     },
   };
+}
+
+/**
+ * How long the user waited for the first answer text of a streamed call (reasoning does not count: the user does not
+ * see it as the answer), from the start of the whole call, so a retry or a refused key is part of the wait.
+ */
+function timeFirstToken(request: ChatRequest, startedAt: number): { request: ChatRequest; firstTokenMs: () => number | undefined } {
+  const { onProgress } = request;
+  if (onProgress === undefined) return { request, firstTokenMs: () => undefined };
+  let firstTokenMs: number | undefined;
+  const timedProgress = (progress: StreamProgress): void => {
+    if (firstTokenMs === undefined && progress.answer !== '') firstTokenMs = Date.now() - startedAt;
+    onProgress(progress);
+  };
+  return { request: { ...request, onProgress: timedProgress }, firstTokenMs: () => firstTokenMs };
 }
 
 /** Where the SDK sends the request, for the log of a 404; userinfo and query are left out, keys are never in it. */

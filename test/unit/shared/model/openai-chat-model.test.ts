@@ -103,6 +103,26 @@ describe('createOpenAiChatModel', () => {
       expect(result.text).toBe('一二三四五六七八');
     });
 
+    it('logs the time to the first answer text of a streamed call, and none for a plain one', async () => {
+      // Prepare: reasoning first, which the user does not see as the answer
+      fake.enqueue({ text: '一二三四', chunks: 2, reasoning: '想一想', chunkDelayMs: 5 });
+      const model = make();
+
+      // Act
+      await model.complete({ messages: MESSAGES, timeoutMs: 5000, onProgress: () => undefined });
+      await model.complete({ messages: MESSAGES, timeoutMs: 5000 });
+
+      // Assess
+      const completed = lines.map((line) => JSON.parse(line)).filter((entry) => entry.message === 'model call completed');
+      expect(completed.map((entry) => [entry.streamed, typeof entry.firstTokenMs])).toEqual([
+        [true, 'number'],
+        [false, 'undefined'],
+      ]);
+      const [streamed] = completed;
+      expect(streamed.firstTokenMs).toBeGreaterThanOrEqual(0);
+      expect(streamed.firstTokenMs).toBeLessThanOrEqual(streamed.durationMs);
+    });
+
     it('sends the configured model, messages, temperature and max_tokens', async () => {
       // Prepare
       const model = make({ model: 'deepseek-chat', temperature: 0.3, maxTokens: 256 });
