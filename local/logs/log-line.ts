@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { clockTime, timeZoneLabel } from './time-zone';
-import { errorText, oneLine, pairText } from './log-values';
+import { errorText, idTail, oneLine, pairText } from './log-values';
 
 /**
  * The functions log one JSON line per event (shared/logging/logger.ts): right for SLS, hard to read in a terminal.
@@ -54,7 +54,6 @@ export function parseLogLine(line: string): LogEvent | undefined {
 
 /** Said by the service column already. */
 const HIDDEN_FIELDS = new Set(['function_name']);
-const TAIL = 6;
 
 /**
  * `18:03:04.123 UTC+8 INFO  worker   answered  intent=chat outcome=turn  msg=…a1b2c3`: local time with its zone,
@@ -68,9 +67,7 @@ export function readableLogLine(event: LogEvent, options: { timeZone?: string } 
     .filter(([key, value]) => !HIDDEN_FIELDS.has(key) && value !== undefined && key !== 'error')
     .map(([key, value]) => pairText(key, value));
   if (event.fields['error'] !== undefined) pairs.push(`error=${errorText(event.fields['error'])}`);
-  const id = event.msgId !== undefined ? `msg=${tail(event.msgId)}` : event.requestId !== undefined ? `req=${tail(event.requestId)}` : '';
+  const id = event.msgId !== undefined ? `msg=${idTail(event.msgId)}` : event.requestId !== undefined ? `req=${idTail(event.requestId)}` : '';
   const head = `${time} ${oneLine(event.level.toUpperCase()).padEnd(5)} ${oneLine(service).padEnd(8)} ${oneLine(event.message, 300)}`;
   return [head, pairs.join(' '), id].filter((part) => part !== '').join('  ');
 }
-
-const tail = (id: string): string => oneLine(id.length > TAIL ? `…${id.slice(-TAIL)}` : id);

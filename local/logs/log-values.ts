@@ -12,9 +12,18 @@ export function oneLine(text: string, max: number = MAX_VALUE): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
-/** key=value: strings quoted only when they hold spaces (or would be misread), objects as compact JSON. */
+/** The end of a long id: enough to tell turns apart on one screen (the JSON lines keep the whole id). */
+export const idTail = (id: string): string => oneLine(id.length > ID_TAIL ? `…${id.slice(-ID_TAIL)}` : id);
+const ID_TAIL = 6;
+const ID_KEY = /(Id|_id)$/;
+
+/**
+ * key=value: strings quoted only when they hold spaces (or would be misread), objects as compact JSON, and ids
+ * (deliveryId, worker_request_id, …) by their tail.
+ */
 export function pairText(key: string, value: unknown): string {
-  return `${oneLine(key, 40)}=${valueText(value)}`;
+  const shown = typeof value === 'string' && ID_KEY.test(key) && !/\s/.test(value) ? idTail(value) : valueText(value);
+  return `${oneLine(key, 40)}=${shown}`;
 }
 
 function valueText(value: unknown): string {

@@ -49,6 +49,14 @@ describe('readableLogLine', () => {
     expect(text).toBe('10:03:04.123 UTC WARN  callback refused  req=…2-beef');
   });
 
+  it('shows other long ids by their tail too', () => {
+    // Act
+    const text = readable({ deliveryId: '8e5ff133-443b-4df5-982e-efc23188909a', worker_request_id: '1-6b0fefca-d0b27f72d2984387cba6d2ff', part: 1 });
+    // Assess
+    expect(text).toContain('deliveryId=…88909a worker_request_id=…a6d2ff');
+    expect(text).toContain('part=1');
+  });
+
   it('quotes strings only when they hold spaces, and shows objects as compact JSON', () => {
     // Act
     const text = readable({ model: 'gpt-4o-mini', title: '本地 测试群', empty: '', n: 3, ok: false, none: null, usage: { prompt: 10, completion: 5 }, list: [1, 2] });
