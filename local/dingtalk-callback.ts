@@ -2,36 +2,66 @@ import { randomUUID } from 'node:crypto';
 import { signDingTalkTimestamp } from '../shared/channels/dingtalk/verify-signature';
 
 export interface CallbackOptions {
-  text: string;
+  /** What the member typed; '' (or absent) for an @-mention with nothing else, which asks the robot for help. */
+  text?: string;
   sessionWebhook: string;
   robotCode: string;
+  /** A group message, which reaches the robot only as an @-mention of it (docs/dingtalk.md §1). */
   group?: boolean;
+  /** The conversation's id; by default one group for every local member, one 1:1 conversation per member. */
+  conversationId?: string;
+  conversationTitle?: string;
+  /** The sender's staff id (`local-user` by default); their nick defaults to it. */
   user?: string;
   nick?: string;
+  /** Other people @-mentioned, picked from DingTalk's @ list: they are in `atUsers`, not in the text. */
+  mentions?: ReadonlyArray<{ staffId: string }>;
+  /** A picture message instead of text: its download code, which the worker fetches through the robot API. */
+  picture?: { downloadCode: string };
   msgId?: string;
   now?: number;
 }
 
-/** A callback body shaped like DingTalk's (docs/dingtalk.md §1): a text message, 1:1 or an @-mention in a group. */
+/** DingTalk's encrypted user ids look like this; locally the staff id stands inside. */
+const dingtalkIdOf = (staffId: string): string => `$:LWCP_v1:$${staffId}`;
+const ROBOT_ID = dingtalkIdOf('local-bot');
+
+/**
+ * A callback body shaped like DingTalk's (docs/dingtalk.md §1): a text or picture message, 1:1 or an @-mention in
+ * a group. In a group `atUsers` lists the robot (no staff id) and then each person picked from the @ list; the text
+ * starts with the space DingTalk leaves where the robot's @name was.
+ */
 export function buildTextCallback(options: CallbackOptions): Record<string, unknown> {
   const now = options.now ?? Date.now();
   const user = options.user ?? 'local-user';
+  const group = options.group === true;
+  const mentioned = (options.mentions ?? []).map(({ staffId }) => ({ dingtalkId: dingtalkIdOf(staffId), staffId }));
+  const atUsers = group ? [{ dingtalkId: ROBOT_ID }, ...mentioned] : mentioned;
   return {
-    conversationId: options.group ? 'cidLocalGroup==' : `cidLocal-${user}==`,
-    conversationType: options.group ? '2' : '1',
-    ...(options.group ? { conversationTitle: '本地测试群', isInAtList: true } : {}),
+    conversationId: options.conversationId ?? (group ? 'cidLocalGroup==' : `cidLocal-${user}==`),
+    conversationType: group ? '2' : '1',
+    ...(group ? { conversationTitle: options.conversationTitle ?? '本地测试群', isInAtList: true } : {}),
+    ...(atUsers.length > 0 ? { atUsers } : {}),
     msgId: options.msgId ?? `msg${randomUUID().replace(/-/g, '')}`,
     createAt: now,
-    senderId: `$:LWCP_v1:$${user}`,
+    senderId: dingtalkIdOf(user),
     senderStaffId: user,
     senderNick: options.nick ?? user,
-    chatbotUserId: '$:LWCP_v1:$local-bot',
+    chatbotUserId: ROBOT_ID,
     robotCode: options.robotCode,
     sessionWebhook: options.sessionWebhook,
     sessionWebhookExpiredTime: now + 90 * 60 * 1000,
-    msgtype: 'text',
-    text: { content: options.group ? ` ${options.text}` : options.text },
+    ...messageBody(options, group),
   };
+}
+
+function messageBody(options: CallbackOptions, group: boolean): Record<string, unknown> {
+  if (options.picture) {
+    const code = options.picture.downloadCode;
+    return { msgtype: 'picture', content: { downloadCode: code, pictureDownloadCode: code } };
+  }
+  const text = options.text ?? '';
+  return { msgtype: 'text', text: { content: group ? ` ${text}` : text } };
 }
 
 /** Where `npm run chat` receives the robot's session-webhook replies; the local stack allows this host. */

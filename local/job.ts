@@ -1,4 +1,5 @@
 import { localEnvironment, projectRoot } from './local-env';
+import { clockTime, timeZoneLabel } from './logs/time-zone';
 import { LOCAL_TIMER_PATH, type TimerSubmission } from './timer-endpoint';
 
 /**
@@ -29,9 +30,15 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  console.log(`定时任务 ${job} 已提交 / submitted as FC's timer would (triggerTime ${body.triggerTime}, request ${body.requestId})
+  console.log(`定时任务 ${job} 已提交 / submitted as FC's timer would (triggerTime ${body.triggerTime}${localTime(body.triggerTime)}, request ${body.requestId})
   回答发往群机器人 / the answer goes to robot: ${body.robot} (${body.webhookHost})
   本地机器人的回答打印在 npm start 的终端里 / a local robot's answer is printed in the npm start terminal`);
+}
+
+/** FC's triggerTime is UTC; beside it, the same instant on this machine's clock with its zone. */
+function localTime(triggerTime: string | undefined): string {
+  const at = Date.parse(triggerTime ?? '');
+  return Number.isFinite(at) ? ` = ${clockTime(at).slice(0, 8)} ${timeZoneLabel(undefined, at)}` : '';
 }
 
 void main();

@@ -9,7 +9,7 @@ import { decodeSidecar, encodeSidecar } from './sidecar';
  * cannot collide or escape the directory; the encoded name never starts with '.', which keeps `.oss-meta` and
  * `.oss-tmp` apart from objects.
  */
-function fileName(key: string): string {
+export function objectFileName(key: string): string {
   const encoded = encodeURIComponent(key).replace(/^\./, '%2E');
   return encoded.length <= 200 ? encoded : `%~${createHash('sha256').update(key).digest('hex')}`;
 }
@@ -41,7 +41,7 @@ const orMissing = <T>(promise: Promise<T>): Promise<T | undefined> =>
  */
 export function createFileBackend(dataDir: string, fs: BackendFileSystem = nodeFileSystem()): ObjectBackend {
   const paths = (bucket: string, key: string) => {
-    const name = fileName(key);
+    const name = objectFileName(key);
     return { data: join(dataDir, bucket, name), meta: join(dataDir, bucket, '.oss-meta', `${name}.json`) };
   };
 

@@ -91,6 +91,7 @@ export const SETTINGS: Readonly<Record<string, SettingInfo>> = {
   LOCAL_STACK: env('local'),
   LOCAL_WECHAT_WAIT_MS: env('local'),
   LOCAL_DEMO_MODEL: env('local'),
+  LOCAL_LOG_FORMAT: env('local'),
 };
 
 /** The settings file may hold a function setting that is not a secret. */

@@ -53,7 +53,7 @@ const remaining = (limit: number, used: number): string => `剩余 ${count(Math.
 
 function tokenLine(label: string, limit: number | undefined, used: number, resetsAt: number): string {
   if (isUnlimited(limit)) return `- ${label}：不限（已用 ${count(used)}）`;
-  return `- ${label}：${remaining(limit ?? 0, used)}，${formatBeijing(resetsAt)} 重置`;
+  return `- ${label}：${remaining(limit ?? 0, used)}，${formatBeijing(resetsAt)}${BEIJING}重置`;
 }
 
 function rateLine(limit: number | undefined, recent: readonly number[], now: number): string {
@@ -61,7 +61,7 @@ function rateLine(limit: number | undefined, recent: readonly number[], now: num
   const inWindow = recent.filter((at) => at > now - MINUTE_MS).sort((a, b) => a - b);
   const left = `- 本分钟消息：${remaining(limit ?? 0, inWindow.length)} 条`;
   const oldest = inWindow[0];
-  return oldest === undefined ? left : `${left}，${formatBeijingClock(oldest + MINUTE_MS)} 起恢复 1 条`;
+  return oldest === undefined ? left : `${left}，${formatBeijingClock(oldest + MINUTE_MS)}${BEIJING}起恢复 1 条`;
 }
 
 const NONE_USED: SubjectUsage = { messagesToday: 0, tokensToday: 0, tokensMonth: 0, recent: [] };
@@ -88,7 +88,7 @@ export function usageReport(state: ControlState, subject: Subject, limits: Limit
   const month = nextMonthStart(now);
   const user = current(state.users.get(subject.user), state, now);
   const lines = [
-    `**你的额度**${BEIJING}`,
+    '**你的额度**',
     rateLine(inForce.user.messagesPerMinute, user.recent, now),
     tokenLine('今日 tokens', inForce.user.tokensPerDay, user.tokensToday, day),
     tokenLine('本月 tokens', inForce.user.tokensPerMonth, user.tokensMonth, month),

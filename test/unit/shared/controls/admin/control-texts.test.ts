@@ -55,9 +55,9 @@ describe('usageReport', () => {
     const lines = usageReport(state, { user: 'u1' }, limits, now);
     // Assess
     expect(lines).toEqual([
-      '**你的额度**（北京时间）',
-      '- 本分钟消息：剩余 7 / 10 条，23:59:40 起恢复 1 条',
-      '- 今日 tokens：剩余 70,000 / 100,000，2027-01-01 00:00 重置',
+      '**你的额度**',
+      '- 本分钟消息：剩余 7 / 10 条，23:59:40（北京时间）起恢复 1 条',
+      '- 今日 tokens：剩余 70,000 / 100,000，2027-01-01 00:00（北京时间）重置',
       '- 本月 tokens：不限（已用 456,789）',
     ]);
   });
@@ -74,14 +74,14 @@ describe('usageReport', () => {
     const lines = usageReport(state, { user: 'u1', group: 'g1' }, limits, now);
     // Assess
     expect(lines).toEqual([
-      '**你的额度**（北京时间）',
+      '**你的额度**',
       '- 本分钟消息：不限',
-      '- 今日 tokens：剩余 0 / 120,000，2026-12-03 00:00 重置',
+      '- 今日 tokens：剩余 0 / 120,000，2026-12-03 00:00（北京时间）重置',
       '- 本月 tokens：不限（已用 0）',
       '',
       '**本群额度**（全体成员共用）',
       '- 今日 tokens：不限（已用 5,000）',
-      '- 本月 tokens：剩余 10,000 / 1,000,000，2027-01-01 00:00 重置',
+      '- 本月 tokens：剩余 10,000 / 1,000,000，2027-01-01 00:00（北京时间）重置',
     ]);
   });
 
@@ -92,7 +92,7 @@ describe('usageReport', () => {
     // Act
     const lines = usageReport(state, { user: 'u1' }, limits, now);
     // Assess
-    expect(lines[2]).toBe('- 今日 tokens：剩余 100,000 / 100,000，2027-01-02 00:00 重置');
+    expect(lines[2]).toBe('- 今日 tokens：剩余 100,000 / 100,000，2027-01-02 00:00（北京时间）重置');
     expect(lines[3]).toBe('- 本月 tokens：不限（已用 0）');
   });
 
@@ -101,6 +101,6 @@ describe('usageReport', () => {
     const lines = usageReport(controlState(), { user: 'new' }, limits, utc('2026-12-02T06:00:00Z'));
     // Assess
     expect(lines[1]).toBe('- 本分钟消息：剩余 10 / 10 条');
-    expect(lines[2]).toBe('- 今日 tokens：剩余 100,000 / 100,000，2026-12-03 00:00 重置');
+    expect(lines[2]).toBe('- 今日 tokens：剩余 100,000 / 100,000，2026-12-03 00:00（北京时间）重置');
   });
 });
