@@ -2,7 +2,7 @@ import type { ChatItem } from './chat-store';
 import { RobotAvatar } from './avatar';
 import { useChat } from './chat-context';
 import { renderMarkdown } from './markdown';
-import { AtLine, Time } from './message-parts';
+import { AtLine, Time, withMentionNames } from './message-parts';
 
 type CardItem = Extract<ChatItem, { kind: 'card' }>;
 
@@ -17,7 +17,7 @@ const STATE_LABELS: Record<CardState, string> = { streaming: '生成中…', fin
 
 /** An AI card as DingTalk draws it: a framed card under the robot's name whose markdown grows while it streams. */
 export function AiCard({ item }: { item: CardItem }) {
-  const { robotName } = useChat();
+  const { robotName, members } = useChat();
   const state = cardState(item);
   return (
     <div class="message message-other" data-testid="message" data-role="robot" data-msgid={item.outTrackId} data-format="card">
@@ -37,7 +37,7 @@ export function AiCard({ item }: { item: CardItem }) {
           <div class="card-content">
             <AtLine memberIds={item.atMemberIds} />
             {item.content ? (
-              <div class="markdown" dangerouslySetInnerHTML={{ __html: renderMarkdown(item.content) }} />
+              <div class="markdown" dangerouslySetInnerHTML={{ __html: renderMarkdown(withMentionNames(item.content, item.atMemberIds, members)) }} />
             ) : (
               state === 'streaming' && <div class="card-thinking">思考中…</div>
             )}

@@ -2,7 +2,7 @@ import type { ChatItem, UserItem } from './chat-store';
 import { MemberAvatar, RobotAvatar } from './avatar';
 import { nickOf, useChat } from './chat-context';
 import { renderMarkdown } from './markdown';
-import { AtLine, MentionText, Time } from './message-parts';
+import { AtLine, MentionText, Time, withMentionNames } from './message-parts';
 
 interface UserBubbleProps {
   item: UserItem;
@@ -31,7 +31,7 @@ export function UserBubble({ item, own, inGroup, selected, onSelect }: UserBubbl
       <MemberAvatar id={item.memberId} nick={nick} />
       <div class="message-body">
         <div class="message-meta">
-          {(!own || inGroup) && <span class="nick">{nick}</span>}
+          {!own && inGroup && <span class="nick">{nick}</span>}
           <Time at={item.at} />
         </div>
         <div class="bubble bubble-user">
@@ -50,7 +50,7 @@ export function UserBubble({ item, own, inGroup, selected, onSelect }: UserBubbl
 
 /** A markdown or text message from the robot, on the left with the robot's avatar and name. */
 export function RobotBubble({ item }: { item: Extract<ChatItem, { kind: 'robot' }> }) {
-  const { robotName } = useChat();
+  const { robotName, members } = useChat();
   return (
     <div class="message message-other" data-testid="message" data-role="robot" data-msgid={item.id} data-format={item.format}>
       <RobotAvatar />
@@ -63,9 +63,9 @@ export function RobotBubble({ item }: { item: Extract<ChatItem, { kind: 'robot' 
         <div class="bubble bubble-robot">
           <AtLine memberIds={item.atMemberIds} />
           {item.format === 'markdown' ? (
-            <div class="markdown" dangerouslySetInnerHTML={{ __html: renderMarkdown(item.text) }} />
+            <div class="markdown" dangerouslySetInnerHTML={{ __html: renderMarkdown(withMentionNames(item.text, item.atMemberIds, members)) }} />
           ) : (
-            <div class="plain">{item.text}</div>
+            <div class="plain">{withMentionNames(item.text, item.atMemberIds, members)}</div>
           )}
         </div>
       </div>

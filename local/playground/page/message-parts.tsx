@@ -22,3 +22,11 @@ export function MentionText({ text, names }: { text: string; names: string[] }) 
   const parts = text.split(new RegExp(`(${escaped.map((name) => `@${name}`).join('|')})`, 'g'));
   return <>{parts.map((part, index) => (index % 2 === 1 ? <span key={index} class="mention">{part}</span> : part))}</>;
 }
+
+/**
+ * DingTalk draws the `@<userId>` a markdown reply carries for an @-mention (docs/dingtalk.md §4a) as the member's
+ * name; the page does the same, so the ids never show.
+ */
+export function withMentionNames(text: string, memberIds: string[], members: Parameters<typeof nickOf>[0]): string {
+  return memberIds.reduce((shown, id) => shown.split(`@${id}`).join(`@${nickOf(members, id)}`), text);
+}
