@@ -1,6 +1,6 @@
 import { build, type BuildOptions } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CODE_CACHE_SUFFIX, codeCacheFile, loadCachedBundle } from './shared/fc/cached-bundle';
 import { slimSourceMap, type RawSourceMap } from './build/slim-source-map';
@@ -89,6 +89,7 @@ async function main(): Promise<void> {
     outdir: join(root, 'dist', 'local'),
     packages: 'external',
   });
+  await buildPlaygroundPage();
   // `npm run bench`: the measurements run the built bundles above; the bench itself needs no minifying.
   await build({
     ...common,
@@ -113,6 +114,30 @@ async function main(): Promise<void> {
     const kib = (key: string) => `${((sizes[key] ?? 0) / 1024).toFixed(1)} KiB`;
     console.log(`dist/${name}/function.js  ${kib(name)}, code cache ${kib(`${name} code cache`)}, loader ${kib(`${name} loader`)}`);
   }
+}
+
+/**
+ * The playground's browser page (local/playground/page): one minified script with its stylesheet (app.js, app.css)
+ * and the HTML that loads them, into dist/local/playground, which the local server serves at /playground.
+ */
+async function buildPlaygroundPage(): Promise<void> {
+  const page = join(root, 'local', 'playground', 'page');
+  const out = join(root, 'dist', 'local', 'playground');
+  await build({
+    entryPoints: [join(page, 'main.tsx')],
+    outfile: join(out, 'app.js'),
+    bundle: true,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'esm',
+    minify: true,
+    sourcemap: true,
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    logLevel: 'warning',
+    absWorkingDir: root,
+  });
+  copyFileSync(join(page, 'index.html'), join(out, 'index.html'));
 }
 
 /**
