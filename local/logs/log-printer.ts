@@ -7,6 +7,8 @@ export interface LogPrinterOptions {
   format: LogFormat;
   /** Receives whole lines, each ending in '\n' (process.stdout.write). */
   write: (text: string) => void;
+  /** Also receives every whole line as the functions wrote it (the playground's log panel reads them). */
+  onLine?: (line: string) => void;
   /** Shown times are in this zone; the machine's by default. */
   timeZone?: string;
 }
@@ -25,6 +27,7 @@ const MAX_PENDING = 1024 * 1024;
 export function createLogPrinter(options: LogPrinterOptions): LogPrinter {
   let pending = '';
   const print = (line: string): void => {
+    options.onLine?.(line);
     const event = options.format === 'readable' ? parseLogLine(line) : undefined;
     const timeZone = options.timeZone === undefined ? {} : { timeZone: options.timeZone };
     options.write(`${event === undefined ? line : readableLogLine(event, timeZone)}\n`);
