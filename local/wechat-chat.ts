@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { historyLine, promptOf } from './chat/chat-texts';
 import { historyLocation, inboundOfWechat } from './chat/history-location';
-import { createFakeWechatPlatform } from './wechat-platform';
+import { attemptText, localWechatPlatform } from './wechat-platform';
 
 /**
  * `npm run chat -- --wechat "你好"`: the local server's /wechat spoken to exactly as WeChat would (signed, sealed in
@@ -12,19 +12,7 @@ import { createFakeWechatPlatform } from './wechat-platform';
 export async function chatOverWechat(env: Record<string, string>, text: string, who: { rootDir: string; user: string }): Promise<void> {
   const openId = `o-${who.user}`;
   const target = `${(env['CHAT_TARGET_URL'] ?? `http://127.0.0.1:${env['LOCAL_PORT'] ?? 9000}/`).replace(/\/+$/, '')}/wechat`;
-  const encodingAesKey = env['WECHAT_ENCODING_AES_KEY'];
-  const platform = createFakeWechatPlatform({
-    url: target,
-    token: env['WECHAT_TOKEN'] ?? '',
-    appId: env['WECHAT_APP_ID'] ?? '',
-    account: 'gh_local_account',
-    ...(encodingAesKey ? { encodingAesKey } : {}),
-    timeoutMs: Number(env['LOCAL_WECHAT_WAIT_MS'] ?? 5000),
-    onAttempt: (request, outcome) =>
-      console.log(outcome === 'dropped'
-        ? `（第 ${request} 次请求：微信等待超时，断开后重发 / request ${request}: no reply in time, WeChat asks again）`
-        : `（第 ${request} 次请求：HTTP ${outcome}）`),
-  });
+  const platform = localWechatPlatform(env, target, 'gh_local_account', (request, outcome) => console.log(`（${attemptText(request, outcome)}）`));
   const ask = async (question: string): Promise<void> => {
     const delivery = await platform.send(openId, { type: 'text', content: question });
     if (delivery.rejected) console.log(`（微信拒绝了这个回复 / WeChat rejected the reply: ${delivery.rejected}）`);

@@ -147,3 +147,24 @@ export function createFakeWechatPlatform(options: PlatformOptions) {
 }
 
 export type FakeWechatPlatform = ReturnType<typeof createFakeWechatPlatform>;
+
+/**
+ * The platform as the local tools speak to the local /wechat route (`npm run chat -- --wechat`, the playground):
+ * the token, AppID and safe-mode key from the local environment, WeChat's wait from LOCAL_WECHAT_WAIT_MS.
+ */
+export function localWechatPlatform(env: Readonly<Record<string, string>>, url: string, account: string, onAttempt: NonNullable<PlatformOptions['onAttempt']>) {
+  const encodingAesKey = env['WECHAT_ENCODING_AES_KEY'];
+  return createFakeWechatPlatform({
+    url,
+    token: env['WECHAT_TOKEN'] ?? '',
+    appId: env['WECHAT_APP_ID'] ?? '',
+    account,
+    ...(encodingAesKey ? { encodingAesKey } : {}),
+    timeoutMs: Number(env['LOCAL_WECHAT_WAIT_MS'] ?? 5000),
+    onAttempt,
+  });
+}
+
+/** One of WeChat's requests as the user of a local tool reads it. */
+export const attemptText = (request: number, outcome: number | 'dropped'): string =>
+  outcome === 'dropped' ? `第 ${request} 次请求：微信等待超时，断开后重发 / request ${request}: no reply in time, WeChat asks again` : `第 ${request} 次请求：HTTP ${outcome}`;

@@ -1,4 +1,7 @@
 import { join } from 'node:path';
+import * as v from 'valibot';
+import { parseJsonLines } from '../../shared/validation/json-lines';
+import { objectFileName } from '../oss/file-backend';
 import type { InboundMessage } from '../../shared/channels/channel';
 import { conversationKey } from '../../shared/history/conversation-key';
 import type { AppendLog } from '../../shared/storage/append-log';
@@ -23,20 +26,9 @@ const READ_LIMIT = 4 * 1024 * 1024;
 export async function readHistory(log: AppendLog, layout: HistoryLayout, chat: DingTalkChat, memberId: string): Promise<HistoryView> {
   const key = historyKeyOf(layout, chat, memberId);
   const text = (await log.readAll(key, READ_LIMIT))?.toString('utf8') ?? '';
-  const records: Array<Record<string, unknown>> = [];
-  let unreadable = 0;
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    try {
-      const record: unknown = JSON.parse(line);
-      if (typeof record === 'object' && record !== null && !Array.isArray(record)) records.push(record as Record<string, unknown>);
-      else unreadable += 1;
-    } catch {
-      unreadable += 1;
-    }
-  }
-  // The local OSS names each file by its percent-encoded key (local/oss/file-backend.ts).
-  const file = layout.bucketDir === undefined ? '' : join(layout.bucketDir, encodeURIComponent(key));
+  // Every record as stored, whatever its type: the panel shows what the worker wrote, not what it would read.
+  const { records, skipped: unreadable } = parseJsonLines(v.record(v.string(), v.unknown()), text);
+  const file = layout.bucketDir === undefined ? '' : join(layout.bucketDir, objectFileName(key));
   return { key, file, records, unreadable };
 }
 

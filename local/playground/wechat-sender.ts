@@ -1,4 +1,4 @@
-import { createFakeWechatPlatform } from '../wechat-platform';
+import { attemptText, localWechatPlatform } from '../wechat-platform';
 import type { WechatSendRequest, WechatSendResult } from './playground-api';
 
 /**
@@ -10,17 +10,7 @@ export function createWechatSender(triggerUrl: string, env: Readonly<Record<stri
   return {
     async send(request: WechatSendRequest): Promise<WechatSendResult> {
       const attempts: string[] = [];
-      const encodingAesKey = env['WECHAT_ENCODING_AES_KEY'];
-      const platform = createFakeWechatPlatform({
-        url: `${triggerUrl}/wechat`,
-        token: env['WECHAT_TOKEN'] ?? '',
-        appId: env['WECHAT_APP_ID'] ?? '',
-        account: 'gh_playground_account',
-        ...(encodingAesKey ? { encodingAesKey } : {}),
-        timeoutMs: Number(env['LOCAL_WECHAT_WAIT_MS'] ?? 5000),
-        onAttempt: (attempt, outcome) =>
-          attempts.push(outcome === 'dropped' ? `第 ${attempt} 次请求：微信等待超时，断开后重发` : `第 ${attempt} 次请求：HTTP ${outcome}`),
-      });
+      const platform = localWechatPlatform(env, `${triggerUrl}/wechat`, 'gh_playground_account', (request, outcome) => attempts.push(attemptText(request, outcome)));
       const delivery = await platform.send(`o-playground-${request.memberId}`, { type: 'text', content: request.text });
       return { ...(delivery.seen === undefined ? {} : { seen: delivery.seen }), ...(delivery.rejected ? { rejected: delivery.rejected } : {}), attempts };
     },
