@@ -1,23 +1,17 @@
 import type { PlaygroundEvent, PlaygroundLogLine, TurnFigures } from '../playground-api';
 
-/** One entry of a chat, in the order it arrived. */
+type EventOf<T extends PlaygroundEvent['type']> = Omit<Extract<PlaygroundEvent, { type: T }>, 'type'>;
+
+/** One entry of a chat, in the order it arrived: the server's events, plus the page's own state of a send. */
 export type ChatItem =
-  | {
+  | (EventOf<'user-message'> & {
       kind: 'user';
       /** The server's msgId once known; a local id while the send is under way. */
-      msgId: string;
       pending: boolean;
-      conversationId: string;
-      memberId: string;
-      text: string;
-      mentions: string[];
-      atRobot: boolean;
-      pictureUrl?: string;
-      at: number;
       error?: string;
-    }
-  | { kind: 'robot'; id: string; conversationId: string; format: 'markdown' | 'text'; title: string; text: string; atMemberIds: string[]; at: number }
-  | { kind: 'card'; outTrackId: string; conversationId: string; content: string; finalized: boolean; failed: boolean; atMemberIds: string[]; at: number };
+    })
+  | (Omit<EventOf<'robot-message'>, 'via'> & { kind: 'robot' })
+  | (EventOf<'card'> & { kind: 'card' });
 
 export type UserItem = Extract<ChatItem, { kind: 'user' }>;
 
